@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import PreferCore
+
+/// `prefer rank`: a leaderboard from vote files.
+struct RankCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rank",
+        abstract: "Rank contenders from pairwise votes: Bradley–Terry ratings with intervals.",
+        discussion: """
+        Reads LMArena-style battles (JSON array, JSONL or CSV with model_a, model_b and winner \
+        = model_a | model_b | tie | tie (bothbad)); give several files, or - for standard input.
+
+        Examples:
+          prefer rank votes.jsonl --bootstrap 1000
+          prefer rank clean_battle.json --filter anony=true --format markdown --elo
+          prefer rank votes.csv --ci sandwich --anchor gpt-4=1250 --format json
+        """
+    )
+
+    @Argument(help: "Vote files (.jsonl, .json, .csv); - reads standard input.")
+    var files: [String]
+
+    @OptionGroup var input: VoteInputOptions
+    @OptionGroup var rating: RatingOptions
+
+    @Option(help: "Output: table, json, csv or markdown.")
+    var format: Leaderboard.TextFormat = .table
+
+    @Flag(help: "Add the online-Elo column (votes applied in file order).")
+    var elo = false
+
+    @Option(name: .customLong("elo-k"), help: "K factor of the online Elo.")
+    var eloK: Double = 4
+
+    @Flag(help: "Also print battle counts, observed win rates and predicted win probabilities for every pair.")
+    var matrix = false
+
+    @Flag(name: .shortAndLong, help: "No progress line on standard error (warnings are still printed).")
+    var quiet = false
+
+    @Flag(help: "Print how long each step took (seconds, JSON) on standard error.")
+    var timings = false
+
+    func run() throws {
+        let progress = ProgressLine(quiet: quiet)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let read = try VoteFileReader(options: input.parseOptions(), progress: progress).read(files)
+        let readTime = clock.now - start
+        input.reportSkipped(read, quiet: quiet)
+        var options = try rating.leaderboardOptions()
+        options.onlineElo = elo ? OnlineElo(k: eloK) : nil
+        options.matrices = matrix
+        options.threads = input.threads
+        let board: Leaderboard
+        var steps = LeaderboardBuilder.Timings()
+        do {
+            board = try LeaderboardBuilder(options: options)
+                .build(read.table, timings: &steps, progress: progress.counter("bootstrap round"))
+        } catch {
+            progress.finish()
+            throw CommandError(error.message)
+        }
+        progress.finish()
+        print(board.rendered(as: format), terminator: "")
+        if format != .json {
+            for warning in board.warnings { printError("warning: \(warning)") }
+        }
+        if timings {
+            let seconds = Double(readTime.components.seconds) + Double(readTime.components.attoseconds) * 1e-18
+            let total = (clock.now - start)
+            printError(String(
+                format: #"{"read_s": %.4f, "mb": %.1f, "aggregate_s": %.4f, "fit_s": %.4f, "intervals_s": %.4f, "elo_s": %.4f, "total_s": %.4f}"#,
+                seconds, Double(read.bytes) / 1e6, steps.aggregate, steps.fit, steps.intervals, steps.elo,
+                Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18))
+        }
+    }
+}
+
+/// Reading options shared by the commands that take vote files.
+struct VoteInputOptions: ParsableArguments {
+    @Option(name: .customLong("filter"), help: ArgumentHelp(
+        "Keep only rows whose FIELD equals VALUE (repeatable; repeats of one field are OR-ed).",
+        valueName: "FIELD=VALUE"))
+    var filters: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("Drop every vote involving this contender (repeatable).", valueName: "NAME"))
+    var excluded: [String] = []
+
+    @Flag(help: "Count and skip invalid rows instead of stopping at the first.")
+    var skipInvalid = false
+
+    @Option(help: "Worker threads for reading and the bootstrap (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        for filter in filters where FieldFilter(parsing: filter) == nil {
+            throw ValidationError("--filter takes FIELD=VALUE, e.g. --filter anony=true; got \"\(filter)\".")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func parseOptions(fields: Set<String> = []) -> VoteParseOptions {
+        var options = VoteParseOptions()
+        options.filters = filters.compactMap(FieldFilter.init(parsing:))
+        options.excluded = Set(excluded)
+        options.skipInvalid = skipInvalid
+        options.threads = threads
+        options.fields = fields
+        return options
+    }
+
+    func reportSkipped(_ read: VoteFileReader.Result, quiet: Bool) {
+        guard read.invalidCount > 0, !quiet else { return }
+        printError("skipped \(read.invalidCount) invalid row\(read.invalidCount == 1 ? "" : "s") (--skip-invalid):")
+        for error in read.invalid { printError("  \(error)") }
+        if read.invalidCount > read.invalid.count {
+            printError("  … and \(read.invalidCount - read.invalid.count) more")
+        }
+    }
+}
+
+/// Rating options shared by `rank` and the commands built on it.
+struct RatingOptions: ParsableArguments {
+    @Option(help: "Bootstrap rounds for percentile intervals (1000 is usual; 0 = none).")
+    var bootstrap: Int = 0
+
+    @Option(help: "Interval method: bootstrap, sandwich or none (default: bootstrap when --bootstrap is given, else none).")
+    var ci: IntervalChoice?
+
+    @Option(help: "Interval coverage, e.g. 0.95 for the 2.5 and 97.5 percentiles.")
+    var level: Double = 0.95
+
+    @Option(help: "Seed of the bootstrap's random numbers: same seed, same numbers.")
+    var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("L2 penalty on log10 strengths with every battle counted twice (LMArena's 2024 method; 1 = scikit-learn's C=1). Ratings are then reported uncentred.", valueName: "λ"))
+    var l2: Double = 0
+
+    @Option(help: ArgumentHelp("Pin one contender's rating; the others move with it.", valueName: "NAME=RATING"))
+    var anchor: String?
+
+    @Option(help: "Elo scale: rating points per factor of the base in odds.")
+    var scale: Double = 400
+
+    @Option(help: "Base of the odds.")
+    var base: Double = 10
+
+    @Option(name: .customLong("initial"), help: "Rating of the average contender (without --l2 or --anchor).")
+    var initialRating: Double = 1000
+
+    @Option(help: "Convergence tolerance: largest Newton step in natural log-strength units.")
+    var tolerance: Double = 1e-10
+
+    enum IntervalChoice: String, ExpressibleByArgument, CaseIterable {
+        case bootstrap, sandwich, none
+    }
+
+    func validate() throws {
+        if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more rounds.") }
+        if ci == .bootstrap && bootstrap < 2 {
+            throw ValidationError("--ci bootstrap needs --bootstrap N with N ≥ 2 rounds (1000 is usual).")
+        }
+        if let anchor, parsedAnchor(anchor) == nil {
+            throw ValidationError("--anchor takes NAME=RATING, e.g. --anchor gpt-4=1250; got \"\(anchor)\".")
+        }
+    }
+
+    func parsedAnchor(_ text: String) -> BradleyTerry.Anchor? {
+        guard let eq = text.lastIndex(of: "="), let rating = Double(text[text.index(after: eq)...]),
+              rating.isFinite, eq > text.startIndex else { return nil }
+        return BradleyTerry.Anchor(contender: String(text[..<eq]), rating: rating)
+    }
+
+    func leaderboardOptions() throws -> LeaderboardOptions {
+        let estimator = BradleyTerry(
+            scale: scale, base: base, initialRating: initialRating, l2: l2,
+            anchor: anchor.flatMap(parsedAnchor), tolerance: tolerance
+        )
+        let intervals: LeaderboardOptions.Intervals
+        switch ci ?? (bootstrap > 0 ? .bootstrap : .none) {
+        case .bootstrap: intervals = .bootstrap(rounds: bootstrap, seed: seed)
+        case .sandwich: intervals = .sandwich
+        case .none: intervals = .none
+        }
+        let options = LeaderboardOptions(estimator: estimator, intervals: intervals, level: level)
+        do {
+            try options.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        return options
+    }
+}
+
+extension Leaderboard.TextFormat: ExpressibleByArgument {}

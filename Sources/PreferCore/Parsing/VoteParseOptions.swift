@@ -1,0 +1,34 @@
+/// What `VoteParser` reads from a vote file and which votes it keeps.
+public struct VoteParseOptions: Sendable {
+    /// The file's layout; nil detects it from the first non-whitespace byte
+    /// (`[` JSON array, `{` JSON Lines, anything else CSV).
+    public var format: VoteFileFormat?
+    /// Extra fields to keep as `VoteTable.attributes`, as text (strings
+    /// unescaped, numbers and booleans as written, null as missing).
+    public var fields: Set<String>
+    /// Keep a vote only if it passes: filters on the same field are OR-ed,
+    /// filters on different fields AND-ed.
+    public var filters: [FieldFilter]
+    /// Drop votes in which `model_a` or `model_b` is one of these contenders.
+    public var excluded: Set<String>
+    /// Count and skip bad rows instead of failing on the first one.
+    public var skipInvalid: Bool
+    /// Worker threads for JSON Lines and quote-free CSV; nil uses every core.
+    public var threads: Int?
+
+    public init(
+        format: VoteFileFormat? = nil,
+        fields: Set<String> = [],
+        filters: [FieldFilter] = [],
+        excluded: Set<String> = [],
+        skipInvalid: Bool = false,
+        threads: Int? = nil
+    ) {
+        self.format = format
+        self.fields = fields
+        self.filters = filters
+        self.excluded = excluded
+        self.skipInvalid = skipInvalid
+        self.threads = threads
+    }
+}

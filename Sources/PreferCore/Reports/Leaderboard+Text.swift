@@ -1,0 +1,184 @@
+import Foundation
+
+extension Leaderboard {
+    /// The text forms `prefer rank` prints.
+    public enum TextFormat: String, Sendable, CaseIterable {
+        case table, json, csv, markdown
+    }
+
+    /// The leaderboard as text. `matrices` are appended when present.
+    public func rendered(as format: TextFormat) -> String {
+        switch format {
+        case .json: return jsonText()
+        case .csv: return csvText()
+        case .table: return tableText(markdown: false)
+        case .markdown: return tableText(markdown: true)
+        }
+    }
+
+    public func jsonText(pretty: Bool = true) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        // Ratings are always finite; an encoding failure is a bug worth seeing.
+        let data = try! encoder.encode(self)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    var hasIntervals: Bool { method.intervals != "none" }
+    var hasElo: Bool { contenders.contains { $0.elo != nil } }
+    var hasRankIntervals: Bool { contenders.contains { $0.rankLower != nil } }
+    var hasGroups: Bool { contenders.contains { $0.group != nil } }
+
+    func csvText() -> String {
+        var header = ["rank", "rank_ub", "contender", "rating", "lower", "upper", "votes", "win_rate"]
+        if hasRankIntervals { header += ["rank_lower", "rank_upper"] }
+        if hasElo { header.append("elo") }
+        if hasGroups { header.append("group") }
+        header.append("provisional")
+        var lines = [header.joined(separator: ",")]
+        for e in contenders {
+            var row = [String(e.rank), String(e.rankUB), csvField(e.name), number(e.rating), number(e.lower),
+                       number(e.upper), String(e.votes), number(e.winRate)]
+            if hasRankIntervals { row += [e.rankLower.map(String.init) ?? "", e.rankUpper.map(String.init) ?? ""] }
+            if hasElo { row.append(e.elo.map(number) ?? "") }
+            if hasGroups { row.append(e.group.map(String.init) ?? "") }
+            row.append(e.provisional ? "true" : "false")
+            lines.append(row.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func tableText(markdown: Bool) -> String {
+        var header = ["Rank", "Rank (UB)", "Contender", "Rating"]
+        var right: Set<Int> = [0, 1, 3]
+        if hasIntervals {
+            header += ["−", "+"]
+        }
+        if hasRankIntervals { header.append("Rank CI") }
+        header += ["Votes", "Win rate"]
+        if hasElo { header.append("Elo") }
+        if hasGroups { header.append("Group") }
+        for (k, title) in header.enumerated() where !["Contender", "Rank CI"].contains(title) { right.insert(k) }
+        var rows: [[String]] = []
+        for e in contenders {
+            var row = [String(e.rank), String(e.rankUB), e.name + (e.provisional ? " *" : ""), fixed(e.rating, 1)]
+            if hasIntervals {
+                row += [fixed(e.rating - e.lower, 1), fixed(e.upper - e.rating, 1)]
+            }
+            if hasRankIntervals {
+                row.append(e.rankLower.map { lo in
+                    let hi = e.rankUpper ?? lo
+                    return lo == hi ? "\(lo)" : "\(lo)–\(hi)"
+                } ?? "")
+            }
+            row += [String(e.votes), fixed(100 * e.winRate, 1) + "%"]
+            if hasElo { row.append(e.elo.map { fixed($0, 1) } ?? "") }
+            if hasGroups { row.append(e.group.map(String.init) ?? "") }
+            rows.append(row)
+        }
+        var out = markdown
+            ? markdownTable(header, rows, right: right)
+            : alignedTable(header, rows, right: right)
+        out += "\n" + summary(markdown: markdown) + "\n"
+        if contenders.contains(where: \.provisional) {
+            out += (markdown ? "\n" : "") + "* provisional: not a finite maximum-likelihood rating (see warnings).\n"
+        }
+        if let matrices {
+            out += "\n" + matrices.rendered(markdown: markdown)
+        }
+        return out
+    }
+
+    /// One sentence saying what was computed from what.
+    public func summary(markdown: Bool = false) -> String {
+        var parts: [String] = []
+        parts.append("\(grouped(method.votes)) votes, \(method.contenders) contenders")
+        var fit = "Bradley–Terry"
+        switch method.fit {
+        case "l2": fit += " with L2 penalty \(number(method.l2)) (each battle counted twice)"
+        case "mle+firth": fit += " MLE (Firth's fit where the MLE is infinite)"
+        default: fit += " MLE"
+        }
+        fit += ", \(method.iterations) Newton iterations, gradient \(String(format: "%.1e", method.gradientNorm))"
+        if !method.converged { fit += " (NOT converged)" }
+        parts.append(fit)
+        if let anchor = method.anchor, let rating = method.anchorRating {
+            parts.append("anchored at \(anchor) = \(number(rating))")
+        }
+        let level = Int(((method.level ?? 0.95) * 100).rounded())
+        switch method.intervals {
+        case "bootstrap":
+            parts.append("\(level)% bootstrap intervals from \(grouped(method.rounds ?? 0)) rounds, seed \(method.seed ?? 0)")
+        case "sandwich":
+            parts.append("\(level)% sandwich (robust) intervals")
+        default:
+            parts.append("no intervals (add --bootstrap 1000 or --ci sandwich)")
+        }
+        if let k = method.eloK { parts.append("online Elo with K = \(number(k)) in vote order") }
+        let sentence = parts.joined(separator: "; ") + "."
+        return markdown ? "_\(sentence)_" : sentence
+    }
+}
+
+extension PairMatrices {
+    /// The three matrices as aligned (or markdown) tables, labelled by leaderboard position.
+    public func rendered(markdown: Bool) -> String {
+        let n = contenders.count
+        let labels = (1...max(n, 1)).prefix(n).map(String.init)
+        var out = "Contenders: " + contenders.enumerated().map { "\($0 + 1) = \($1)" }.joined(separator: ", ") + "\n"
+        func block(_ title: String, _ cell: (Int, Int) -> String) {
+            out += "\n" + (markdown ? "**\(title)**\n\n" : "\(title)\n")
+            let header = [""] + labels
+            let rows = (0..<n).map { i in [labels[i]] + (0..<n).map { j in i == j ? "–" : cell(i, j) } }
+            let right = Set(0...n)
+            out += markdown ? markdownTable(header, rows, right: right) : alignedTable(header, rows, right: right)
+        }
+        block("Battles") { i, j in String(battles[i][j]) }
+        block("Observed win rate of row against column") { i, j in observedWinRate[i][j].map { fixed($0, 3) } ?? "·" }
+        block("Bradley–Terry predicted win probability") { i, j in fixed(predictedWinRate[i][j], 3) }
+        return out
+    }
+}
+
+func alignedTable(_ header: [String], _ rows: [[String]], right: Set<Int>) -> String {
+    var width = header.map(\.count)
+    for row in rows {
+        for (k, cell) in row.enumerated() { width[k] = max(width[k], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { k, cell in
+            let pad = String(repeating: " ", count: width[k] - cell.count)
+            return right.contains(k) ? pad + cell : cell + pad
+        }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+}
+
+func markdownTable(_ header: [String], _ rows: [[String]], right: Set<Int>) -> String {
+    func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+    var out = "| " + header.map(escape).joined(separator: " | ") + " |\n"
+    out += "|" + header.indices.map { right.contains($0) ? "---:|" : "---|" }.joined() + "\n"
+    for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+    return out
+}
+
+func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+func number(_ x: Double) -> String {
+    x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : String(x)
+}
+
+func grouped(_ n: Int) -> String {
+    let digits = String(n)
+    var out = ""
+    for (k, ch) in digits.reversed().enumerated() {
+        if k > 0 && k % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return String(out.reversed())
+}
+
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}

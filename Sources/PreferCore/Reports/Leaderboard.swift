@@ -1,0 +1,104 @@
+/// A ranked table of contenders: Bradley–Terry ratings with their intervals,
+/// ranks and vote counts, the settings that produced them and what went wrong.
+///
+/// Its JSON form (snake_case keys) is a contract: `prefer rank --format json`
+/// and the server's leaderboard endpoint both emit it.
+public struct Leaderboard: Sendable, Codable {
+    public struct Entry: Sendable, Codable, Equatable {
+        public var name: String
+        public var rating: Double
+        /// Interval bounds; equal to `rating` when no intervals were asked for.
+        public var lower: Double
+        public var upper: Double
+        /// Votes this contender took part in.
+        public var votes: Int
+        /// Position by rating, 1 = best (equal ratings share a rank).
+        public var rank: Int
+        /// LMArena's "Rank (UB)": 1 + the number of contenders whose lower
+        /// bound is above this one's upper bound.
+        public var rankUB: Int
+        /// Bootstrap rank interval.
+        public var rankLower: Int?
+        public var rankUpper: Int?
+        /// Standard error on the Elo scale, when intervals were computed.
+        public var standardError: Double?
+        /// Online Elo, when asked for.
+        public var elo: Double?
+        /// Share of points won (ties count half).
+        public var winRate: Double
+        /// True when the rating is not a finite maximum-likelihood estimate.
+        public var provisional: Bool
+        /// Which group of contenders this one belongs to, when the votes form several that never met.
+        public var group: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case name, rating, lower, upper, votes, rank
+            case rankUB = "rank_ub"
+            case rankLower = "rank_lower"
+            case rankUpper = "rank_upper"
+            case standardError = "se"
+            case elo
+            case winRate = "win_rate"
+            case provisional, group
+        }
+    }
+
+    /// How the leaderboard was computed.
+    public struct Method: Sendable, Codable, Equatable {
+        public var model = "bradley-terry"
+        /// "mle", "l2" or "mle+firth" when some group needed Firth's fit.
+        public var fit: String
+        public var l2: Double
+        public var scale: Double
+        public var base: Double
+        public var initialRating: Double
+        public var anchor: String?
+        public var anchorRating: Double?
+        public var ties = "half a win each side; both-bad counts as a tie"
+        public var tolerance: Double
+        public var iterations: Int
+        public var gradientNorm: Double
+        public var converged: Bool
+        /// "none", "bootstrap" or "sandwich".
+        public var intervals: String
+        public var level: Double?
+        public var rounds: Int?
+        public var seed: UInt64?
+        public var resampling: String?
+        public var bootstrapMeanIterations: Double?
+        public var bootstrapFullFitRounds: Int?
+        public var eloK: Double?
+        public var votes: Int
+        public var contenders: Int
+
+        enum CodingKeys: String, CodingKey {
+            case model, fit, l2, scale, base
+            case initialRating = "initial_rating"
+            case anchor
+            case anchorRating = "anchor_rating"
+            case ties, tolerance, iterations
+            case gradientNorm = "gradient_norm"
+            case converged, intervals, level, rounds, seed, resampling
+            case bootstrapMeanIterations = "bootstrap_mean_iterations"
+            case bootstrapFullFitRounds = "bootstrap_full_fit_rounds"
+            case eloK = "elo_k"
+            case votes, contenders
+        }
+    }
+
+    public var contenders: [Entry]
+    public var method: Method
+    public var warnings: [String]
+    public var matrices: PairMatrices?
+
+    public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
+        self.contenders = contenders
+        self.method = method
+        self.warnings = warnings
+        self.matrices = matrices
+    }
+
+    public func entry(named name: String) -> Entry? {
+        contenders.first { $0.name == name }
+    }
+}

@@ -1,0 +1,162 @@
+/// Turns votes into a `Leaderboard`: aggregate the pair counts once, fit
+/// Bradley–Terry, add intervals (bootstrap or sandwich), online Elo and
+/// matrices as asked, then rank. Each step is timed for `prefer bench`.
+public struct LeaderboardBuilder: Sendable {
+    public var options: LeaderboardOptions
+
+    public init(options: LeaderboardOptions = LeaderboardOptions()) {
+        self.options = options
+    }
+
+    /// Seconds spent in each step of the last build.
+    public struct Timings: Sendable, Codable {
+        public var aggregate = 0.0
+        public var fit = 0.0
+        public var intervals = 0.0
+        public var elo = 0.0
+        public var report = 0.0
+
+        public init() {}
+    }
+
+    public func build(
+        _ votes: VoteTable,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(RatingError) -> Leaderboard {
+        var timings = Timings()
+        return try build(votes, timings: &timings, progress: progress)
+    }
+
+    public func build(
+        _ votes: VoteTable,
+        timings: inout Timings,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(RatingError) -> Leaderboard {
+        try options.validate()
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap() -> Double {
+            let now = clock.now
+            let d = now - mark
+            mark = now
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+
+        let table = votes.hasContendersWithoutVotes ? votes.compacted() : votes
+        let counts = PairCounts(table)
+        guard counts.totalVotes > 0 else { throw .noVotes }
+        timings.aggregate = lap()
+
+        let fit = try options.estimator.fit(counts)
+        timings.fit = lap()
+
+        var intervals: RatingIntervals?
+        switch options.intervals {
+        case .none:
+            break
+        case .bootstrap(let rounds, let seed):
+            var bootstrap = Bootstrap(rounds: rounds, seed: seed, level: options.level, threads: options.threads)
+            bootstrap.threads = options.threads
+            intervals = bootstrap.run(counts, fit: fit, progress: progress).intervals
+        case .sandwich:
+            intervals = SandwichIntervals(level: options.level).compute(counts, fit: fit)
+        }
+        timings.intervals = lap()
+
+        let elo = options.onlineElo?.ratings(table)
+        timings.elo = lap()
+
+        let board = assemble(counts: counts, fit: fit, intervals: intervals, elo: elo)
+        timings.report = lap()
+        return board
+    }
+
+    func assemble(counts: PairCounts, fit: BradleyTerryFit, intervals: RatingIntervals?, elo: [Double]?) -> Leaderboard {
+        let n = counts.contenderCount
+        var score = [Double](repeating: 0, count: n)
+        var total = [Double](repeating: 0, count: n)
+        for p in 0..<counts.pairCount {
+            let a = Int(counts.first[p])
+            let b = Int(counts.second[p])
+            score[a] += counts.score(p)
+            score[b] += counts.total(p) - counts.score(p)
+            total[a] += counts.total(p)
+            total[b] += counts.total(p)
+        }
+        let lower = intervals?.lower ?? fit.ratings
+        let upper = intervals?.upper ?? fit.ratings
+        // Best first; when the votes form groups that never met, group by group,
+        // with ranks counted within each group.
+        let component = fit.graph.component
+        let order = (0..<n).sorted {
+            if component[$0] != component[$1] { return component[$0] < component[$1] }
+            return (fit.ratings[$0], counts.contenders[$1]) > (fit.ratings[$1], counts.contenders[$0])
+        }
+        let grouped = fit.graph.componentCount > 1
+        var entries: [Leaderboard.Entry] = []
+        var groupStart = 0
+        for (position, c) in order.enumerated() {
+            if position > 0 && component[c] != component[order[position - 1]] { groupStart = position }
+            var rank = position - groupStart + 1
+            if position > groupStart, let previous = entries.last, fit.ratings[c] == previous.rating { rank = previous.rank }
+            let rankUB = 1 + (0..<n).filter { component[$0] == component[c] && lower[$0] > upper[c] }.count
+            entries.append(Leaderboard.Entry(
+                name: counts.contenders[c],
+                rating: fit.ratings[c],
+                lower: lower[c],
+                upper: upper[c],
+                votes: counts.contenderVotes[c],
+                rank: rank,
+                rankUB: rankUB,
+                rankLower: intervals?.rankLower?[c],
+                rankUpper: intervals?.rankUpper?[c],
+                standardError: intervals?.standardErrors[c],
+                elo: elo?[c],
+                winRate: total[c] > 0 ? score[c] / total[c] : 0,
+                provisional: fit.provisional[c],
+                group: grouped ? component[c] + 1 : nil
+            ))
+        }
+        let estimator = fit.estimator
+        let fitName: String
+        if estimator.l2 > 0 {
+            fitName = "l2"
+        } else if fit.componentMethods.contains(.firth) {
+            fitName = "mle+firth"
+        } else {
+            fitName = "mle"
+        }
+        var method = Leaderboard.Method(
+            fit: fitName,
+            l2: estimator.l2,
+            scale: estimator.scale,
+            base: estimator.base,
+            initialRating: estimator.initialRating,
+            anchor: estimator.anchor?.contender,
+            anchorRating: estimator.anchor?.rating,
+            tolerance: estimator.tolerance,
+            iterations: fit.iterations,
+            gradientNorm: fit.gradientNorm,
+            converged: fit.converged,
+            intervals: intervals?.method.rawValue ?? "none",
+            level: intervals?.level,
+            votes: counts.totalVotes,
+            contenders: n
+        )
+        if let summary = intervals?.bootstrap {
+            method.rounds = summary.rounds
+            method.seed = summary.seed
+            method.resampling = summary.resampling
+            method.bootstrapMeanIterations = summary.meanIterations
+            method.bootstrapFullFitRounds = summary.fullFitRounds
+        }
+        method.eloK = options.onlineElo?.k
+        var warnings = fit.warnings + (intervals?.warnings ?? [])
+        if counts.selfBattles > 0 {
+            warnings.append("\(counts.selfBattles) votes pitted a contender against itself and were ignored.")
+        }
+        let matrices = options.matrices
+            ? PairMatrices(counts, ratings: fit.ratings, order: order, estimator: estimator) : nil
+        return Leaderboard(contenders: entries, method: method, warnings: warnings, matrices: matrices)
+    }
+}
