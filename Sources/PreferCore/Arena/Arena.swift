@@ -1,0 +1,41 @@
+import Foundation
+
+/// A study: contenders compared on prompts, with the rules for drawing battles.
+public struct Arena: Sendable, Hashable, Codable {
+    public var id: Int64
+    /// Unique, used in URLs.
+    public var name: String
+    public var description: String?
+    public var sampling: Sampling
+    /// Optional per-criterion questions (e.g. "prompt following", "aesthetics").
+    public var criteria: [String]
+    /// Minimum time each audio/video side must play before voting (Music Arena), if any.
+    public var minPlayMs: Int?
+    /// How many annotators should see each (prompt, pair); 1 = no repeats sought.
+    public var annotationsPerItem: Int
+    /// Whether only invited annotators may vote.
+    public var isPrivate: Bool
+    public var createdAt: Date
+
+    public init(
+        id: Int64,
+        name: String,
+        description: String? = nil,
+        sampling: Sampling = .uniform,
+        criteria: [String] = [],
+        minPlayMs: Int? = nil,
+        annotationsPerItem: Int = 1,
+        isPrivate: Bool = false,
+        createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.sampling = sampling
+        self.criteria = criteria
+        self.minPlayMs = minPlayMs
+        self.annotationsPerItem = annotationsPerItem
+        self.isPrivate = isPrivate
+        self.createdAt = createdAt
+    }
+}

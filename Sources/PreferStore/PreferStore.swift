@@ -1,0 +1,219 @@
+import Foundation
+import PreferCore
+
+/// Everything Prefer keeps: arenas, contenders, prompts, outputs, votes,
+/// invites and settings. One protocol, one SQL implementation
+/// (`SQLPreferStore`) serving SQLite and PostgreSQL.
+///
+/// Every method is one transaction: it either happens completely or not at
+/// all. Names are unique per arena, prompts unique per arena by text, one
+/// output per (prompt, contender), one vote per battle and per client vote id
+/// — enforced by the schema, reported as `StoreError`.
+public protocol PreferStore: Sendable {
+    /// Brings the schema to the latest version (idempotent).
+    func migrate() async throws
+    /// Closes connections.
+    func shutdown() async throws
+    /// "sqlite" or "postgresql".
+    var dialect: String { get }
+
+    // MARK: Settings
+
+    func setting(_ key: String) async throws -> String?
+    func setSetting(_ key: String, to value: String) async throws
+    /// Stores `value` unless the key already has one; true when it was stored.
+    func insertSettingIfAbsent(_ key: String, value: String) async throws -> Bool
+
+    // MARK: Arenas and their contents
+
+    func createArena(_ arena: NewArena) async throws -> Arena
+    func arenas() async throws -> [Arena]
+    func arena(id: Int64) async throws -> Arena?
+    func arena(named name: String) async throws -> Arena?
+
+    func createContender(arena: Int64, name: String, weight: Double) async throws -> Contender
+    func contenders(arena: Int64) async throws -> [Contender]
+    func createPrompt(arena: Int64, text: String, category: String?) async throws -> Prompt
+    func prompts(arena: Int64) async throws -> [Prompt]
+    func createOutput(_ output: NewOutput) async throws -> Output
+    func outputs(arena: Int64) async throws -> [Output]
+
+    /// Adds outputs, creating contenders and prompts named in them that do
+    /// not exist yet; all or nothing.
+    func importOutputs(arena: Int64, _ items: [OutputImport]) async throws -> ImportSummary
+
+    // MARK: Votes
+
+    /// Stores votes in one transaction and says what happened to each, in order.
+    func recordVotes(_ votes: [NewVote]) async throws -> [VoteOutcome]
+    /// Votes of an arena in id order, `limit` at a time after `after`.
+    func votes(arena: Int64, after: Int64?, limit: Int) async throws -> [StoredVote]
+    func voteCount(arena: Int64) async throws -> Int
+    /// Loads a battle file's votes into an arena (creating contenders); returns how many.
+    func importVotes(arena: Int64, _ votes: VoteTable) async throws -> Int
+
+    // MARK: Invites
+
+    func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite
+    func invite(tokenHash: String) async throws -> Invite?
+}
+
+/// A new arena's settings.
+public struct NewArena: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String?
+    public var sampling: Sampling
+    public var criteria: [String]
+    public var minPlayMs: Int?
+    public var annotationsPerItem: Int
+    public var isPrivate: Bool
+
+    public init(
+        name: String, description: String? = nil, sampling: Sampling = .uniform, criteria: [String] = [],
+        minPlayMs: Int? = nil, annotationsPerItem: Int = 1, isPrivate: Bool = false
+    ) {
+        self.name = name
+        self.description = description
+        self.sampling = sampling
+        self.criteria = criteria
+        self.minPlayMs = minPlayMs
+        self.annotationsPerItem = annotationsPerItem
+        self.isPrivate = isPrivate
+    }
+}
+
+/// A new output for an existing prompt and contender.
+public struct NewOutput: Sendable, Hashable, Codable {
+    public var promptId: Int64
+    public var contenderId: Int64
+    public var content: String
+    public var media: Media
+    public var url: String?
+
+    public init(promptId: Int64, contenderId: Int64, content: String, media: Media = .text, url: String? = nil) {
+        self.promptId = promptId
+        self.contenderId = contenderId
+        self.content = content
+        self.media = media
+        self.url = url
+    }
+}
+
+/// One line of an output import: the prompt and contender by id or by
+/// text/name (created when new).
+public struct OutputImport: Sendable, Hashable, Codable {
+    public enum Reference: Sendable, Hashable, Codable {
+        case id(Int64)
+        case name(String)
+    }
+
+    public var prompt: Reference
+    public var category: String?
+    public var contender: Reference
+    public var content: String
+    public var media: Media
+    public var url: String?
+
+    public init(prompt: Reference, category: String? = nil, contender: Reference, content: String, media: Media = .text, url: String? = nil) {
+        self.prompt = prompt
+        self.category = category
+        self.contender = contender
+        self.content = content
+        self.media = media
+        self.url = url
+    }
+}
+
+/// What an import created.
+public struct ImportSummary: Sendable, Hashable, Codable {
+    public var outputs: Int
+    public var contendersCreated: Int
+    public var promptsCreated: Int
+
+    public init(outputs: Int, contendersCreated: Int, promptsCreated: Int) {
+        self.outputs = outputs
+        self.contendersCreated = contendersCreated
+        self.promptsCreated = promptsCreated
+    }
+}
+
+/// A vote to store. `battle` is unique: a battle takes one vote.
+public struct NewVote: Sendable, Hashable {
+    public var arenaId: Int64
+    public var battle: String?
+    public var promptId: Int64?
+    public var leftContenderId: Int64
+    public var rightContenderId: Int64
+    public var choice: Choice
+    public var criteria: [String: Choice]
+    public var rationale: String?
+    public var timeToVoteMs: Int?
+    public var leftPlayedMs: Int?
+    public var rightPlayedMs: Int?
+    public var voter: String?
+    public var clientVoteId: String?
+    public var source: StoredVote.Source
+    public var createdAt: Date
+
+    public init(
+        arenaId: Int64, battle: String?, promptId: Int64?, leftContenderId: Int64, rightContenderId: Int64,
+        choice: Choice, criteria: [String: Choice] = [:], rationale: String? = nil, timeToVoteMs: Int? = nil,
+        leftPlayedMs: Int? = nil, rightPlayedMs: Int? = nil, voter: String? = nil, clientVoteId: String? = nil,
+        source: StoredVote.Source = .battle, createdAt: Date = Date()
+    ) {
+        self.arenaId = arenaId
+        self.battle = battle
+        self.promptId = promptId
+        self.leftContenderId = leftContenderId
+        self.rightContenderId = rightContenderId
+        self.choice = choice
+        self.criteria = criteria
+        self.rationale = rationale
+        self.timeToVoteMs = timeToVoteMs
+        self.leftPlayedMs = leftPlayedMs
+        self.rightPlayedMs = rightPlayedMs
+        self.voter = voter
+        self.clientVoteId = clientVoteId
+        self.source = source
+        self.createdAt = createdAt
+    }
+}
+
+/// What `recordVotes` did with one vote.
+public enum VoteOutcome: Sendable, Hashable {
+    /// Stored now.
+    case stored(StoredVote)
+    /// A retry: a vote with this client vote id was already stored for the same battle; nothing new was stored.
+    case replayed(StoredVote)
+    /// The battle already has a different vote (or the client vote id was used for another battle).
+    case conflict(existing: StoredVote)
+}
+
+/// A store operation that broke a rule of the data, said so the caller can
+/// tell the user what to change.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case duplicate, notFound, invalid, unavailable
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// The field at fault, if one.
+    public var field: String?
+
+    public init(_ kind: Kind, _ message: String, field: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { message }
+
+    public static func duplicate(_ what: String, field: String) -> StoreError {
+        StoreError(.duplicate, "\(what) already exists; choose another \(field).", field: field)
+    }
+
+    public static func notFound(_ what: String, field: String? = nil) -> StoreError {
+        StoreError(.notFound, "\(what) does not exist.", field: field)
+    }
+}
