@@ -98,6 +98,18 @@ public struct Leaderboard: Sendable, Codable {
         self.matrices = matrices
     }
 
+    /// A leaderboard with no contenders yet, saying why.
+    public static func empty(_ warning: String) -> Leaderboard {
+        Leaderboard(
+            contenders: [],
+            method: Method(
+                fit: "mle", l2: 0, scale: 400, base: 10, initialRating: 1000, tolerance: 1e-10, iterations: 0,
+                gradientNorm: 0, converged: true, intervals: "none", votes: 0, contenders: 0
+            ),
+            warnings: [warning]
+        )
+    }
+
     public func entry(named name: String) -> Entry? {
         contenders.first { $0.name == name }
     }

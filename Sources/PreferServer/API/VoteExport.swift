@@ -1,0 +1,124 @@
+import Foundation
+import PreferCore
+
+/// Votes as JSON Lines or CSV for download. Each row names the contenders on
+/// both sides (`left`/`right`) and also carries LMArena's `model_a`,
+/// `model_b` and `winner`, so an export is valid input for `prefer rank`
+/// and `prefer audit`. Rows are written by hand (no encoder per row) so
+/// exports of millions of votes stream quickly.
+enum VoteExport {
+    enum Format: String, CaseIterable {
+        case jsonl, csv
+
+        var contentType: String {
+            switch self {
+            case .jsonl: "application/x-ndjson; charset=utf-8"
+            case .csv: "text/csv; charset=utf-8"
+            }
+        }
+    }
+
+    static let csvColumns = [
+        "id", "battle", "arena", "prompt_id", "prompt", "category", "left", "right", "model_a", "model_b", "winner",
+        "choice", "criteria", "rationale", "voter", "time_to_vote_ms", "left_played_ms", "right_played_ms",
+        "source", "created_at", "tstamp",
+    ]
+
+    static func iso(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func fields(_ vote: StoredVote, index: ArenaIndex) -> [(String, Value)] {
+        let left = index.contenders[vote.leftContenderId]?.name ?? "contender-\(vote.leftContenderId)"
+        let right = index.contenders[vote.rightContenderId]?.name ?? "contender-\(vote.rightContenderId)"
+        let prompt = vote.promptId.flatMap { index.prompts[$0] }
+        let criteria = vote.criteria.keys.sorted().map { "\(quoted($0)):\(quoted(vote.criteria[$0]!.rawValue))" }
+        return [
+            ("id", .number(String(vote.id))),
+            ("battle", vote.battle.map(Value.string) ?? .null),
+            ("arena", .string(index.arena.name)),
+            ("prompt_id", vote.promptId.map { .number(String($0)) } ?? .null),
+            ("prompt", prompt.map { .string($0.text) } ?? .null),
+            ("category", prompt?.category.map(Value.string) ?? .null),
+            ("left", .string(left)),
+            ("right", .string(right)),
+            ("model_a", .string(left)),
+            ("model_b", .string(right)),
+            ("winner", .string(vote.choice.outcome.label)),
+            ("choice", .string(vote.choice.rawValue)),
+            ("criteria", .raw("{" + criteria.joined(separator: ",") + "}")),
+            ("rationale", vote.rationale.map(Value.string) ?? .null),
+            ("voter", vote.voter.map(Value.string) ?? .null),
+            ("time_to_vote_ms", vote.timeToVoteMs.map { .number(String($0)) } ?? .null),
+            ("left_played_ms", vote.leftPlayedMs.map { .number(String($0)) } ?? .null),
+            ("right_played_ms", vote.rightPlayedMs.map { .number(String($0)) } ?? .null),
+            ("source", .string(vote.source.rawValue)),
+            ("created_at", .string(iso(vote.createdAt))),
+            ("tstamp", .number(String(vote.createdAt.timeIntervalSince1970))),
+        ]
+    }
+
+    enum Value {
+        case string(String)
+        case number(String)
+        case raw(String)
+        case null
+
+        var json: String {
+            switch self {
+            case .string(let s): quoted(s)
+            case .number(let n): n
+            case .raw(let r): r
+            case .null: "null"
+            }
+        }
+
+        var csv: String {
+            switch self {
+            case .string(let s): csvField(s)
+            case .number(let n): n
+            case .raw(let r): csvField(r)
+            case .null: ""
+            }
+        }
+    }
+
+    static func jsonLine(_ vote: StoredVote, index: ArenaIndex) -> String {
+        "{" + fields(vote, index: index).map { "\(quoted($0.0)):\($0.1.json)" }.joined(separator: ",") + "}\n"
+    }
+
+    static func csvLine(_ vote: StoredVote, index: ArenaIndex) -> String {
+        fields(vote, index: index).map(\.1.csv).joined(separator: ",") + "\n"
+    }
+
+    static var csvHeader: String { csvColumns.joined(separator: ",") + "\n" }
+
+    /// A JSON string literal.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import PreferCore
+
+/// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S`: public, served
+/// from `LeaderboardCache`.
+struct LeaderboardController<Context: RequestContext> {
+    let services: PreferServices
+
+    func register(_ routes: RouteTable<Context>) {
+        routes.on(.get, "/api/arenas/:arena/leaderboard", use: leaderboard)
+    }
+
+    /// The leaderboard's JSON: the `prefer rank --format json` contract plus
+    /// which arena, when it was computed and how many votes exist now.
+    struct Body: Encodable {
+        var arena: String
+        var contenders: [Leaderboard.Entry]
+        var method: Leaderboard.Method
+        var warnings: [String]
+        var computedAt: Date
+        var votesTotal: Int
+        /// True when votes stored since are not in it yet (a refresh is under way).
+        var stale: Bool
+    }
+
+    struct Query {
+        var rounds: Int
+        var seed: UInt64
+    }
+
+    func query(_ request: Request) throws -> Query {
+        var query = Query(rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed)
+        if let text = request.uri.queryParameters["bootstrap"] {
+            guard let n = Int(text), n == 0 || (2...10_000).contains(n) else {
+                throw APIError.invalidField("bootstrap", "bootstrap must be 0 (no intervals) or 2 to 10000 rounds; got \"\(text)\".")
+            }
+            query.rounds = n
+        }
+        if let text = request.uri.queryParameters["seed"] {
+            guard let s = UInt64(text) else {
+                throw APIError.invalidField("seed", "seed must be a non-negative integer; got \"\(text)\".")
+            }
+            query.seed = s
+        }
+        return query
+    }
+
+    @Sendable func leaderboard(_ request: Request, context: Context) async throws -> Response {
+        let arena = try await services.directory.arena(context.parameters.require("arena"))
+        let q = try query(request)
+        let (entry, stale) = try await services.leaderboards.leaderboard(arena: arena.id, rounds: q.rounds, seed: q.seed)
+        let total = await services.leaderboards.voteCount(arena: arena.id)
+        let body = Body(
+            arena: arena.name, contenders: entry.board.contenders, method: entry.board.method,
+            warnings: entry.board.warnings, computedAt: entry.computedAt, votesTotal: total, stale: stale
+        )
+        return try JSONResponse.make(body, headers: [.cacheControl: "no-cache"])
+    }
+}

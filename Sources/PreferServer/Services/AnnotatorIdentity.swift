@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import PreferCore
+
+/// Who is asking for a battle: an invited annotator (invite token in
+/// `?invite=` or `Authorization: Bearer`), the admin, or an anonymous visitor
+/// known by a session cookie. The voter id stored with votes is the invite
+/// name or a pseudonym derived from the session — never the cookie itself.
+struct AnnotatorIdentity: Sendable {
+    static let sessionCookie = "prefer_session"
+
+    /// The voter id recorded with votes.
+    var voter: String
+    /// A new session cookie to set, for a first-time anonymous visitor.
+    var newSession: Cookie?
+
+    static func resolve(_ request: Request, arena: Arena, services: PreferServices) async throws -> AnnotatorIdentity {
+        var token = request.uri.queryParameters["invite"].map(String.init)
+        if token == nil, let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        if let token, !token.isEmpty {
+            if services.secrets.isAdminKey(token) { return AnnotatorIdentity(voter: "admin") }
+            guard let invite = try await services.store.invite(tokenHash: ServerSecrets.sha256(token)),
+                  invite.arenaId == arena.id else { throw APIError.wrongInvite }
+            return AnnotatorIdentity(voter: "invite:\(invite.name)")
+        }
+        if arena.isPrivate { throw APIError.inviteRequired }
+        if let session = request.cookies[sessionCookie]?.value, session.count >= 16, session.count <= 128 {
+            return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session))
+        }
+        let session = ServerSecrets.randomToken()
+        let cookie = Cookie(
+            name: sessionCookie, value: session, maxAge: 365 * 24 * 3600, path: "/",
+            secure: services.configuration.secureCookies, httpOnly: true, sameSite: .lax
+        )
+        return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session), newSession: cookie)
+    }
+}
+
+extension PreferServices {
+    /// Throws unless the request carries the admin key.
+    func requireAdmin(_ request: Request) throws {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw APIError.missingAdminKey
+        }
+        let key = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard secrets.isAdminKey(key) else { throw APIError.wrongAdminKey }
+    }
+}

@@ -1,0 +1,48 @@
+import PreferCore
+
+/// An arena's contenders, prompts and outputs held in memory, indexed for
+/// drawing battles and resolving names, rebuilt whenever an admin changes the
+/// arena.
+struct ArenaIndex: Sendable {
+    var arena: Arena
+    var contenders: [Int64: Contender] = [:]
+    var contenderByName: [String: Int64] = [:]
+    var prompts: [Int64: Prompt] = [:]
+    var promptByText: [String: Int64] = [:]
+    var outputs: [Int64: Output] = [:]
+    /// Prompt → contender → output.
+    var outputByPromptAndContender: [Int64: [Int64: Int64]] = [:]
+    /// Prompts with outputs from at least two contenders, in id order.
+    var battlePrompts: [Int64] = []
+
+    init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {
+        self.arena = arena
+        for c in contenders {
+            self.contenders[c.id] = c
+            contenderByName[c.name] = c.id
+        }
+        for p in prompts {
+            self.prompts[p.id] = p
+            promptByText[p.text] = p.id
+        }
+        for o in outputs {
+            self.outputs[o.id] = o
+            outputByPromptAndContender[o.promptId, default: [:]][o.contenderId] = o.id
+        }
+        battlePrompts = outputByPromptAndContender.filter { $0.value.count >= 2 }.keys.sorted()
+    }
+
+    func contender(_ reference: Reference) -> Contender? {
+        switch reference {
+        case .id(let id): contenders[id]
+        case .name(let name): contenderByName[name].flatMap { contenders[$0] }
+        }
+    }
+
+    func prompt(_ reference: Reference) -> Prompt? {
+        switch reference {
+        case .id(let id): prompts[id]
+        case .name(let text): promptByText[text].flatMap { prompts[$0] }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import PreferCore
+import PreferStore
+
+/// An arena's votes in memory as a `VoteTable`, kept up to date by reading
+/// only the votes stored since the last read (by id), so any number of
+/// server processes sharing a database see each other's votes.
+struct ArenaVotes: Sendable {
+    var table = VoteTable()
+    var lastId: Int64 = 0
+    var names: [Int64: String] = [:]
+
+    /// Reads votes after `lastId`; returns how many were new.
+    mutating func sync(arena: Int64, store: any PreferStore, directory: ArenaDirectory) async throws -> Int {
+        var added = 0
+        while true {
+            let page = try await store.votes(arena: arena, after: lastId, limit: 20_000)
+            if page.isEmpty { break }
+            for vote in page {
+                let left = try await name(of: vote.leftContenderId, arena: arena, directory: directory)
+                let right = try await name(of: vote.rightContenderId, arena: arena, directory: directory)
+                table.append(Vote(
+                    a: left,
+                    b: right,
+                    outcome: vote.choice.outcome,
+                    voter: vote.voter,
+                    timestamp: vote.createdAt.timeIntervalSince1970,
+                    attributes: vote.timeToVoteMs.map { ["time_to_vote_ms": String($0)] } ?? [:]
+                ))
+                lastId = max(lastId, vote.id)
+            }
+            added += page.count
+            if page.count < 20_000 { break }
+        }
+        return added
+    }
+
+    private mutating func name(of contender: Int64, arena: Int64, directory: ArenaDirectory) async throws -> String {
+        if let name = names[contender] { return name }
+        var index = try await directory.index(id: arena)
+        if index?.contenders[contender] == nil { index = try await directory.reload(arena) }
+        let name = index?.contenders[contender]?.name ?? "contender-\(contender)"
+        names[contender] = name
+        return name
+    }
+}

@@ -1,0 +1,57 @@
+import PreferCore
+
+/// Draws the next battle of an arena: a prompt with outputs from at least two
+/// contenders, then a pair of those contenders, then a coin flip for sides.
+///
+/// - `uniform`: every prompt with outputs from two or more contenders is
+///   equally likely, then every pair of its contenders.
+/// - `weighted`: the prompt as above, then a pair ∝ wᵢ·wⱼ (contender weights).
+///
+/// O(k²) for a prompt with k contenders' outputs.
+struct BattleSampler {
+    struct Draw: Equatable {
+        var prompt: Int64
+        var left: Output
+        var right: Output
+    }
+
+    enum Failure: Error, Equatable {
+        case noPrompts
+    }
+
+    func draw<R: RandomNumberGenerator>(from index: ArenaIndex, using rng: inout R) throws(Failure) -> Draw {
+        guard let prompt = index.battlePrompts.randomElement(using: &rng),
+              let byContender = index.outputByPromptAndContender[prompt] else { throw .noPrompts }
+        let contenders = byContender.keys.sorted()
+        var pairs: [(Int64, Int64)] = []
+        var weights: [Double] = []
+        for i in 0..<contenders.count {
+            for j in (i + 1)..<contenders.count {
+                pairs.append((contenders[i], contenders[j]))
+                switch index.arena.sampling {
+                case .uniform:
+                    weights.append(1)
+                case .weighted:
+                    let wi = index.contenders[contenders[i]]?.weight ?? 1
+                    let wj = index.contenders[contenders[j]]?.weight ?? 1
+                    weights.append(wi * wj)
+                }
+            }
+        }
+        let total = weights.reduce(0, +)
+        var u = Double.random(in: 0..<total, using: &rng)
+        var chosen = pairs[pairs.count - 1]
+        for (k, w) in weights.enumerated() {
+            if u < w {
+                chosen = pairs[k]
+                break
+            }
+            u -= w
+        }
+        let flip = Bool.random(using: &rng)
+        let (a, b) = flip ? (chosen.1, chosen.0) : (chosen.0, chosen.1)
+        guard let left = byContender[a].flatMap({ index.outputs[$0] }),
+              let right = byContender[b].flatMap({ index.outputs[$0] }) else { throw .noPrompts }
+        return Draw(prompt: prompt, left: left, right: right)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PreferCore
+import PreferStore
+
+/// Leaderboards computed from the stored votes, served from memory.
+///
+/// A request gets the latest computed leaderboard at once; if votes have
+/// arrived since, a refresh starts in the background (at most one per
+/// leaderboard at a time, and no more often than `minimumInterval`), so
+/// reading a leaderboard never waits for a fit and never blocks voting. Only
+/// the very first request for a leaderboard waits for its computation.
+actor LeaderboardCache {
+    struct Key: Hashable {
+        var arena: Int64
+        var rounds: Int
+        var seed: UInt64
+    }
+
+    struct Entry: Sendable {
+        var board: Leaderboard
+        var votesUsed: Int
+        var computedAt: Date
+    }
+
+    let store: any PreferStore
+    let directory: ArenaDirectory
+    let minimumInterval: Duration
+    let logger: Logger
+    private var votes: [Int64: ArenaVotes] = [:]
+    private var dirty: Set<Int64> = []
+    private var entries: [Key: Entry] = [:]
+    private var refreshing: [Key: Task<Entry, any Error>] = [:]
+    private var lastRefresh: [Key: ContinuousClock.Instant] = [:]
+
+    init(store: any PreferStore, directory: ArenaDirectory, minimumInterval: Duration, logger: Logger) {
+        self.store = store
+        self.directory = directory
+        self.minimumInterval = minimumInterval
+        self.logger = logger
+    }
+
+    /// Votes of `arena` read so far.
+    func voteCount(arena: Int64) -> Int {
+        votes[arena]?.table.count ?? 0
+    }
+
+    /// Called after votes are stored: the next request refreshes.
+    func votesChanged(arena: Int64) {
+        dirty.insert(arena)
+    }
+
+    /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
+    /// and whether votes stored since are not yet in it.
+    func leaderboard(arena: Int64, rounds: Int, seed: UInt64) async throws -> (Entry, stale: Bool) {
+        let key = Key(arena: arena, rounds: rounds, seed: seed)
+        if votes[arena] == nil || dirty.contains(arena) {
+            dirty.remove(arena)
+            var current = votes[arena] ?? ArenaVotes()
+            _ = try await current.sync(arena: arena, store: store, directory: directory)
+            votes[arena] = current
+        }
+        let count = votes[arena]?.table.count ?? 0
+        if let entry = entries[key] {
+            let stale = entry.votesUsed != count
+            if stale && refreshing[key] == nil {
+                let now = ContinuousClock.now
+                if let last = lastRefresh[key], now - last < minimumInterval {
+                    return (entry, true)
+                }
+                _ = startRefresh(key)
+            }
+            return (entry, stale)
+        }
+        let task = refreshing[key] ?? startRefresh(key)
+        let entry = try await task.value
+        return (entry, entry.votesUsed != (votes[arena]?.table.count ?? 0))
+    }
+
+    private func startRefresh(_ key: Key) -> Task<Entry, any Error> {
+        let table = votes[key.arena]?.table ?? VoteTable()
+        lastRefresh[key] = .now
+        let task = Task.detached(priority: .utility) { () throws -> Entry in
+            let board = try Self.compute(table, rounds: key.rounds, seed: key.seed)
+            return Entry(board: board, votesUsed: table.count, computedAt: Date())
+        }
+        refreshing[key] = task
+        Task {
+            let result = await task.result
+            self.finish(key, result)
+        }
+        return task
+    }
+
+    private func finish(_ key: Key, _ result: Result<Entry, any Error>) {
+        refreshing[key] = nil
+        switch result {
+        case .success(let entry):
+            entries[key] = entry
+            ServerMetrics.leaderboardsComputed.increment()
+        case .failure(let error):
+            logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
+        }
+    }
+
+    static func compute(_ table: VoteTable, rounds: Int, seed: UInt64) throws -> Leaderboard {
+        guard !table.isEmpty else {
+            return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
+        }
+        let options = LeaderboardOptions(
+            intervals: rounds >= 2 ? .bootstrap(rounds: rounds, seed: seed) : .none,
+            onlineElo: OnlineElo()
+        )
+        return try LeaderboardBuilder(options: options).build(table)
+    }
+}

@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import PreferStore
+
+/// Keys the server keeps in the database so that every process sharing it
+/// agrees: the battle-sealing key, the secret that turns session cookies into
+/// voter pseudonyms, and the admin key's SHA-256 (the key itself is never
+/// stored).
+struct ServerSecrets: Sendable {
+    let battleKey: SymmetricKey
+    let voterSecret: SymmetricKey
+    let adminKeyHash: String?
+
+    static let battleKeySetting = "battle_key"
+    static let voterSecretSetting = "voter_secret"
+    static let adminKeySetting = "admin_key_sha256"
+
+    static func load(from store: any PreferStore) async throws -> ServerSecrets {
+        ServerSecrets(
+            battleKey: try await key(battleKeySetting, store),
+            voterSecret: try await key(voterSecretSetting, store),
+            adminKeyHash: try await store.setting(adminKeySetting)
+        )
+    }
+
+    private static func key(_ name: String, _ store: any PreferStore) async throws -> SymmetricKey {
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+        _ = try await store.insertSettingIfAbsent(name, value: fresh)
+        guard let stored = try await store.setting(name), let data = Data(base64Encoded: stored), data.count == 32 else {
+            throw StoreError(.invalid, "The setting \(name) is not a 32-byte base64 key; delete it to have a new one made.")
+        }
+        return SymmetricKey(data: data)
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random token: 32 bytes, URL-safe base64.
+    static func randomToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { BattleToken.base64URL(Data($0)) }
+    }
+
+    /// Whether `candidate` is the admin key, compared in constant time.
+    func isAdminKey(_ candidate: String) -> Bool {
+        guard let adminKeyHash else { return false }
+        let a = Array(Self.sha256(candidate).utf8)
+        let b = Array(adminKeyHash.utf8)
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for (x, y) in zip(a, b) { diff |= x ^ y }
+        return diff == 0
+    }
+
+    /// A stable pseudonym for a session id that does not reveal it.
+    func pseudonym(forSession session: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: voterSecret)
+        return "anon-" + mac.prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+}
