@@ -28,6 +28,9 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .customLong("booster-focus"), help: "Share of a booster's battles that show the boosted contender (they re-roll until it appears).")
     var boosterFocus = 0.5
 
+    @Option(help: ArgumentHelp("Also write the first arena's votes as JSONL to FILE and each voter's planted kind to FILE.kinds.json.", valueName: "FILE"))
+    var write: String?
+
     func run(settings: AuditSettings, format: AuditReport.TextFormat) throws {
         var study = FraudSimulation(seed: seed)
         study.arenas = arenas
@@ -37,6 +40,13 @@ struct SimulationOptions: ParsableArguments {
         study.votesPerVoter = votesPerVoter
         study.boosterFocus = boosterFocus
         study.options = try settings.options(seed: seed)
+        if let write {
+            let arena = study.draw(arena: 0)
+            try arena.jsonLines().write(toFile: write, atomically: true, encoding: .utf8)
+            let kinds = Dictionary(uniqueKeysWithValues: zip(arena.table.voters!.values, arena.kinds.map(\.rawValue)))
+            let data = try JSONSerialization.data(withJSONObject: ["kinds": kinds, "target": arena.table.contenders[arena.target]], options: [.sortedKeys, .prettyPrinted])
+            try data.write(to: URL(fileURLWithPath: write + ".kinds.json"))
+        }
         let report = study.run()
         switch format {
         case .json: print(report.jsonText(), terminator: "")

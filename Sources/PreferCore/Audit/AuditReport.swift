@@ -26,9 +26,9 @@ public struct AuditReport: Sendable, Codable {
         public var volume: Volume
         public var gold: Gold
         public var favouritism: Favouritism
-        /// The smallest statistical p-value times the number of statistical
-        /// signals available (Bonferroni within the voter), which
-        /// Benjamini–Hochberg compares across voters.
+        /// The smallest statistical p-value divided by its signal's weight
+        /// (weighted Bonferroni within the voter: consensus 0.8, the
+        /// others share 0.2), which Benjamini–Hochberg compares across voters.
         public var combinedPValue: Double?
 
         enum CodingKeys: String, CodingKey {

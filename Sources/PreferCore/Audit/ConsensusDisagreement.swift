@@ -34,7 +34,7 @@ public struct ConsensusDisagreement: Sendable {
     public var minimumVotes: Int
     public var tasteLevel: Double
 
-    public init(minimumVotes: Int = 5, tasteLevel: Double = 0.05) {
+    public init(minimumVotes: Int = 5, tasteLevel: Double = 0.1) {
         self.minimumVotes = minimumVotes
         self.tasteLevel = tasteLevel
     }

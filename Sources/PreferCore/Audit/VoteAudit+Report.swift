@@ -17,8 +17,7 @@ extension VoteAudit {
             let isFlagged = flagged.contains(v)
             if isFlagged {
                 let stats = statistical(s)
-                let k = Double(stats.count)
-                for (name, p) in stats where min(1, p * k) <= threshold && threshold > 0 {
+                for (name, p) in stats where weightedP(name, p, stats) <= threshold && threshold > 0 {
                     flaggedBy[name, default: 0] += 1
                     reasons.append(reason(name, s, names))
                 }

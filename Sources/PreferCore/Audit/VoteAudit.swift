@@ -14,8 +14,9 @@ import Foundation
 /// drop battles, not voters.
 ///
 /// Verdict, with multiple-testing control: a voter's statistical signals
-/// (consensus, position, concentration, gold) are combined by Bonferroni —
-/// the smallest p-value times the number available — and Benjamini–Hochberg
+/// (consensus, position, concentration, gold) are combined by weighted
+/// Bonferroni — the smallest p-value divided by its signal's weight, 0.8 of
+/// the level to consensus disagreement and the rest shared — and Benjamini–Hochberg
 /// at `falseDiscoveryRate` runs across all voters (Benjamini & Hochberg
 /// 1995): among voters flagged this way at most that share are expected to
 /// be honest, and in an arena without fraud the chance of flagging anyone
@@ -141,13 +142,10 @@ public struct VoteAudit: Sendable {
                 states[v].sequential = options.sequential.evaluate(
                     rows: rows, a: table.a, b: table.b, outcomes: table.outcomes, record: record, own: included)
             }
-            groups = options.boosting.groups(states.map(\.leans), contenders: names.count)
-
             var pool: [Int] = []
             var pValues: [Double] = []
             for v in audited {
-                let ps = statistical(states[v]).map(\.p)
-                states[v].combined = ps.isEmpty ? nil : min(1, ps.min()! * Double(ps.count))
+                states[v].combined = combined(statistical(states[v]))
                 if let p = states[v].combined {
                     pool.append(v)
                     pValues.append(p)
@@ -157,6 +155,14 @@ public struct VoteAudit: Sendable {
             threshold = bh.threshold
             var next = Set<Int>()
             for (k, v) in pool.enumerated() where bh.rejected[k] { next.insert(v) }
+            // A voter who disagrees with the consensus across the board leans
+            // against strong contenders too; that is not coordination, so
+            // such voters do not take part in the search for groups.
+            var leans = states.map(\.leans)
+            for v in next where states[v].consensus.map({ weightedP("consensus", $0.pValue, statistical(states[v])) <= threshold }) == true {
+                leans[v] = []
+            }
+            groups = options.boosting.groups(leans, contenders: names.count)
             for v in audited where states[v].speed?.flagged == true || states[v].daily?.flagged == true { next.insert(v) }
             for v in states.indices { states[v].group = nil }
             for (id, group) in groups.enumerated() {
@@ -183,6 +189,34 @@ public struct VoteAudit: Sendable {
         if let p = s.concentration?.pValue { out.append(("concentration", p)) }
         if let p = s.gold?.pValue { out.append(("gold", p)) }
         return out
+    }
+
+    /// The weight of each statistical signal in the voter's weighted
+    /// Bonferroni combination (Holm 1979; Genovese, Roeder & Wasserman 2006):
+    /// consensus disagreement gets 0.8 of the level, the other available
+    /// signals share the remaining 0.2. Position bias, concentration and gold
+    /// fire with tiny p-values when they fire at all (a left-clicker's 40
+    /// lefts have p ≈ 10⁻⁹, a battle-picker's 20 of 40 on one contender
+    /// ≈ 10⁻⁹); the consensus signal is the one that must find random
+    /// clickers who are barely distinguishable, so it gets the most power.
+    /// (Any weights summing to 1 keep the combination a valid p-value.)
+    var consensusWeight: Double { 0.8 }
+
+    func weight(_ name: String, _ signals: [(name: String, p: Double)]) -> Double {
+        let hasConsensus = signals.contains { $0.name == "consensus" }
+        let others = Double(signals.count - (hasConsensus ? 1 : 0))
+        if !hasConsensus { return 1 / others }
+        if others == 0 { return 1 }
+        return name == "consensus" ? consensusWeight : (1 - consensusWeight) / others
+    }
+
+    func weightedP(_ name: String, _ p: Double, _ signals: [(name: String, p: Double)]) -> Double {
+        min(1, p / weight(name, signals))
+    }
+
+    /// min over signals of p / weight: a valid p-value for "some signal fires".
+    func combined(_ signals: [(name: String, p: Double)]) -> Double? {
+        signals.map { weightedP($0.name, $0.p, signals) }.min()
     }
 
     /// Signals that do not depend on the consensus: speed, volume, gold.

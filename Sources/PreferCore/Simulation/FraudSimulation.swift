@@ -186,3 +186,21 @@ public struct FraudSimulation: Sendable {
         return (s - q / 2, q, 1 - s - q / 2)
     }
 }
+
+extension FraudSimulation.Arena {
+    /// The arena as LMArena-style JSON Lines (`model_a`, `model_b`, `winner`,
+    /// `voter`, `tstamp`, `time_to_vote_ms`; output lengths are not text, so
+    /// an audit of the file has only the --min-time-ms floor).
+    public func jsonLines() -> String {
+        var out = ""
+        let voters = table.voters!
+        for row in 0..<table.count {
+            let a = table.contenders[Int(table.a[row])]
+            let b = table.contenders[Int(table.b[row])]
+            let voter = voters[row]!
+            let ms = inputs.milliseconds.map { String(Int($0[row])) } ?? "null"
+            out += "{\"model_a\":\"\(a)\",\"model_b\":\"\(b)\",\"winner\":\"\(table.outcomes[row].label)\",\"voter\":\"\(voter)\",\"tstamp\":\(table.timestamps![row]),\"time_to_vote_ms\":\(ms)}\n"
+        }
+        return out
+    }
+}

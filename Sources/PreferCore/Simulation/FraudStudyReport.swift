@@ -144,10 +144,6 @@ extension FraudSimulation {
                 let report = byName[names[v]]
                 let flagged = report?.flagged ?? false
                 let lmarena = report?.scores.sequential.lmarenaFlag ?? false
-                if ProcessInfo.processInfo.environment["PREFER_DEBUG"] != nil, let r = report {
-                    let c = r.scores.consensus
-                    FileHandle.standardError.write(Data("DBG \(kind.rawValue) \(flagged) \(c.pValue ?? -1) \(c.pValueAllVotes ?? -1) \(c.slope ?? -99) \(r.scores.combinedPValue ?? -1) \(scores[v]) \(c.likelihoodRatio ?? -1)\n".utf8))
-                }
                 if kind == .honest {
                     honest += 1
                     honestScores.append(scores[v])
