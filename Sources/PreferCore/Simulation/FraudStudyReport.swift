@@ -55,6 +55,7 @@ public struct FraudStudyReport: Sendable, Codable {
     public var kinds: [KindRow]
     public var overall: KindRow
     public var boosted: [Boosted]
+    public var bootstrapRounds: Int
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
@@ -65,7 +66,9 @@ public struct FraudStudyReport: Sendable, Codable {
         case falseFlagRate = "false_flag_rate"
         case lmarenaFalseFlags = "lmarena_false_flags"
         case lmarenaFalseFlagRate = "lmarena_false_flag_rate"
-        case kinds, overall, boosted, seconds
+        case kinds, overall, boosted
+        case bootstrapRounds = "bootstrap_rounds"
+        case seconds
     }
 
     public func jsonText() -> String {
@@ -94,7 +97,7 @@ public struct FraudStudyReport: Sendable, Codable {
         out += markdownTable(
             ["voters", "planted", "audit recall", "oracle recall at the audit's false-flag rate", "audit − oracle (points)", "LMArena sequential test"],
             rows, right: [1, 2, 3, 4, 5])
-        out += "\nBoosted contender (rating on the Elo scale, centred on 1000; interval: 95% bootstrap, \(boostedRounds) rounds, of the audited votes):\n\n"
+        out += "\nBoosted contender (rating on the Elo scale, centred on 1000; interval: 95% bootstrap, \(bootstrapRounds) rounds, of the audited votes):\n\n"
         var boostRows: [[String]] = []
         for b in boosted {
             boostRows.append([
@@ -112,8 +115,6 @@ public struct FraudStudyReport: Sendable, Codable {
         out += "\n(\(fixed(seconds, 1)) s.)\n"
         return out
     }
-
-    var boostedRounds: Int { 500 }
 
     func signed(_ x: Double) -> String { (x >= 0 ? "+" : "−") + fixed(Swift.abs(x), 1) }
 }
@@ -180,7 +181,7 @@ extension FraudSimulation {
             falseFlagRate: honest > 0 ? Double(falseFlags) / Double(honest) : 0,
             lmarenaFalseFlags: lmarenaFalse, lmarenaFalseFlagRate: honest > 0 ? Double(lmarenaFalse) / Double(honest) : 0,
             kinds: badKinds.map { row($0.rawValue, [$0]) }, overall: row("overall", badKinds), boosted: boosted,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            bootstrapRounds: bootstrapRounds, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     /// The target's rating fitted on all votes, on the audited votes (with a
