@@ -44,6 +44,8 @@ public struct AuditReport: Sendable, Codable {
         public var pValueAllVotes: Double?
         public var pValueWithout: Double?
         public var slope: Double?
+        /// L = log of how much likelier the choices are from someone ignoring
+        /// the outputs than from the consensus.
         public var likelihoodRatio: Double?
         public var leftOut: String?
 
@@ -53,7 +55,7 @@ public struct AuditReport: Sendable, Codable {
             case pValueAllVotes = "p_value_all_votes"
             case pValueWithout = "p_value_without"
             case slope
-            case likelihoodRatio = "likelihood_ratio"
+            case likelihoodRatio = "log_likelihood_ratio"
             case leftOut = "left_out"
         }
     }
