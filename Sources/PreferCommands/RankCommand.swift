@@ -23,6 +23,13 @@ struct RankCommand: ParsableCommand {
 
     @OptionGroup var input: VoteInputOptions
     @OptionGroup var rating: RatingOptions
+    @OptionGroup(title: "Audit") var audit: AuditSettings
+
+    @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
+    var includeFlagged = false
+
+    @Flag(name: .customLong("show-audit-shift"), help: "Add a column: how far excluding the flagged voters moved each rating.")
+    var showAuditShift = false
 
     @Option(help: "Output: table, json, csv or markdown.")
     var format: Leaderboard.TextFormat = .table
@@ -46,18 +53,54 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        let read = try VoteFileReader(options: input.parseOptions(), progress: progress).read(files)
+        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields), progress: progress).read(files)
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()
+        var table = read.table
+        var auditSummary: AuditReport.Summary?
+        var shifts: [String: Double]?
+        if table.voters != nil && table.count > 0 {
+            let result: VoteAudit.Result
+            do {
+                result = try VoteAudit(options: audit.options(seed: rating.seed)).run(table, inputs: audit.inputs(table))
+            } catch let error as AuditError {
+                throw CommandError(error.message)
+            }
+            let s = result.report.summary
+            auditSummary = s
+            if showAuditShift {
+                do {
+                    shifts = try AuditShift.compute(table, keep: result.keep, estimator: options.estimator)
+                } catch {
+                    throw CommandError(error.message)
+                }
+            }
+            if !includeFlagged {
+                table = result.cleaned(table)
+                if !quiet {
+                    var line = "audit: excluded \(s.votersFlagged) of \(s.voters) voters (\(s.votesByFlaggedVoters) votes)"
+                    let filtered = s.votesFilteredByContent.values.reduce(0, +)
+                    if filtered > 0 { line += ", \(filtered) votes by content filters" }
+                    if s.votesDownsampled > 0 { line += ", \(s.votesDownsampled) repeated-prompt votes" }
+                    printError(line + "; prefer audit says why, --include-flagged keeps them.")
+                }
+            } else if !quiet {
+                printError("audit: \(s.votersFlagged) of \(s.voters) voters flagged but kept (--include-flagged).")
+            }
+        } else if showAuditShift && !quiet {
+            printError("warning: the votes carry no voter (judge or voter field), so there is nothing to audit and no shift to show.")
+        }
         options.onlineElo = elo ? OnlineElo(k: eloK) : nil
         options.matrices = matrix
         options.threads = input.threads
-        let board: Leaderboard
+        var board: Leaderboard
         var steps = LeaderboardBuilder.Timings()
         do {
             board = try LeaderboardBuilder(options: options)
-                .build(read.table, timings: &steps, progress: progress.counter("bootstrap round"))
+                .build(table, timings: &steps, progress: progress.counter("bootstrap round"))
+            if let shifts { AuditShift.annotate(&board, with: shifts) }
+            board.audit = auditSummary
         } catch {
             progress.finish()
             throw CommandError(error.message)

@@ -28,12 +28,14 @@ extension Leaderboard {
     var hasElo: Bool { contenders.contains { $0.elo != nil } }
     var hasRankIntervals: Bool { contenders.contains { $0.rankLower != nil } }
     var hasGroups: Bool { contenders.contains { $0.group != nil } }
+    var hasAuditShift: Bool { contenders.contains { $0.auditShift != nil } }
 
     func csvText() -> String {
         var header = ["rank", "rank_ub", "contender", "rating", "lower", "upper", "votes", "win_rate"]
         if hasRankIntervals { header += ["rank_lower", "rank_upper"] }
         if hasElo { header.append("elo") }
         if hasGroups { header.append("group") }
+        if hasAuditShift { header.append("audit_shift") }
         header.append("provisional")
         var lines = [header.joined(separator: ",")]
         for e in contenders {
@@ -42,6 +44,7 @@ extension Leaderboard {
             if hasRankIntervals { row += [e.rankLower.map(String.init) ?? "", e.rankUpper.map(String.init) ?? ""] }
             if hasElo { row.append(e.elo.map(number) ?? "") }
             if hasGroups { row.append(e.group.map(String.init) ?? "") }
+            if hasAuditShift { row.append(e.auditShift.map(number) ?? "") }
             row.append(e.provisional ? "true" : "false")
             lines.append(row.joined(separator: ","))
         }
@@ -58,6 +61,7 @@ extension Leaderboard {
         header += ["Votes", "Win rate"]
         if hasElo { header.append("Elo") }
         if hasGroups { header.append("Group") }
+        if hasAuditShift { header.append("Audit Δ") }
         for (k, title) in header.enumerated() where !["Contender", "Rank CI"].contains(title) { right.insert(k) }
         var rows: [[String]] = []
         for e in contenders {
@@ -74,6 +78,7 @@ extension Leaderboard {
             row += [String(e.votes), fixed(100 * e.winRate, 1) + "%"]
             if hasElo { row.append(e.elo.map { fixed($0, 1) } ?? "") }
             if hasGroups { row.append(e.group.map(String.init) ?? "") }
+            if hasAuditShift { row.append(e.auditShift.map { ($0 >= 0 ? "+" : "") + fixed($0, 1) } ?? "–") }
             rows.append(row)
         }
         var out = markdown

@@ -30,6 +30,9 @@ public struct Leaderboard: Sendable, Codable {
         public var provisional: Bool
         /// Which group of contenders this one belongs to, when the votes form several that never met.
         public var group: Int?
+        /// How far excluding the audit's flagged voters moved the rating
+        /// (audited minus all votes), when asked for.
+        public var auditShift: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, rating, lower, upper, votes, rank
@@ -40,6 +43,7 @@ public struct Leaderboard: Sendable, Codable {
             case elo
             case winRate = "win_rate"
             case provisional, group
+            case auditShift = "audit_shift"
         }
     }
 
@@ -90,6 +94,8 @@ public struct Leaderboard: Sendable, Codable {
     public var method: Method
     public var warnings: [String]
     public var matrices: PairMatrices?
+    /// What the vote audit removed before ranking, when it ran.
+    public var audit: AuditReport.Summary?
 
     public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
         self.contenders = contenders
