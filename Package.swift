@@ -75,7 +75,15 @@ let package = Package(
             dependencies: ["PreferCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore"]),
-        .testTarget(name: "PreferStoreTests", dependencies: ["PreferStore", "PreferCore"]),
+        .testTarget(
+            name: "PreferStoreTests",
+            dependencies: [
+                "PreferStore", "PreferCore",
+                // To create and drop a database per test on the test server.
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PreferServerTests",
             dependencies: [

@@ -27,6 +27,9 @@ public protocol PreferStore: Sendable {
     // MARK: Arenas and their contents
 
     func createArena(_ arena: NewArena) async throws -> Arena
+    /// Deletes an arena with everything in it (contenders, prompts, outputs,
+    /// votes, invites); `.notFound` when there is no such arena.
+    func deleteArena(id: Int64) async throws
     func arenas() async throws -> [Arena]
     func arena(id: Int64) async throws -> Arena?
     func arena(named name: String) async throws -> Arena?
@@ -45,6 +48,12 @@ public protocol PreferStore: Sendable {
     // MARK: Votes
 
     /// Stores votes in one transaction and says what happened to each, in order.
+    ///
+    /// A vote that breaks a rule (a contender against itself, a contender or
+    /// prompt that is not in the arena) comes back `.rejected` and the rest of
+    /// the batch is stored all the same, so that one bad vote in a
+    /// group-committed batch cannot fail its neighbours. Errors of the
+    /// database itself throw, and then nothing of the batch is stored.
     func recordVotes(_ votes: [NewVote]) async throws -> [VoteOutcome]
     /// Votes of an arena in id order, `limit` at a time after `after`.
     func votes(arena: Int64, after: Int64?, limit: Int) async throws -> [StoredVote]
@@ -56,6 +65,8 @@ public protocol PreferStore: Sendable {
 
     func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite
     func invite(tokenHash: String) async throws -> Invite?
+    /// The invites of an arena, oldest first.
+    func invites(arena: Int64) async throws -> [Invite]
 }
 
 /// A new arena's settings.
@@ -187,6 +198,8 @@ public enum VoteOutcome: Sendable, Hashable {
     case replayed(StoredVote)
     /// The battle already has a different vote (or the client vote id was used for another battle).
     case conflict(existing: StoredVote)
+    /// The vote breaks a rule of the data (say, a contender against itself) and was not stored.
+    case rejected(StoreError)
 }
 
 /// A store operation that broke a rule of the data, said so the caller can
@@ -200,11 +213,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The field at fault, if one.
     public var field: String?
+    /// The position (from 0) of the item at fault in a batch (an import), if one.
+    public var item: Int?
 
-    public init(_ kind: Kind, _ message: String, field: String? = nil) {
+    public init(_ kind: Kind, _ message: String, field: String? = nil, item: Int? = nil) {
         self.kind = kind
         self.message = message
         self.field = field
+        self.item = item
     }
 
     public var description: String { message }
@@ -215,5 +231,23 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static func notFound(_ what: String, field: String? = nil) -> StoreError {
         StoreError(.notFound, "\(what) does not exist.", field: field)
+    }
+
+    /// A value the data does not allow; `message` says what is allowed.
+    public static func invalid(_ message: String, field: String? = nil) -> StoreError {
+        StoreError(.invalid, message, field: field)
+    }
+
+    /// The database cannot be reached or used right now; `message` says what to check.
+    public static func unavailable(_ message: String) -> StoreError {
+        StoreError(.unavailable, message)
+    }
+
+    /// The same error, said of item `index` (from 0) of a batch.
+    public func atItem(_ index: Int) -> StoreError {
+        var error = self
+        error.item = index
+        error.message = "Item \(index) (counting from 0): \(message)"
+        return error
     }
 }

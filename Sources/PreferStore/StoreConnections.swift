@@ -1,0 +1,185 @@
+import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The connections of one store and the transactions run on them.
+///
+/// - SQLite: a pool of connections to one file (WAL: readers run beside the
+///   writer), writers queued one at a time by a `WriteGate` and taking the
+///   write lock up front (`BEGIN IMMEDIATE`); `:memory:` uses one connection,
+///   since each connection would otherwise see its own empty database.
+/// - PostgreSQL: a pool of connections; a transaction that loses a deadlock or
+///   a serialization conflict is run again (up to 5 times).
+///
+/// The event loop group and thread pool are the store's own, closed by `shutdown()`.
+final class StoreConnections: @unchecked Sendable {
+    // @unchecked: the AsyncKit pools are thread-safe (each event loop's pool
+    // runs on its loop) but not marked Sendable; the rest is immutable.
+
+    private enum Backend {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteStoreConnectionSource>, NIOThreadPool, WriteGate)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    private let backend: Backend
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+    let logger: Logger
+    /// "sqlite" or "postgresql".
+    let dialect: String
+
+    /// How many attempts a PostgreSQL transaction gets when it loses a deadlock.
+    private static let attempts = 5
+
+    /// Opens the pools for `location`; nothing connects until first use.
+    init(location: StoreLocation, logger: Logger) throws {
+        self.logger = logger
+        let cores = max(2, System.coreCount)
+        switch location {
+        case .sqliteFile, .sqliteMemory:
+            let storage: SQLiteConnection.Storage
+            let connections: Int
+            if case .sqliteFile(let path) = location {
+                storage = .file(path: path)
+                connections = cores
+            } else {
+                storage = .memory
+                connections = 1
+            }
+            let threadPool = NIOThreadPool(numberOfThreads: connections)
+            threadPool.start()
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let source = SQLiteStoreConnectionSource(storage: storage, threadPool: threadPool)
+            let pool = EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: connections, requestTimeout: .seconds(30),
+                logger: logger, on: eventLoopGroup)
+            backend = .sqlite(pool, threadPool, WriteGate())
+            dialect = "sqlite"
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StoreError.invalid(
+                    "\"\(location.redactedDescription)\" is not a usable PostgreSQL URL; give \(StoreLocation.acceptedForms).",
+                    field: "url")
+            }
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: cores)
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup)
+            backend = .postgres(pool)
+            dialect = "postgresql"
+        }
+    }
+
+    /// Runs `body` on one connection of the pool, outside any transaction.
+    func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await lease(body)
+        } catch {
+            throw StoreError.translating(error)
+        }
+    }
+
+    /// Runs `body` in one transaction that may write: committed when `body`
+    /// returns, rolled back when it throws.
+    func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(_, _, let gate):
+                await gate.enter()
+                do {
+                    let result = try await lease { try await Self.transaction($0, begin: "BEGIN IMMEDIATE", body) }
+                    await gate.leave()
+                    return result
+                } catch {
+                    await gate.leave()
+                    throw error
+                }
+            case .postgres:
+                return try await retrying { try await Self.transaction($0, begin: "BEGIN", body) }
+            }
+        } catch {
+            throw StoreError.translating(error)
+        }
+    }
+
+    /// Runs `body` in one read-only transaction, so that its statements see
+    /// one state of the database.
+    func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite:
+                return try await lease { try await Self.transaction($0, begin: "BEGIN DEFERRED", body) }
+            case .postgres:
+                return try await retrying {
+                    try await Self.transaction($0, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+                }
+            }
+        } catch {
+            throw StoreError.translating(error)
+        }
+    }
+
+    /// Closes every connection, then the store's threads.
+    func shutdown() async throws {
+        switch backend {
+        case .sqlite(let pool, let threadPool, _):
+            try? await pool.shutdownAsync()
+            try await threadPool.shutdownGracefully()
+        case .postgres(let pool):
+            try? await pool.shutdownAsync()
+        }
+        try await eventLoopGroup.shutdownGracefully()
+    }
+
+    /// Runs `body` on a connection of the pool; errors come back as the database gave them.
+    private func lease<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let pool, _, _):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: .trace))
+        case .postgres(let pool):
+            let connection = try await pool.requestConnection(logger: logger).get()
+            defer { pool.releaseConnection(connection, logger: logger) }
+            return try await body(connection.sql(queryLogLevel: .trace))
+        }
+    }
+
+    private func retrying<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await lease(body)
+            } catch where attempt < Self.attempts && StoreError.isRetryable(error) {
+                logger.debug("Transaction lost a conflict; running it again", metadata: ["attempt": "\(attempt)"])
+                try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...5_000_000) << (attempt - 1))
+                attempt += 1
+            }
+        }
+    }
+
+    private static func transaction<T>(
+        _ database: any SQLDatabase, begin: String, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await database.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await database.raw("ROLLBACK").run()
+            } catch {
+                database.logger.debug("ROLLBACK failed", metadata: ["error": "\(error)"])
+            }
+            throw error
+        }
+    }
+}

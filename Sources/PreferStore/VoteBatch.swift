@@ -1,0 +1,252 @@
+import PreferCore
+import SQLKit
+
+/// One `recordVotes` call, worked out inside its transaction with a fixed
+/// number of statements whatever the batch size (a few per 1,000 votes):
+///
+/// 1. rules that need no database (two different contenders, no negative
+///    times) — a vote that breaks one is `.rejected`;
+/// 2. one query: the contenders and prompts named must be in the vote's arena
+///    (the schema's foreign keys would fail the whole batch instead);
+/// 3. one query: votes already stored with these battles or client vote ids;
+/// 4. in order, each vote whose battle and client id are still free is
+///    inserted — the first vote for a battle wins, later ones in the batch are
+///    conflicts or replays of it;
+/// 5. one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING *`: a row that
+///    lost its battle or client id to a concurrent transaction is skipped by
+///    the database, and
+/// 6. the votes not stored are answered from the stored votes for their
+///    battle or client id (read again for the ones that lost a race).
+struct VoteBatch {
+    let votes: [NewVote]
+    let database: any SQLDatabase
+
+    /// Rows per INSERT statement: 15 parameters each, well under SQLite's
+    /// 32,766 and PostgreSQL's 65,535.
+    static let insertChunk = 1000
+    /// Values per IN list.
+    static let lookupChunk = 1000
+
+    static let columns = [
+        "arena_id", "battle", "prompt_id", "left_contender_id", "right_contender_id", "choice", "criteria",
+        "rationale", "time_to_vote_ms", "left_played_ms", "right_played_ms", "voter", "client_vote_id", "source",
+        "created_at",
+    ]
+
+    /// Longest battle or client vote id (the schema checks it too).
+    static let maxKeyLength = 256
+
+    private var byBattle: [String: StoredVote] = [:]
+    private var byClient: [String: StoredVote] = [:]
+
+    init(votes: [NewVote], database: any SQLDatabase) {
+        self.votes = votes
+        self.database = database
+    }
+
+    mutating func record() async throws -> [VoteOutcome] {
+        var outcomes = [VoteOutcome?](repeating: nil, count: votes.count)
+        for (index, vote) in votes.enumerated() {
+            if let problem = Self.problem(with: vote) { outcomes[index] = .rejected(problem) }
+        }
+        try await rejectUnknownReferences(&outcomes)
+
+        let pending = outcomes.indices.filter { outcomes[$0] == nil }
+        try await loadStored(
+            battles: pending.compactMap { votes[$0].battle }, clientIds: pending.compactMap { votes[$0].clientVoteId })
+
+        var battles = Set(byBattle.keys)
+        var clientIds = Set(byClient.keys)
+        var toInsert: [Int] = []
+        for index in pending {
+            let vote = votes[index]
+            if let battle = vote.battle, battles.contains(battle) { continue }
+            if let clientId = vote.clientVoteId, clientIds.contains(clientId) { continue }
+            if let battle = vote.battle { battles.insert(battle) }
+            if let clientId = vote.clientVoteId { clientIds.insert(clientId) }
+            toInsert.append(index)
+        }
+        for chunk in toInsert.chunks(of: Self.insertChunk) {
+            for (index, stored) in try await insert(Array(chunk)) {
+                outcomes[index] = .stored(stored)
+                remember(stored)
+            }
+        }
+
+        // The rest are replays or conflicts; votes that lost a race to another
+        // transaction need the winner read (it is committed by now).
+        let unresolved = outcomes.indices.filter { outcomes[$0] == nil }
+        try await loadStored(
+            battles: unresolved.compactMap { votes[$0].battle }.filter { byBattle[$0] == nil },
+            clientIds: unresolved.compactMap { votes[$0].clientVoteId }.filter { byClient[$0] == nil })
+        for index in unresolved {
+            guard let outcome = answer(votes[index]) else {
+                throw StoreError.unavailable(
+                    "A vote was neither stored nor matched to a stored vote (its battle's vote was deleted meanwhile); try again.")
+            }
+            outcomes[index] = outcome
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// What a vote breaks that can be seen without the database.
+    static func problem(with vote: NewVote) -> StoreError? {
+        if vote.leftContenderId == vote.rightContenderId {
+            return .invalid(
+                "A vote must compare two different contenders; both sides are contender \(vote.leftContenderId).",
+                field: "rightContenderId")
+        }
+        for (field, value) in [
+            ("timeToVoteMs", vote.timeToVoteMs), ("leftPlayedMs", vote.leftPlayedMs),
+            ("rightPlayedMs", vote.rightPlayedMs),
+        ] {
+            if let value, value < 0 { return .invalid("\(field) must not be negative (it is \(value)).", field: field) }
+        }
+        if let battle = vote.battle, battle.count > maxKeyLength {
+            return .invalid("A battle id is at most \(maxKeyLength) characters.", field: "battle")
+        }
+        if let clientId = vote.clientVoteId, clientId.count > maxKeyLength {
+            return .invalid("A client vote id is at most \(maxKeyLength) characters.", field: "clientVoteId")
+        }
+        return nil
+    }
+
+    /// Rejects votes whose contenders or prompt are not in the vote's arena (or do not exist).
+    private func rejectUnknownReferences(_ outcomes: inout [VoteOutcome?]) async throws {
+        let pending = outcomes.indices.filter { outcomes[$0] == nil }
+        let contenderIds = Array(Set(pending.flatMap { [votes[$0].leftContenderId, votes[$0].rightContenderId] }))
+        let promptIds = Array(Set(pending.compactMap { votes[$0].promptId }))
+        var contenderArena: [Int64: Int64] = [:]
+        var promptArena: [Int64: Int64] = [:]
+        let contenderChunks = contenderIds.chunks(of: Self.lookupChunk)
+        let promptChunks = promptIds.chunks(of: Self.lookupChunk)
+        for part in 0..<max(contenderChunks.count, promptChunks.count) {
+            var selects: [SQLQueryString] = []
+            if part < contenderChunks.count {
+                let ids = contenderChunks[part].map { $0 as any Encodable & Sendable }
+                selects.append("SELECT 0 AS kind, id, arena_id FROM contenders WHERE id IN (\(binds: ids))")
+            }
+            if part < promptChunks.count {
+                let ids = promptChunks[part].map { $0 as any Encodable & Sendable }
+                selects.append("SELECT 1 AS kind, id, arena_id FROM prompts WHERE id IN (\(binds: ids))")
+            }
+            for row in try await database.raw(selects.joined(separator: " UNION ALL ")).all() {
+                let id = try row.decode(column: "id", as: Int64.self)
+                let arena = try row.decode(column: "arena_id", as: Int64.self)
+                if try row.decode(column: "kind", as: Int.self) == 0 {
+                    contenderArena[id] = arena
+                } else {
+                    promptArena[id] = arena
+                }
+            }
+        }
+        for index in pending {
+            let vote = votes[index]
+            for (field, id) in [("leftContenderId", vote.leftContenderId), ("rightContenderId", vote.rightContenderId)]
+            where contenderArena[id] != vote.arenaId {
+                outcomes[index] = .rejected(.notFound("Contender \(id) in arena \(vote.arenaId)", field: field))
+                break
+            }
+            if outcomes[index] == nil, let prompt = vote.promptId, promptArena[prompt] != vote.arenaId {
+                outcomes[index] = .rejected(.notFound("Prompt \(prompt) in arena \(vote.arenaId)", field: "promptId"))
+            }
+        }
+    }
+
+    /// Reads the stored votes with these battles or client ids into the maps.
+    private mutating func loadStored(battles: [String], clientIds: [String]) async throws {
+        let battleChunks = Array(Set(battles)).chunks(of: Self.lookupChunk)
+        let clientChunks = Array(Set(clientIds)).chunks(of: Self.lookupChunk)
+        for part in 0..<max(battleChunks.count, clientChunks.count) {
+            let query = database.select().column("*").from("votes")
+            if part < battleChunks.count {
+                query.where("battle", .in, Array(battleChunks[part]))
+            }
+            if part < clientChunks.count {
+                if part < battleChunks.count {
+                    query.orWhere("client_vote_id", .in, Array(clientChunks[part]))
+                } else {
+                    query.where("client_vote_id", .in, Array(clientChunks[part]))
+                }
+            }
+            for row in try await query.all() {
+                remember(try StoreRecords.vote(row))
+            }
+        }
+    }
+
+    private mutating func remember(_ vote: StoredVote) {
+        if let battle = vote.battle { byBattle[battle] = vote }
+        if let clientId = vote.clientVoteId { byClient[clientId] = vote }
+    }
+
+    /// A vote that was not stored, answered from the vote stored for its client id or battle.
+    private func answer(_ vote: NewVote) -> VoteOutcome? {
+        if let clientId = vote.clientVoteId, let stored = byClient[clientId] {
+            return stored.battle == vote.battle ? .replayed(stored) : .conflict(existing: stored)
+        }
+        if let battle = vote.battle, let stored = byBattle[battle] {
+            return .conflict(existing: stored)
+        }
+        return nil
+    }
+
+    /// Inserts the votes at `indices` in one statement; returns the stored
+    /// vote of each that was stored (the others lost their battle or client
+    /// id to a concurrent transaction).
+    private func insert(_ indices: [Int]) async throws -> [(Int, StoredVote)] {
+        var rows: [[any SQLExpression]] = []
+        rows.reserveCapacity(indices.count)
+        for index in indices {
+            let vote = votes[index]
+            rows.append([
+                SQLBind(vote.arenaId), SQLBind(vote.battle), SQLBind(vote.promptId), SQLBind(vote.leftContenderId),
+                SQLBind(vote.rightContenderId), SQLBind(vote.choice.rawValue),
+                SQLBind(try StoreRecords.criteriaText(vote.criteria)), SQLBind(vote.rationale),
+                SQLBind(vote.timeToVoteMs), SQLBind(vote.leftPlayedMs), SQLBind(vote.rightPlayedMs), SQLBind(vote.voter),
+                SQLBind(vote.clientVoteId), SQLBind(vote.source.rawValue), SQLBind(vote.createdAt.timeIntervalSince1970),
+            ])
+        }
+        let returned = try await database.insert(into: "votes")
+            .columns(Self.columns)
+            .rows(rows)
+            .ignoringConflicts()
+            .returning("*")
+            .all()
+            .map(StoreRecords.vote)
+
+        // Match rows to votes: by battle or client id where the vote has one
+        // (unique within `indices`), else in id order — ids are assigned in
+        // VALUES order, and votes without keys never conflict.
+        var indexOfBattle: [String: Int] = [:]
+        var indexOfClient: [String: Int] = [:]
+        var keyless: [Int] = []
+        for index in indices {
+            let vote = votes[index]
+            if let battle = vote.battle {
+                indexOfBattle[battle] = index
+            } else if let clientId = vote.clientVoteId {
+                indexOfClient[clientId] = index
+            } else {
+                keyless.append(index)
+            }
+        }
+        var matched: [(Int, StoredVote)] = []
+        var keylessRows: [StoredVote] = []
+        for stored in returned {
+            if let battle = stored.battle, let index = indexOfBattle[battle] {
+                matched.append((index, stored))
+            } else if stored.battle == nil, let clientId = stored.clientVoteId, let index = indexOfClient[clientId] {
+                matched.append((index, stored))
+            } else if stored.battle == nil && stored.clientVoteId == nil {
+                keylessRows.append(stored)
+            }
+        }
+        guard keylessRows.count == keyless.count else {
+            throw StoreError.unavailable("The database returned \(keylessRows.count) of \(keyless.count) new votes; try again.")
+        }
+        keylessRows.sort { $0.id < $1.id }
+        matched.append(contentsOf: zip(keyless, keylessRows).map { ($0, $1) })
+        return matched
+    }
+}
