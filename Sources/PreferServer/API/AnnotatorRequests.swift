@@ -10,4 +10,27 @@ struct VoteRequest: StrictRequestBody {
     var timeToVoteMs: Int?
     var leftPlayedMs: Int?
     var rightPlayedMs: Int?
+
+    init(choice: String, clientVoteId: String? = nil, criteria: [String: String]? = nil, rationale: String? = nil,
+         timeToVoteMs: Int? = nil, leftPlayedMs: Int? = nil, rightPlayedMs: Int? = nil) {
+        self.choice = choice
+        self.clientVoteId = clientVoteId
+        self.criteria = criteria
+        self.rationale = rationale
+        self.timeToVoteMs = timeToVoteMs
+        self.leftPlayedMs = leftPlayedMs
+        self.rightPlayedMs = rightPlayedMs
+    }
+
+    static func read(_ object: [String: Any]) throws -> VoteRequest? {
+        VoteRequest(
+            choice: try RequestDecoding.string(object, "choice", required: true)!,
+            clientVoteId: try RequestDecoding.string(object, "client_vote_id"),
+            criteria: try RequestDecoding.stringMap(object, "criteria"),
+            rationale: try RequestDecoding.string(object, "rationale"),
+            timeToVoteMs: try RequestDecoding.integer(object, "time_to_vote_ms"),
+            leftPlayedMs: try RequestDecoding.integer(object, "left_played_ms"),
+            rightPlayedMs: try RequestDecoding.integer(object, "right_played_ms")
+        )
+    }
 }

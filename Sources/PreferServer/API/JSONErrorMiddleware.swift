@@ -14,10 +14,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
         } catch {
-            throw Self.translate(error, bodyLimit: bodyLimit, logger: context.logger)
+            return try Self.translate(error, bodyLimit: bodyLimit, logger: context.logger).response(from: request, context: context)
         }
     }
 

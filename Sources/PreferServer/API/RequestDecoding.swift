@@ -6,6 +6,12 @@ import NIOCore
 /// misspelt field is an error instead of being silently ignored.
 protocol StrictRequestBody: Decodable {
     static var fields: [String] { get }
+    /// A direct reading of the parsed object, for hot paths; nil falls back to JSONDecoder.
+    static func read(_ object: [String: Any]) throws -> Self?
+}
+
+extension StrictRequestBody {
+    static func read(_ object: [String: Any]) throws -> Self? { nil }
 }
 
 /// Reads JSON request bodies strictly: bounded size, valid JSON, an object,
@@ -37,6 +43,7 @@ enum RequestDecoding {
         for key in dictionary.keys.sorted() where !T.fields.contains(key) {
             throw APIError.unknownField(key, allowed: T.fields)
         }
+        if let direct = try T.read(dictionary) { return direct }
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -49,6 +56,43 @@ enum RequestDecoding {
         let nsError = error as NSError
         if let reason = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return reason }
         return nsError.localizedDescription
+    }
+
+    // MARK: Reading fields of a parsed object (for `StrictRequestBody.read`)
+
+    static func string(_ object: [String: Any], _ key: String, required: Bool = false) throws -> String? {
+        guard let value = object[key], !(value is NSNull) else {
+            if required { throw APIError.missingField(key) }
+            return nil
+        }
+        guard let text = value as? String else {
+            throw APIError.invalidField(key, "The field \"\(key)\" has the wrong type: expected a string.")
+        }
+        return text
+    }
+
+    static func integer(_ object: [String: Any], _ key: String) throws -> Int? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
+              let int = Int(exactly: number.doubleValue) else {
+            throw APIError.invalidField(key, "The field \"\(key)\" has the wrong type: expected an integer.")
+        }
+        return int
+    }
+
+    static func stringMap(_ object: [String: Any], _ key: String) throws -> [String: String]? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let map = value as? [String: Any] else {
+            throw APIError.invalidField(key, "The field \"\(key)\" has the wrong type: expected an object.")
+        }
+        var out: [String: String] = [:]
+        for (name, item) in map {
+            guard let text = item as? String else {
+                throw APIError.invalidField("\(key).\(name)", "The field \"\(key).\(name)\" has the wrong type: expected a string.")
+            }
+            out[name] = text
+        }
+        return out
     }
 
     static func fieldName(_ path: [any CodingKey]) -> String {

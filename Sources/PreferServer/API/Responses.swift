@@ -138,3 +138,53 @@ struct VoteResponse: Encodable {
         var contender: String
     }
 }
+
+extension BattleResponse {
+    /// The same JSON JSONResponse would write, written by hand (hot path).
+    var json: String {
+        var w = JSONWriter()
+        w.string("arena", arena)
+        w.string("battle", battle)
+        w.strings("criteria", criteria)
+        w.date("expires_at", expiresAt)
+        w.object("left") { $0.side(left) }
+        w.int("min_play_ms", minPlayMs)
+        w.object("prompt") {
+            $0.string("category", prompt.category)
+            $0.string("text", prompt.text)
+        }
+        w.object("right") { $0.side(right) }
+        return w.finished
+    }
+}
+
+extension JSONWriter {
+    fileprivate mutating func side(_ side: BattleSide) {
+        string("content", side.content)
+        string("media", side.media)
+        string("url", side.url)
+    }
+}
+
+extension VoteResponse {
+    /// The same JSON JSONResponse would write, written by hand (hot path).
+    var json: String {
+        var w = JSONWriter()
+        w.string("arena", arena)
+        w.string("battle", battle)
+        w.string("choice", choice)
+        w.string("client_vote_id", clientVoteId)
+        w.date("created_at", createdAt)
+        w.stringMap("criteria", criteria)
+        w.int64("id", id)
+        w.object("left") { $0.string("contender", left.contender) }
+        w.int("left_played_ms", leftPlayedMs)
+        w.string("rationale", rationale)
+        w.bool("replayed", replayed)
+        w.object("right") { $0.string("contender", right.contender) }
+        w.int("right_played_ms", rightPlayedMs)
+        w.int("time_to_vote_ms", timeToVoteMs)
+        w.string("voter", voter)
+        return w.finished
+    }
+}

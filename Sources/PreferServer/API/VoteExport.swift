@@ -21,7 +21,7 @@ enum VoteExport {
     static let csvColumns = [
         "id", "battle", "arena", "prompt_id", "prompt", "category", "left", "right", "model_a", "model_b", "winner",
         "choice", "criteria", "rationale", "voter", "time_to_vote_ms", "left_played_ms", "right_played_ms",
-        "source", "created_at", "tstamp",
+        "client_vote_id", "source", "created_at", "tstamp",
     ]
 
     static func iso(_ date: Date) -> String {
@@ -52,6 +52,7 @@ enum VoteExport {
             ("time_to_vote_ms", vote.timeToVoteMs.map { .number(String($0)) } ?? .null),
             ("left_played_ms", vote.leftPlayedMs.map { .number(String($0)) } ?? .null),
             ("right_played_ms", vote.rightPlayedMs.map { .number(String($0)) } ?? .null),
+            ("client_vote_id", vote.clientVoteId.map(Value.string) ?? .null),
             ("source", .string(vote.source.rawValue)),
             ("created_at", .string(iso(vote.createdAt))),
             ("tstamp", .number(String(vote.createdAt.timeIntervalSince1970))),
@@ -93,29 +94,7 @@ enum VoteExport {
 
     static var csvHeader: String { csvColumns.joined(separator: ",") + "\n" }
 
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONWriter.quoted(s) }
 
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })

@@ -207,7 +207,12 @@ struct AdminController<Context: RequestContext> {
         do {
             summary = try await services.store.importOutputs(arena: index.arena.id, items)
         } catch let error as StoreError {
-            throw APIError(error.kind == .duplicate ? .conflict : .badRequest, code: "invalid_import", "Nothing was imported: \(error.message)", field: error.field)
+            let line = error.item.flatMap { lines.indices.contains($0) ? lines[$0] : nil }
+            throw APIError(
+                error.kind == .duplicate ? .conflict : .badRequest, code: "invalid_import",
+                "Nothing was imported: \(line.map { "line \($0): " } ?? "")\(error.message)", field: error.field,
+                details: [.init(line: line, field: error.field, message: error.message)]
+            )
         }
         try await services.directory.reload(index.arena.id)
         return try JSONResponse.make(ImportResponse(outputs: summary.outputs, contendersCreated: summary.contendersCreated, promptsCreated: summary.promptsCreated), status: .created)
@@ -275,7 +280,7 @@ struct AdminController<Context: RequestContext> {
         }
         var out: [InviteResponse] = []
         for name in body.names {
-            let token = ServerSecrets.randomToken()
+            let token = ServerSecrets.randomToken(prefix: "prefer_invite_")
             let invite = try await services.store.createInvite(arena: arena.id, name: name, tokenHash: ServerSecrets.sha256(token))
             out.append(InviteResponse(name: invite.name, token: token, url: "\(services.configuration.baseURL)/arenas/\(arena.name)/vote?invite=\(token)"))
         }

@@ -45,7 +45,7 @@ struct BattleController<Context: RequestContext> {
             expiresAt: Date(timeIntervalSince1970: Double(token.expiresAt))
         )
         ServerMetrics.battlesServed.increment()
-        var response = try JSONResponse.make(body, status: .created, headers: [.cacheControl: "no-store"])
+        var response = JSONResponse.text(body.json, status: .created, headers: [.cacheControl: "no-store"])
         if let cookie = identity.newSession { response.setCookie(cookie) }
         return response
     }
@@ -66,10 +66,12 @@ struct BattleController<Context: RequestContext> {
         case .stored(let stored):
             ServerMetrics.votesStored.increment()
             await services.leaderboards.votesChanged(arena: token.arenaId)
-            return try JSONResponse.make(Self.response(stored, index: index, replayed: false), status: .created)
+            return JSONResponse.text(Self.response(stored, index: index, replayed: false).json, status: .created)
         case .replayed(let stored):
             ServerMetrics.votesReplayed.increment()
-            return try JSONResponse.make(Self.response(stored, index: index, replayed: true), status: .ok)
+            return JSONResponse.text(Self.response(stored, index: index, replayed: true).json, status: .ok)
+        case .rejected(let error):
+            throw APIError.badRequest(error.message, field: error.field)
         case .conflict(let existing):
             ServerMetrics.votesRejected.increment()
             if let id = vote.clientVoteId, existing.clientVoteId == id { throw APIError.clientVoteIdReused }

@@ -29,7 +29,7 @@ struct AnnotatorIdentity: Sendable {
         if let session = request.cookies[sessionCookie]?.value, session.count >= 16, session.count <= 128 {
             return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session))
         }
-        let session = ServerSecrets.randomToken()
+        let session = ServerSecrets.randomToken(prefix: "s")
         let cookie = Cookie(
             name: sessionCookie, value: session, maxAge: 365 * 24 * 3600, path: "/",
             secure: services.configuration.secureCookies, httpOnly: true, sameSite: .lax

@@ -36,9 +36,10 @@ struct ServerSecrets: Sendable {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// A new random token: 32 bytes, URL-safe base64.
-    static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { BattleToken.base64URL(Data($0)) }
+    /// A new random token: 32 bytes, URL-safe base64, after a short prefix
+    /// saying what it is (and keeping it from starting with "-").
+    static func randomToken(prefix: String = "") -> String {
+        prefix + SymmetricKey(size: .bits256).withUnsafeBytes { BattleToken.base64URL(Data($0)) }
     }
 
     /// Whether `candidate` is the admin key, compared in constant time.

@@ -26,7 +26,7 @@ public enum ServerSetup {
             }
             try await store.setSetting(ServerSecrets.adminKeySetting, to: ServerSecrets.sha256(adminKey))
         } else if try await store.setting(ServerSecrets.adminKeySetting) == nil {
-            let key = ServerSecrets.randomToken()
+            let key = ServerSecrets.randomToken(prefix: "prefer_admin_")
             if try await store.insertSettingIfAbsent(ServerSecrets.adminKeySetting, value: ServerSecrets.sha256(key)) {
                 report.newAdminKey = key
             }

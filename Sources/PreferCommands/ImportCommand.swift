@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PreferCore
+import PreferServer
+import PreferStore
+
+/// `prefer import`: load data into the server's database.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load battle histories or outputs into an arena's database.",
+        subcommands: [ImportBattles.self]
+    )
+}
+
+/// `prefer import battles FILE… --arena NAME`
+struct ImportBattles: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "battles",
+        abstract: "Load LMArena-style battle files (the prefer rank formats) into an arena as votes.",
+        discussion: """
+        Contenders are created as needed; the arena is created if it does not exist. The voter comes \
+        from `voter` or `judge`, the time from `tstamp`/`timestamp`. All votes of a run are stored in \
+        one transaction: on any error nothing is stored.
+        """
+    )
+
+    @Argument(help: "Battle files (.jsonl, .json, .csv); - reads standard input.") var files: [String]
+    @Option(help: "Arena name (created if missing).") var arena: String
+    @Option(help: "Database: an SQLite file path (default prefer.sqlite) or postgres://…; PREFER_DATABASE_URL works too.")
+    var database: String?
+    @OptionGroup var input: VoteInputOptions
+    @Flag(name: .shortAndLong, help: "No progress line.") var quiet = false
+
+    func run() async throws {
+        var logger = Logger(label: "prefer")
+        logger.logLevel = .warning
+        let progress = ProgressLine(quiet: quiet)
+        let read = try VoteFileReader(options: input.parseOptions(), progress: progress).read(files)
+        input.reportSkipped(read, quiet: quiet)
+        guard !read.table.isEmpty else { throw CommandError("No votes to import: the files are empty or every row was filtered out.") }
+        let url = database ?? ProcessInfo.processInfo.environment["PREFER_DATABASE_URL"] ?? "prefer.sqlite"
+        let store = try await StoreOpener.open(url, logger: logger)
+        do {
+            try await store.migrate()
+            var target = try await store.arena(named: arena)
+            if target == nil {
+                try ArenaName.validate(arena)
+                target = try await store.createArena(NewArena(name: arena, description: "Imported from \(files.joined(separator: ", "))"))
+                printError("created arena \"\(arena)\"")
+            }
+            progress.update("storing \(read.table.count) votes…", force: true)
+            let count = try await store.importVotes(arena: target!.id, read.table)
+            progress.finish()
+            print("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreOpener.redacted(url))")
+        } catch {
+            progress.finish()
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
+}

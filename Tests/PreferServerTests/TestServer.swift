@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+@testable import PreferServer
+import PreferStore
+import Testing
+
+/// An in-process Prefer server on a fresh SQLite database, with helpers that
+/// send JSON, and check every JSON response against the OpenAPI document.
+struct TestServer {
+    static let adminKey = "test-admin-key-0123456789abcdef"
+    static let openAPI = try! OpenAPIValidator(data: OpenAPIDocument.data)
+
+    let client: any TestClientProtocol
+    let store: any PreferStore
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPFields
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
+    }
+
+    /// Runs `body` against a new server. `configure` adjusts the configuration.
+    static func run<T: Sendable>(
+        loadDemo: Bool = false,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-server-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "prefer-test")
+        logger.logLevel = .warning
+        let store = try await openTestStore(directory.appendingPathComponent("test.sqlite").path, logger: logger)
+        do {
+            try await store.migrate()
+            _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
+            var configuration = ServerConfiguration()
+            configure(&configuration)
+            let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
+            let app = Application(router: built.router, logger: logger)
+            let result = try await app.test(.router) { client in
+                try await body(TestServer(client: client, store: store))
+            }
+            try await store.shutdown()
+            return result
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+    }
+
+    /// Sends a request. `template` is the OpenAPI path the response is checked against.
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        template: String? = nil,
+        json: Any? = nil,
+        raw: String? = nil,
+        admin: Bool = false,
+        headers extra: HTTPFields = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Reply {
+        var headers = extra
+        if admin { headers[.authorization] = "Bearer \(Self.adminKey)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+        }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+        let reply = Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer: response.body))
+        #expect(reply.status < 500, "\(method) \(uri) gave \(reply.status): \(reply.text)", sourceLocation: sourceLocation)
+        if let template { check(reply, method: method, template: template, sourceLocation: sourceLocation) }
+        return reply
+    }
+
+    /// The reply matches the documented schema for its status.
+    func check(_ reply: Reply, method: HTTPRequest.Method, template: String, sourceLocation: SourceLocation) {
+        let verb = method.rawValue.lowercased()
+        #expect(Self.openAPI.isDocumented(method: verb, path: template, status: reply.status),
+                "\(verb) \(template) returned undocumented status \(reply.status)", sourceLocation: sourceLocation)
+        guard let schema = Self.openAPI.responseSchema(method: verb, path: template, status: reply.status) else { return }
+        #expect(reply.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
+        guard let value = try? JSONSerialization.jsonObject(with: reply.body) else {
+            Issue.record("\(verb) \(template): body is not JSON: \(reply.text)", sourceLocation: sourceLocation)
+            return
+        }
+        let problems = Self.openAPI.problems(value, schema)
+        #expect(problems.isEmpty, "\(verb) \(template) \(reply.status): \(problems)", sourceLocation: sourceLocation)
+    }
+
+    // MARK: Conveniences
+
+    @discardableResult
+    func createArena(_ fields: [String: Any]) async throws -> [String: Any] {
+        let reply = try await send(.post, "/api/arenas", template: "/api/arenas", json: fields, admin: true)
+        #expect(reply.status == 201, "\(reply.text)")
+        return reply.json
+    }
+
+    /// An arena with `contenders` × `prompts` text outputs, via the import endpoint.
+    @discardableResult
+    func makeArena(_ name: String, contenders: [String] = ["alpha", "beta", "gamma"], prompts: Int = 5, extra: [String: Any] = [:]) async throws -> [String: Any] {
+        let arena = try await createArena(["name": name].merging(extra) { a, _ in a })
+        var lines: [String] = []
+        for p in 0..<prompts {
+            for (k, c) in contenders.enumerated() {
+                let line = try JSONSerialization.data(withJSONObject: ["prompt": "Prompt \(p)?", "contender": c, "content": "Answer \(p) [\(k)]", "category": "general"])
+                lines.append(String(decoding: line, as: UTF8.self))
+            }
+        }
+        let reply = try await send(.post, "/api/arenas/\(name)/import", template: "/api/arenas/{arena}/import",
+                                   raw: lines.joined(separator: "\n"), admin: true, headers: [.contentType: "application/x-ndjson"])
+        #expect(reply.status == 201, "\(reply.text)")
+        return arena
+    }
+
+    /// Which contender (index into `makeArena`'s list) wrote an output's content.
+    static func author(_ side: Any?) -> Int {
+        let content = (side as! [String: Any])["content"] as! String
+        return Int(content.split(separator: "[").last!.dropLast())!
+    }
+
+    func battle(_ arena: String, headers: HTTPFields = [:]) async throws -> Reply {
+        try await send(.post, "/api/arenas/\(arena)/battles", template: "/api/arenas/{arena}/battles", headers: headers)
+    }
+
+    func vote(_ battle: String, _ fields: [String: Any]) async throws -> Reply {
+        try await send(.post, "/api/battles/\(battle)/vote", template: "/api/battles/{battle}/vote", json: fields)
+    }
+}
+
+/// A store on an SQLite file for server tests.
+func openTestStore(_ path: String, logger: Logger) async throws -> any PreferStore {
+    try await SQLPreferStore.open(path, logger: logger)
+}
