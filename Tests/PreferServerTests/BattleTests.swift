@@ -147,3 +147,37 @@ struct BattleTests {
         }
     }
 }
+
+@Suite("Annotations per item")
+struct CoverageTests {
+    @Test func itemsAreShownToKAnnotators() async throws {
+        try await TestServer.run { server in
+            try await server.makeArena("k3", contenders: ["a", "b"], prompts: 12, extra: ["annotations_per_item": 3])
+            func session() async throws -> String {
+                let reply = try await server.battle("k3")
+                return String((reply.headers[.setCookie] ?? "").split(separator: ";")[0])
+            }
+            let first = try await server.battle("k3")
+            let cookie = String((first.headers[.setCookie] ?? "").split(separator: ";")[0])
+            let prompt = (first.json["prompt"] as! [String: Any])["text"] as! String
+            #expect(try await server.vote(first.json["battle"] as! String, ["choice": "left"]).status == 201)
+            // The same voter is not shown the item again; two other voters are.
+            for _ in 0..<2 {
+                let other = try await session()
+                let battle = try await server.battle("k3", headers: [.cookie: other])
+                #expect((battle.json["prompt"] as! [String: Any])["text"] as? String == prompt)
+                #expect(try await server.vote(battle.json["battle"] as! String, ["choice": "right"]).status == 201)
+            }
+            let again = try await server.battle("k3", headers: [.cookie: cookie])
+            #expect(again.status == 201)
+            // Three annotations: the item is complete, so a fourth voter gets it only by chance (1 in 12).
+            var repeats = 0
+            for _ in 0..<6 {
+                let fresh = try await session()
+                let battle = try await server.battle("k3", headers: [.cookie: fresh])
+                if (battle.json["prompt"] as! [String: Any])["text"] as? String == prompt { repeats += 1 }
+            }
+            #expect(repeats < 4)
+        }
+    }
+}

@@ -93,3 +93,35 @@ struct ExportAndLeaderboardTests {
         }
     }
 }
+
+@Suite("Audited leaderboard")
+struct AuditedLeaderboardTests {
+    @Test func flaggedVotersAreLeftOutByDefault() async throws {
+        try await TestServer.run(configure: { $0.leaderboardRefreshInterval = .zero }) { server in
+            try await server.makeArena("au", contenders: ["alpha", "beta", "gamma", "delta"], prompts: 6)
+            // Six honest voters prefer alpha > beta > gamma > delta; one bot always clicks left.
+            func cast(_ cookie: String, choose: (Int, Int) -> String) async throws {
+                let battle = try await server.battle("au", headers: [.cookie: cookie])
+                let choice = choose(TestServer.author(battle.json["left"]), TestServer.author(battle.json["right"]))
+                #expect(try await server.vote(battle.json["battle"] as! String, ["choice": choice]).status == 201)
+            }
+            for v in 0..<6 {
+                for _ in 0..<25 { try await cast("prefer_session=honest-voter-\(v)-xxxxxxxx") { l, r in l < r ? "left" : "right" } }
+            }
+            for _ in 0..<60 { try await cast("prefer_session=left-clicking-bot-xxxxxx") { _, _ in "left" } }
+            var board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
+            for _ in 0..<50 where (board.json["method"] as? [String: Any])?["votes"] as? Int != 150 {
+                try await Task.sleep(for: .milliseconds(50))
+                board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
+            }
+            let audit = board.json["audit"] as? [String: Any]
+            #expect(audit != nil)
+            #expect((board.json["method"] as! [String: Any])["votes"] as? Int == 150, "the bot's 60 votes are left out: \(board.json["method"] ?? "")")
+            #expect((board.json["contenders"] as! [[String: Any]]).allSatisfy { $0["audit_shift"] != nil })
+            let all = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0&include_flagged=true", template: "/api/arenas/{arena}/leaderboard")
+            #expect((all.json["method"] as! [String: Any])["votes"] as? Int == 210)
+            let bad = try await server.send(.get, "/api/arenas/au/leaderboard?include_flagged=maybe", template: "/api/arenas/{arena}/leaderboard")
+            #expect(bad.status == 400 && bad.errorField == "include_flagged")
+        }
+    }
+}

@@ -18,10 +18,16 @@ struct BattleController<Context: RequestContext> {
         let index = try await services.directory.index(context.parameters.require("arena"))
         let identity = try await AnnotatorIdentity.resolve(request, arena: index.arena, services: services)
         var rng = SystemRandomNumberGenerator()
-        let draw: BattleSampler.Draw
+        var draw: BattleSampler.Draw
         do {
             draw = try BattleSampler().draw(from: index, using: &rng)
-        } catch {
+            // Arenas that want k annotators per item first offer items others voted on.
+            if index.arena.annotationsPerItem > 1,
+               let item = try await services.coverage.pendingItem(arena: index.arena, voter: identity.voter),
+               let repeated = BattleSampler().draw(item: item, from: index, using: &rng) {
+                draw = repeated
+            }
+        } catch is BattleSampler.Failure {
             throw APIError.noBattleAvailable("Arena \"\(index.arena.name)\" has no prompt with outputs from two contenders yet; add outputs with POST /api/arenas/{arena}/outputs or /import.")
         }
         let now = Date()
@@ -66,6 +72,7 @@ struct BattleController<Context: RequestContext> {
         case .stored(let stored):
             ServerMetrics.votesStored.increment()
             await services.leaderboards.votesChanged(arena: token.arenaId)
+            if index.arena.annotationsPerItem > 1 { await services.coverage.record(arena: token.arenaId, vote: stored) }
             return JSONResponse.text(Self.response(stored, index: index, replayed: false).json, status: .created)
         case .replayed(let stored):
             ServerMetrics.votesReplayed.increment()

@@ -18,6 +18,8 @@ struct LeaderboardController<Context: RequestContext> {
         var contenders: [Leaderboard.Entry]
         var method: Leaderboard.Method
         var warnings: [String]
+        /// What the vote audit removed (absent when the votes carry no voters).
+        var audit: AuditReport.Summary?
         var computedAt: Date
         var votesTotal: Int
         /// True when votes stored since are not in it yet (a refresh is under way).
@@ -27,6 +29,7 @@ struct LeaderboardController<Context: RequestContext> {
     struct Query {
         var rounds: Int
         var seed: UInt64
+        var includeFlagged = false
     }
 
     func query(_ request: Request) throws -> Query {
@@ -43,17 +46,25 @@ struct LeaderboardController<Context: RequestContext> {
             }
             query.seed = s
         }
+        if let text = request.uri.queryParameters["include_flagged"] {
+            guard let flag = Bool(String(text)) else {
+                throw APIError.invalidField("include_flagged", "include_flagged must be true or false; got \"\(text)\".")
+            }
+            query.includeFlagged = flag
+        }
         return query
     }
 
     @Sendable func leaderboard(_ request: Request, context: Context) async throws -> Response {
         let arena = try await services.directory.arena(context.parameters.require("arena"))
         let q = try query(request)
-        let (entry, stale) = try await services.leaderboards.leaderboard(arena: arena.id, rounds: q.rounds, seed: q.seed)
+        let (entry, stale) = try await services.leaderboards.leaderboard(
+            arena: arena.id, rounds: q.rounds, seed: q.seed, includeFlagged: q.includeFlagged)
         let total = await services.leaderboards.voteCount(arena: arena.id)
         let body = Body(
             arena: arena.name, contenders: entry.board.contenders, method: entry.board.method,
-            warnings: entry.board.warnings, computedAt: entry.computedAt, votesTotal: total, stale: stale
+            warnings: entry.board.warnings, audit: entry.board.audit, computedAt: entry.computedAt,
+            votesTotal: total, stale: stale
         )
         return try JSONResponse.make(body, headers: [.cacheControl: "no-cache"])
     }

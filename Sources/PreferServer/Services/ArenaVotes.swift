@@ -8,6 +8,8 @@ struct ArenaVotes: Sendable {
     var table = VoteTable()
     var lastId: Int64 = 0
     var names: [Int64: String] = [:]
+    /// Characters of both outputs per vote (for the audit's reading-speed check).
+    var characters: [Int?] = []
 
     /// Reads votes after `lastId`; returns how many were new.
     mutating func sync(arena: Int64, store: any PreferStore, directory: ArenaDirectory) async throws -> Int {
@@ -15,17 +17,28 @@ struct ArenaVotes: Sendable {
         while true {
             let page = try await store.votes(arena: arena, after: lastId, limit: 20_000)
             if page.isEmpty { break }
+            let index = try await directory.index(id: arena)
             for vote in page {
                 let left = try await name(of: vote.leftContenderId, arena: arena, directory: directory)
                 let right = try await name(of: vote.rightContenderId, arena: arena, directory: directory)
+                var attributes: [String: String] = [:]
+                if let ms = vote.timeToVoteMs { attributes["time_to_vote_ms"] = String(ms) }
+                if let prompt = vote.promptId { attributes["prompt"] = String(prompt) }
                 table.append(Vote(
                     a: left,
                     b: right,
                     outcome: vote.choice.outcome,
                     voter: vote.voter,
                     timestamp: vote.createdAt.timeIntervalSince1970,
-                    attributes: vote.timeToVoteMs.map { ["time_to_vote_ms": String($0)] } ?? [:]
+                    attributes: attributes
                 ))
+                characters.append(vote.promptId.flatMap { prompt in
+                    let outputs = index?.outputByPromptAndContender[prompt]
+                    guard let l = outputs?[vote.leftContenderId].flatMap({ index?.outputs[$0] }),
+                          let r = outputs?[vote.rightContenderId].flatMap({ index?.outputs[$0] }),
+                          l.media == .text, r.media == .text else { return nil }
+                    return l.content.count + r.content.count
+                })
                 lastId = max(lastId, vote.id)
             }
             added += page.count

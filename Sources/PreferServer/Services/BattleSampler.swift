@@ -19,6 +19,16 @@ struct BattleSampler {
         case noPrompts
     }
 
+    /// The battle for a given item (a prompt and two contenders), sides by coin flip.
+    func draw<R: RandomNumberGenerator>(item: ItemCoverage.Item, from index: ArenaIndex, using rng: inout R) -> Draw? {
+        guard let byContender = index.outputByPromptAndContender[item.prompt],
+              let low = byContender[item.low].flatMap({ index.outputs[$0] }),
+              let high = byContender[item.high].flatMap({ index.outputs[$0] }) else { return nil }
+        return Bool.random(using: &rng)
+            ? Draw(prompt: item.prompt, left: low, right: high)
+            : Draw(prompt: item.prompt, left: high, right: low)
+    }
+
     func draw<R: RandomNumberGenerator>(from index: ArenaIndex, using rng: inout R) throws(Failure) -> Draw {
         guard let prompt = index.battlePrompts.randomElement(using: &rng),
               let byContender = index.outputByPromptAndContender[prompt] else { throw .noPrompts }

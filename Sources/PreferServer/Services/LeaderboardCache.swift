@@ -15,6 +15,8 @@ actor LeaderboardCache {
         var arena: Int64
         var rounds: Int
         var seed: UInt64
+        /// Keep the votes of voters the audit flags.
+        var includeFlagged: Bool
     }
 
     struct Entry: Sendable {
@@ -52,8 +54,8 @@ actor LeaderboardCache {
 
     /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
     /// and whether votes stored since are not yet in it.
-    func leaderboard(arena: Int64, rounds: Int, seed: UInt64) async throws -> (Entry, stale: Bool) {
-        let key = Key(arena: arena, rounds: rounds, seed: seed)
+    func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool) async throws -> (Entry, stale: Bool) {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
         if votes[arena] == nil || dirty.contains(arena) {
             dirty.remove(arena)
             var current = votes[arena] ?? ArenaVotes()
@@ -78,11 +80,11 @@ actor LeaderboardCache {
     }
 
     private func startRefresh(_ key: Key) -> Task<Entry, any Error> {
-        let table = votes[key.arena]?.table ?? VoteTable()
+        let current = votes[key.arena] ?? ArenaVotes()
         lastRefresh[key] = .now
         let task = Task.detached(priority: .utility) { () throws -> Entry in
-            let board = try Self.compute(table, rounds: key.rounds, seed: key.seed)
-            return Entry(board: board, votesUsed: table.count, computedAt: Date())
+            let board = try Self.compute(current, key: key)
+            return Entry(board: board, votesUsed: current.table.count, computedAt: Date())
         }
         refreshing[key] = task
         Task {
@@ -103,14 +105,36 @@ actor LeaderboardCache {
         }
     }
 
-    static func compute(_ table: VoteTable, rounds: Int, seed: UInt64) throws -> Leaderboard {
+    /// The leaderboard of the stored votes: when the votes carry voters, the
+    /// audit runs first and (unless `includeFlagged`) the flagged voters'
+    /// votes are left out, with each contender's `audit_shift` saying how far
+    /// that moved its rating.
+    static func compute(_ votes: ArenaVotes, key: Key) throws -> Leaderboard {
+        let table = votes.table
         guard !table.isEmpty else {
             return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
         }
         let options = LeaderboardOptions(
-            intervals: rounds >= 2 ? .bootstrap(rounds: rounds, seed: seed) : .none,
+            intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
             onlineElo: OnlineElo()
         )
-        return try LeaderboardBuilder(options: options).build(table)
+        var ranked = table
+        var audit: VoteAudit.Result?
+        if table.voters != nil {
+            var inputs = AuditInputs(table: table)
+            inputs.characters = votes.characters
+            var auditOptions = AuditOptions()
+            auditOptions.downsampler?.seed = key.seed
+            audit = try? VoteAudit(options: auditOptions).run(table, inputs: inputs)
+            if let audit, !key.includeFlagged { ranked = audit.cleaned(table) }
+        }
+        var board = try LeaderboardBuilder(options: options).build(ranked)
+        if let audit {
+            board.audit = audit.report.summary
+            if !key.includeFlagged, let shifts = try? AuditShift.compute(table, keep: audit.keep, estimator: options.estimator) {
+                AuditShift.annotate(&board, with: shifts)
+            }
+        }
+        return board
     }
 }

@@ -7,6 +7,7 @@ struct PreferServices: Sendable {
     let directory: ArenaDirectory
     let writer: VoteWriter
     let leaderboards: LeaderboardCache
+    let coverage: ItemCoverage
     let secrets: ServerSecrets
     let configuration: ServerConfiguration
     let logger: Logger
@@ -18,6 +19,7 @@ struct PreferServices: Sendable {
         self.logger = logger
         directory = ArenaDirectory(store: store)
         writer = VoteWriter(store: store)
+        coverage = ItemCoverage(store: store)
         leaderboards = LeaderboardCache(
             store: store, directory: directory,
             minimumInterval: configuration.leaderboardRefreshInterval, logger: logger
