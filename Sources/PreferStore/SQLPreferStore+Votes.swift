@@ -3,11 +3,26 @@ import PreferCore
 import SQLKit
 
 extension SQLPreferStore {
+    /// Stores a batch in one transaction (see `VoteBatch` for the steps).
+    ///
+    /// The common case takes three statements: the insert is tried directly,
+    /// with the schema's foreign keys checking that contenders and prompts
+    /// are in the vote's arena. If one is not, that insert fails as a whole;
+    /// then the batch runs again in a new transaction that checks every vote's
+    /// contenders and prompts first, rejects the votes at fault and stores the
+    /// rest.
     public func recordVotes(_ votes: [NewVote]) async throws -> [VoteOutcome] {
         guard !votes.isEmpty else { return [] }
-        return try await connections.write { database in
-            var batch = VoteBatch(votes: votes, database: database)
-            return try await batch.record()
+        do {
+            return try await connections.write { database in
+                var batch = VoteBatch(votes: votes, database: database, checkReferences: false)
+                return try await batch.record()
+            }
+        } catch let error as StoreError where error.kind == .notFound {
+            return try await connections.write { database in
+                var batch = VoteBatch(votes: votes, database: database, checkReferences: true)
+                return try await batch.record()
+            }
         }
     }
 

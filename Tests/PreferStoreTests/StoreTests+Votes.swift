@@ -173,6 +173,8 @@ extension StoreTests {
                 _ = try await store.recordVotes([other.vote(battle: "noise-\(chunk)")])
             }
             #expect(expected.count == 250)
+            // Ids follow battle order within a batch (see VoteBatch), so page order is id order.
+            expected.sort { $0.id < $1.id }
             var paged: [StoredVote] = []
             var after: Int64? = nil
             while true {
