@@ -31,7 +31,7 @@ extension SQLPreferStore {
         guard limit > 0 else { return [] }
         let logger = connections.logger
         let fast = try await connections.withPostgresConnection { connection in
-            // PostgreSQL: the same query, rows decoded by position (about 3× faster than by name).
+            // PostgreSQL: the same query, rows decoded by position (measured 1.7× faster than by name).
             let rows = try await connection.query(
                 """
                 SELECT id, arena_id, battle, prompt_id, left_contender_id, right_contender_id, choice, criteria,
