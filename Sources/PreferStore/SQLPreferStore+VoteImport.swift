@@ -89,7 +89,8 @@ extension SQLPreferStore {
                     rows.append(
                         constants + [
                             SQLBind(ids[Int(table.a[row])]), SQLBind(ids[Int(table.b[row])]),
-                            SQLBind(Choice(table.outcomes[row]).rawValue), SQLBind(table.voters?[row]), SQLBind(time(row)),
+                            SQLBind(Choice(table.outcomes[row]).rawValue),
+                            SQLBind(table.voters?[row].flatMap { $0.isEmpty ? nil : $0 }), SQLBind(time(row)),
                         ])
                 }
                 try await database.insert(into: "votes")
