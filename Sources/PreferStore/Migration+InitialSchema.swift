@@ -104,8 +104,6 @@ extension Migration {
                 named: "votes_right_contender_fkey")
             // MATCH SIMPLE (the default on both): a vote without a prompt is not checked.
             .foreignKey(["arena_id", "prompt_id"], references: "prompts", ["arena_id", "id"], named: "votes_prompt_fkey")
-            .unique("battle", named: "votes_battle_unique")
-            .unique("client_vote_id", named: "votes_client_vote_id_unique")
             .check(SQLRaw("left_contender_id <> right_contender_id"), named: "votes_distinct_sides_check")
             .check(SQLRaw("choice IN ('left', 'right', 'tie', 'both_bad')"), named: "votes_choice_check")
             .check(SQLRaw("source IN ('battle', 'import', 'judge')"), named: "votes_source_check")
@@ -117,12 +115,21 @@ extension Migration {
             .check(
                 SQLRaw("length(battle) <= 256 AND length(client_vote_id) <= 256"), named: "votes_key_length_check")
             .run()
+        // One vote per battle and per client vote id. Partial unique indexes: the
+        // same rule as UNIQUE columns (NULLs never collide), without index entries
+        // for the many votes that have neither (imported ones).
+        try await database.raw(
+            "CREATE UNIQUE INDEX votes_battle_unique ON votes (battle) WHERE battle IS NOT NULL"
+        ).run()
+        try await database.raw(
+            "CREATE UNIQUE INDEX votes_client_vote_id_unique ON votes (client_vote_id) WHERE client_vote_id IS NOT NULL"
+        ).run()
         // Paging an arena's votes in id order (export) and counting them.
         try await database.create(index: "votes_arena_idx").on("votes").column("arena_id").column("id").run()
         // Foreign keys are checked from the referenced side when a contender or prompt is deleted.
         try await database.create(index: "votes_left_idx").on("votes").column("left_contender_id").run()
         try await database.create(index: "votes_right_idx").on("votes").column("right_contender_id").run()
-        try await database.create(index: "votes_prompt_idx").on("votes").column("prompt_id").run()
+        try await database.raw("CREATE INDEX votes_prompt_idx ON votes (prompt_id) WHERE prompt_id IS NOT NULL").run()
 
         try await database.create(table: "invites")
             .column("id", type: .bigint, .primaryKey)

@@ -23,6 +23,7 @@ struct Migration: Sendable {
     /// SQLite: the write lock).
     static func migrate(_ connections: StoreConnections) async throws {
         try await connections.write { database in
+            try await lockOutOtherMigrators(database)
             try await database.create(table: "schema_migrations")
                 .ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
@@ -32,10 +33,7 @@ struct Migration: Sendable {
         }
         for migration in all {
             try await connections.write { database in
-                if database.dialect.name == "postgresql" {
-                    // Held to the end of the transaction: concurrent migrators wait here.
-                    try await database.raw("SELECT pg_advisory_xact_lock(\(literal: Self.advisoryLock))").run()
-                }
+                try await lockOutOtherMigrators(database)
                 let newest = try await recordedVersion(database)
                 guard newest <= latestVersion else {
                     throw StoreError.unavailable(
@@ -54,6 +52,14 @@ struct Migration: Sendable {
                     "Applied schema migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
         }
+    }
+
+    /// PostgreSQL: takes an advisory lock held to the end of the transaction,
+    /// so concurrent migrators wait for each other. (SQLite's write lock,
+    /// taken by `BEGIN IMMEDIATE`, already does that.)
+    private static func lockOutOtherMigrators(_ database: any SQLDatabase) async throws {
+        guard database.dialect.name == "postgresql" else { return }
+        try await database.raw("SELECT pg_advisory_xact_lock(\(literal: Self.advisoryLock))").run()
     }
 
     /// The highest version recorded, 0 for none.

@@ -60,25 +60,43 @@ enum StoreRecords {
     }
 
     static func vote(_ row: any SQLRow) throws -> StoredVote {
-        let choice = try row.decode(column: "choice", as: String.self)
-        let source = try row.decode(column: "source", as: String.self)
-        return StoredVote(
-            id: try row.decode(column: "id", as: Int64.self),
-            arenaId: try row.decode(column: "arena_id", as: Int64.self),
-            battle: try row.decode(column: "battle", as: String?.self),
-            promptId: try row.decode(column: "prompt_id", as: Int64?.self),
-            leftContenderId: try row.decode(column: "left_contender_id", as: Int64.self),
-            rightContenderId: try row.decode(column: "right_contender_id", as: Int64.self),
-            choice: try Choice(rawValue: choice).orThrow("votes.choice", choice),
-            criteria: try criteria(try row.decode(column: "criteria", as: String.self)),
-            rationale: try row.decode(column: "rationale", as: String?.self),
-            timeToVoteMs: try row.decode(column: "time_to_vote_ms", as: Int?.self),
-            leftPlayedMs: try row.decode(column: "left_played_ms", as: Int?.self),
-            rightPlayedMs: try row.decode(column: "right_played_ms", as: Int?.self),
-            voter: try row.decode(column: "voter", as: String?.self),
-            clientVoteId: try row.decode(column: "client_vote_id", as: String?.self),
-            source: try StoredVote.Source(rawValue: source).orThrow("votes.source", source),
-            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self))
+        try vote((
+            try row.decode(column: "id", as: Int64.self),
+            try row.decode(column: "arena_id", as: Int64.self),
+            try row.decode(column: "battle", as: String?.self),
+            try row.decode(column: "prompt_id", as: Int64?.self),
+            try row.decode(column: "left_contender_id", as: Int64.self),
+            try row.decode(column: "right_contender_id", as: Int64.self),
+            try row.decode(column: "choice", as: String.self),
+            try row.decode(column: "criteria", as: String.self),
+            try row.decode(column: "rationale", as: String?.self),
+            try row.decode(column: "time_to_vote_ms", as: Int?.self),
+            try row.decode(column: "left_played_ms", as: Int?.self),
+            try row.decode(column: "right_played_ms", as: Int?.self),
+            try row.decode(column: "voter", as: String?.self),
+            try row.decode(column: "client_vote_id", as: String?.self),
+            try row.decode(column: "source", as: String.self),
+            try row.decode(column: "created_at", as: Double.self)
+        ))
+    }
+
+    /// The columns of `votes`, in the order of the schema.
+    typealias VoteColumns = (
+        id: Int64, arenaId: Int64, battle: String?, promptId: Int64?, left: Int64, right: Int64, choice: String,
+        criteria: String, rationale: String?, timeToVoteMs: Int?, leftPlayedMs: Int?, rightPlayedMs: Int?,
+        voter: String?, clientVoteId: String?, source: String, createdAt: Double
+    )
+
+    static func vote(_ columns: VoteColumns) throws -> StoredVote {
+        StoredVote(
+            id: columns.id, arenaId: columns.arenaId, battle: columns.battle, promptId: columns.promptId,
+            leftContenderId: columns.left, rightContenderId: columns.right,
+            choice: try Choice(rawValue: columns.choice).orThrow("votes.choice", columns.choice),
+            criteria: try criteria(columns.criteria), rationale: columns.rationale,
+            timeToVoteMs: columns.timeToVoteMs, leftPlayedMs: columns.leftPlayedMs, rightPlayedMs: columns.rightPlayedMs,
+            voter: columns.voter, clientVoteId: columns.clientVoteId,
+            source: try StoredVote.Source(rawValue: columns.source).orThrow("votes.source", columns.source),
+            createdAt: Date(timeIntervalSince1970: columns.createdAt)
         )
     }
 

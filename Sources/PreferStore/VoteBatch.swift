@@ -2,24 +2,28 @@ import PreferCore
 import SQLKit
 
 /// One `recordVotes` call, worked out inside its transaction with a fixed
-/// number of statements whatever the batch size (a few per 1,000 votes):
+/// number of statements whatever the batch size — in the common case just
+/// `BEGIN`, one `INSERT` and `COMMIT`:
 ///
 /// 1. rules that need no database (two different contenders, no negative
-///    times) — a vote that breaks one is `.rejected`;
-/// 2. one query: the contenders and prompts named must be in the vote's arena
-///    (the schema's foreign keys would fail the whole batch instead);
-/// 3. one query: votes already stored with these battles or client vote ids;
-/// 4. in order, each vote whose battle and client id are still free is
-///    inserted — the first vote for a battle wins, later ones in the batch are
-///    conflicts or replays of it;
-/// 5. one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING *`: a row that
-///    lost its battle or client id to a concurrent transaction is skipped by
-///    the database, and
-/// 6. the votes not stored are answered from the stored votes for their
-///    battle or client id (read again for the ones that lost a race).
+///    times, short keys) — a vote that breaks one is `.rejected`;
+/// 2. only when `checkReferences` (see `SQLPreferStore.recordVotes`): one
+///    query for the contenders and prompts named, which must be in the vote's
+///    arena — the schema's foreign keys would fail the whole batch instead;
+/// 3. in order, a vote whose battle or client vote id an earlier vote of the
+///    batch already claims is left for step 5: the first vote for a battle wins;
+/// 4. one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING *` for the
+///    rest: a row whose battle or client vote id is already stored (or is
+///    being stored by a concurrent transaction) is skipped by the database;
+/// 5. the votes not stored are answered from the stored vote for their client
+///    vote id or battle — a replay or a conflict — read in one query if the
+///    batch did not store it itself.
 struct VoteBatch {
     let votes: [NewVote]
     let database: any SQLDatabase
+    /// Whether to check that contenders and prompts are in the vote's arena
+    /// before inserting (and reject the votes whose are not).
+    let checkReferences: Bool
 
     /// Rows per INSERT statement: 15 parameters each, well under SQLite's
     /// 32,766 and PostgreSQL's 65,535.
@@ -39,9 +43,10 @@ struct VoteBatch {
     private var byBattle: [String: StoredVote] = [:]
     private var byClient: [String: StoredVote] = [:]
 
-    init(votes: [NewVote], database: any SQLDatabase) {
+    init(votes: [NewVote], database: any SQLDatabase, checkReferences: Bool) {
         self.votes = votes
         self.database = database
+        self.checkReferences = checkReferences
     }
 
     mutating func record() async throws -> [VoteOutcome] {
@@ -49,22 +54,27 @@ struct VoteBatch {
         for (index, vote) in votes.enumerated() {
             if let problem = Self.problem(with: vote) { outcomes[index] = .rejected(problem) }
         }
-        try await rejectUnknownReferences(&outcomes)
+        if checkReferences {
+            try await rejectUnknownReferences(&outcomes)
+        }
 
-        let pending = outcomes.indices.filter { outcomes[$0] == nil }
-        try await loadStored(
-            battles: pending.compactMap { votes[$0].battle }, clientIds: pending.compactMap { votes[$0].clientVoteId })
-
-        var battles = Set(byBattle.keys)
-        var clientIds = Set(byClient.keys)
+        var battles = Set<String>()
+        var clientIds = Set<String>()
         var toInsert: [Int] = []
-        for index in pending {
+        for index in outcomes.indices where outcomes[index] == nil {
             let vote = votes[index]
             if let battle = vote.battle, battles.contains(battle) { continue }
             if let clientId = vote.clientVoteId, clientIds.contains(clientId) { continue }
             if let battle = vote.battle { battles.insert(battle) }
             if let clientId = vote.clientVoteId { clientIds.insert(clientId) }
             toInsert.append(index)
+        }
+        // Rows go in in battle order (then client id; votes with neither keep
+        // their order, last): concurrent batches then take the unique index
+        // entries in one order and cannot deadlock on them.
+        toInsert.sort { first, second in
+            let (a, b) = (Self.insertionKey(votes[first]), Self.insertionKey(votes[second]))
+            return (a.rank, a.battle, a.clientId, first) < (b.rank, b.battle, b.clientId, second)
         }
         for chunk in toInsert.chunks(of: Self.insertChunk) {
             for (index, stored) in try await insert(Array(chunk)) {
@@ -73,8 +83,8 @@ struct VoteBatch {
             }
         }
 
-        // The rest are replays or conflicts; votes that lost a race to another
-        // transaction need the winner read (it is committed by now).
+        // The rest are replays or conflicts: of a vote this batch stored, or of
+        // one stored before (or by a concurrent transaction, committed by now).
         let unresolved = outcomes.indices.filter { outcomes[$0] == nil }
         try await loadStored(
             battles: unresolved.compactMap { votes[$0].battle }.filter { byBattle[$0] == nil },
@@ -87,6 +97,13 @@ struct VoteBatch {
             outcomes[index] = outcome
         }
         return outcomes.map { $0! }
+    }
+
+    /// The order of rows in the INSERT: keyed votes by battle, then client id;
+    /// the others after them, in their order.
+    private static func insertionKey(_ vote: NewVote) -> (rank: Int, battle: String, clientId: String) {
+        if vote.battle == nil && vote.clientVoteId == nil { return (1, "", "") }
+        return (0, vote.battle ?? "", vote.clientVoteId ?? "")
     }
 
     /// What a vote breaks that can be seen without the database.

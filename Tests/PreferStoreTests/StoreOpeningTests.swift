@@ -71,6 +71,7 @@ struct StoreOpeningTests {
             throw error
         }
         try await store.shutdown()
+        try await store.shutdown()  // a second shutdown does nothing
     }
 
     @Test func aRelativeSQLitePathIsCreatedThere() async throws {

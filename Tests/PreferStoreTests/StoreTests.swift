@@ -44,6 +44,28 @@ struct StoreTests {
         try await database.remove()
     }
 
+    @Test(arguments: StoreKind.tested)
+    func concurrentMigratorsApplyEachStepOnce(kind: StoreKind) async throws {
+        let database = try await TestDatabase.create(kind)
+        var stores: [SQLPreferStore] = []
+        do {
+            for _ in 0..<3 { stores.append(try await SQLPreferStore.open(database.url, logger: StoreKind.logger)) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for store in stores { group.addTask { try await store.migrate() } }
+                try await group.waitForAll()
+            }
+            for store in stores {
+                #expect(try await store.appliedMigrations().map(\.version) == Array(1...SQLPreferStore.latestSchemaVersion))
+            }
+        } catch {
+            for store in stores { try? await store.shutdown() }
+            try? await database.remove()
+            throw error
+        }
+        for store in stores { try await store.shutdown() }
+        try await database.remove()
+    }
+
     // MARK: Settings
 
     @Test(arguments: StoreKind.tested)
