@@ -37,7 +37,11 @@ actor VoteWriter {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             do {
+                let start = ContinuousClock.now
                 let outcomes = try await store.recordVotes(batch.map(\.vote))
+                let elapsed = ContinuousClock.now - start
+                ServerMetrics.voteCommit.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                ServerMetrics.voteBatch.record(batch.count)
                 for (entry, outcome) in zip(batch, outcomes) { entry.reply.resume(returning: outcome) }
             } catch where batch.count > 1 {
                 for entry in batch {
