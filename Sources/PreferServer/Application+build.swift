@@ -27,7 +27,7 @@ public func buildRouter(
     let services = PreferServices(store: store, secrets: secrets, configuration: configuration, logger: logger)
     let router = Router(context: PreferRequestContext.self)
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: JSONErrorMiddleware(bodyLimit: configuration.maxBodyBytes))
     let routes = RouteTable(router: router)

@@ -29,3 +29,17 @@ struct JSONWriterTests {
         #expect((object["inner"] as? [String: Any])?["id"] as? Int == 7)
     }
 }
+
+@Suite("Formatting helpers")
+struct FormattingTests {
+    @Test(arguments: [0.0, 1_700_000_000.9, 1_795_000_123.0, 4_102_444_800.0])
+    func iso8601MatchesFoundation(_ seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(JSONWriter.iso8601(date) == date.formatted(.iso8601))
+    }
+
+    @Test func hexAndHashes() {
+        #expect(ServerSecrets.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(ServerSecrets.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -39,7 +39,7 @@ struct JSONWriter {
 
     mutating func date(_ name: String, _ value: Date) {
         key(name)
-        text += "\"" + value.formatted(.iso8601) + "\""
+        text += "\"" + JSONWriter.iso8601(value) + "\""
     }
 
     mutating func strings(_ name: String, _ values: [String]) {
@@ -60,6 +60,16 @@ struct JSONWriter {
     }
 
     var finished: String { text + "}" }
+
+    /// `2026-11-27T02:30:46Z` (UTC, whole seconds), as JSONEncoder's
+    /// `.iso8601` writes it, without Foundation's formatter.
+    static func iso8601(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
 
     /// A JSON string literal. Works on UTF-8 bytes: text with nothing to
     /// escape (the common case) is copied as it is.

@@ -33,7 +33,18 @@ struct ServerSecrets: Sendable {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(text.utf8)))
+    }
+
+    /// Lower-case hexadecimal of bytes.
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A new random token: 32 bytes, URL-safe base64, after a short prefix
@@ -56,6 +67,6 @@ struct ServerSecrets: Sendable {
     /// A stable pseudonym for a session id that does not reveal it.
     func pseudonym(forSession session: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: voterSecret)
-        return "anon-" + mac.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "anon-" + Self.hex(mac.prefix(6))
     }
 }
