@@ -109,7 +109,9 @@ actor LeaderboardCache {
         }
         let options = LeaderboardOptions(
             intervals: rounds >= 2 ? .bootstrap(rounds: rounds, seed: seed) : .none,
-            onlineElo: OnlineElo()
+            onlineElo: OnlineElo(),
+            // The pages draw the pairwise heatmap from these; O(n²), small beside the bootstrap.
+            matrices: true
         )
         return try LeaderboardBuilder(options: options).build(table)
     }
