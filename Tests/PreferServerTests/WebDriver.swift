@@ -1,7 +1,7 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +34,9 @@ struct WebDriverError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A small W3C WebDriver client for chromedriver, over HTTP with URLSession:
+/// A small W3C WebDriver client for chromedriver, over HTTP with the NIO
+/// client HummingbirdTesting already brings (Foundation's URLSession on Linux
+/// fails on chromedriver's responses with "Failed writing header"):
 /// it starts chromedriver on a free port and one headless Chromium session,
 /// and offers what the page tests need — navigate, run a script, press keys,
 /// read alerts, take screenshots.
@@ -217,14 +219,20 @@ final class WebDriver: @unchecked Sendable {
         return value is NSNull ? nil : value
     }
 
+    /// One request on its own connection; the reply's JSON object.
     private static func request(_ method: String, _ url: URL, body: [String: Any]?) async throws -> [String: Any] {
-        var request = URLRequest(url: url, timeoutInterval: 120)
-        request.httpMethod = method
+        guard let host = url.host, let port = url.port else { throw WebDriverError("not a chromedriver address: \(url)") }
+        var headers: HTTPFields = [.connection: "close"]
+        var buffer: ByteBuffer?
         if let body {
-            request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            headers[.contentType] = "application/json; charset=utf-8"
+            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
         }
-        let (data, _) = try await URLSession.shared.data(for: request)
+        let request = TestClient.Request(url.path, method: HTTPRequest.Method(method)!, authority: "\(host):\(port)", headers: headers, body: buffer)
+        let response = try await TestClient.withClient(host: host, port: port, configuration: .init(timeout: .seconds(120))) { client in
+            try await client.execute(request)
+        }
+        let data = response.body.map { Data(buffer: $0) } ?? Data()
         guard let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
             throw WebDriverError("chromedriver answered \(method) \(url.path) with something that is not a JSON object")
         }
