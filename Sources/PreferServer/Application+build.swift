@@ -16,7 +16,7 @@ public struct PreferRouter {
 }
 
 /// Builds the router: middleware (errors as JSON, metrics, request logs,
-/// security headers) and the controllers' routes.
+/// security headers) and the controllers' routes: the JSON API and the pages.
 public func buildRouter(
     configuration: ServerConfiguration,
     store: any PreferStore,
@@ -35,6 +35,8 @@ public func buildRouter(
     AdminController<PreferRequestContext>(services: services).register(routes)
     BattleController<PreferRequestContext>(services: services).register(routes)
     LeaderboardController<PreferRequestContext>(services: services).register(routes)
+    // Pages are not API routes: registered on the router itself, outside the OpenAPI document.
+    PagesController<PreferRequestContext>(services: services).register(router)
     return PreferRouter(router: router, apiRoutes: routes.openAPIRoutes)
 }
 

@@ -44,6 +44,30 @@ struct AuditSignalTests {
         #expect(report.groups.isEmpty)
     }
 
+    @Test(arguments: 0..<20) func aSmallCrowdFacingOneBotIsTheConsensusNotAGroup(seed: UInt64) throws {
+        // Six voters who always pick the stronger of four contenders, one bot
+        // always left with as many votes as two of them (the server test's
+        // arena): left out one at a time, each honest voter disagrees with a
+        // fit the bot pulls on, but six of seven voters are the consensus,
+        // not a coordinated group.
+        func pair(_ rng: inout Xoshiro256) -> (Int, Int) {
+            let x = rng.nextIndex(below: 4)
+            var y = rng.nextIndex(below: 3)
+            if y >= x { y += 1 }
+            return (x, y)
+        }
+        var votes: [Vote] = []
+        for v in 0..<6 {
+            votes += F.voter("honest-\(v)", votes: 25, seed: seed * 100 + UInt64(v), pairs: pair) { x, y, _ in
+                F.theta[x] > F.theta[y] ? .aWins : .bWins
+            }
+        }
+        votes += F.voter("bot", votes: 60, seed: seed * 100 + 77, pairs: pair) { _, _, _ in .aWins }
+        let result = try F.audit(votes)
+        #expect(result.flaggedVoters == ["bot"], "\(result.report.voters.filter(\.flagged).map { ($0.voter, $0.reasons) })")
+        #expect(result.report.groups.isEmpty)
+    }
+
     @Test func alwaysLeftIsFlaggedForPositionBias() throws {
         let lefty = F.voter("lefty") { _, _, _ in .aWins }
         let report = try F.audit(F.honest() + lefty).report

@@ -16,6 +16,9 @@ struct TestServer {
     let client: any TestClientProtocol
     let store: any PreferStore
 
+    /// The port of a live server (`run(live: true)`), for a real browser.
+    var port: Int? { client.port }
+
     struct Reply {
         var status: Int
         var headers: HTTPFields
@@ -27,8 +30,10 @@ struct TestServer {
     }
 
     /// Runs `body` against a new server. `configure` adjusts the configuration.
+    /// `live` serves it on a real port of localhost (for browser tests) instead of in memory.
     static func run<T: Sendable>(
         loadDemo: Bool = false,
+        live: Bool = false,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
@@ -45,7 +50,8 @@ struct TestServer {
             configure(&configuration)
             let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
             let app = Application(router: built.router, logger: logger)
-            let result = try await app.test(.router) { client in
+            let setup: TestingSetup = live ? .live : .router
+            let result = try await app.test(setup) { client in
                 try await body(TestServer(client: client, store: store))
             }
             try await store.shutdown()

@@ -9,7 +9,10 @@
 /// predicts" (boosting) and "worse" (sinking). For each contender and
 /// direction, Benjamini–Hochberg at `level` across the voters who met c
 /// picks out the voters whose excess is real; when at least `minimumGroup`
-/// voters share it, they are a group and every member is flagged. One voter
+/// voters share it, they are a group and every member is flagged — unless
+/// they are half or more of the voters who met c: a majority *is* the
+/// consensus (the fit without one of them leans on the few others, so an
+/// honest crowd facing one bot would otherwise look "coordinated"). One voter
 /// alone with a strong but consistent taste for or against a contender is
 /// reported (the `favouritism` score) but never flagged for it: taste is not
 /// fraud, coordination is. Cost: O(Σ m²) over voter–contender cells with m
@@ -83,7 +86,7 @@ public struct CoordinatedBoosting: Sendable {
             for (direction, p) in [(1, up), (-1, down)] {
                 let result = BenjaminiHochberg(level: level).apply(p)
                 let members = voters.indices.filter { result.rejected[$0] }.map { voters[$0] }
-                if members.count >= minimumGroup {
+                if members.count >= minimumGroup, 2 * members.count < voters.count {
                     out.append(Group(contender: c, direction: direction, members: members))
                 }
             }

@@ -17,13 +17,32 @@ struct BattleController<Context: RequestContext> {
     @Sendable func createBattle(_ request: Request, context: Context) async throws -> Response {
         let index = try await services.directory.index(context.parameters.require("arena"))
         let identity = try await AnnotatorIdentity.resolve(request, arena: index.arena, services: services)
+        let battle = try await drawBattle(index, voter: identity.voter)
+        let prompt = index.prompts[battle.draw.prompt]
+        let body = BattleResponse(
+            battle: battle.id,
+            arena: index.arena.name,
+            prompt: .init(text: prompt?.text ?? "", category: prompt?.category),
+            left: BattleSide(content: battle.draw.left.content, media: battle.draw.left.media.rawValue, url: battle.draw.left.url),
+            right: BattleSide(content: battle.draw.right.content, media: battle.draw.right.media.rawValue, url: battle.draw.right.url),
+            criteria: index.arena.criteria,
+            minPlayMs: index.arena.minPlayMs,
+            expiresAt: Date(timeIntervalSince1970: Double(battle.token.expiresAt))
+        )
+        var response = JSONResponse.text(body.json, status: .created, headers: [.cacheControl: "no-store"])
+        if let cookie = identity.newSession { response.setCookie(cookie) }
+        return response
+    }
+
+    /// A new battle of `index` for `voter`: the draw, its token and the sealed id.
+    func drawBattle(_ index: ArenaIndex, voter: String) async throws -> (draw: BattleSampler.Draw, token: BattleToken, id: String) {
         var rng = SystemRandomNumberGenerator()
         var draw: BattleSampler.Draw
         do {
             draw = try BattleSampler().draw(from: index, using: &rng)
             // Arenas that want k annotators per item first offer items others voted on.
             if index.arena.annotationsPerItem > 1,
-               let item = try await services.coverage.pendingItem(arena: index.arena, voter: identity.voter),
+               let item = try await services.coverage.pendingItem(arena: index.arena, voter: voter),
                let repeated = BattleSampler().draw(item: item, from: index, using: &rng) {
                 draw = repeated
             }
@@ -37,23 +56,11 @@ struct BattleController<Context: RequestContext> {
             leftOutputId: draw.left.id, rightOutputId: draw.right.id,
             leftContenderId: draw.left.contenderId, rightContenderId: draw.right.contenderId,
             issuedAt: Int64(now.timeIntervalSince1970), expiresAt: Int64(expires.timeIntervalSince1970),
-            voter: identity.voter
+            voter: voter
         )
-        let prompt = index.prompts[draw.prompt]
-        let body = BattleResponse(
-            battle: try token.seal(with: services.secrets.battleKey),
-            arena: index.arena.name,
-            prompt: .init(text: prompt?.text ?? "", category: prompt?.category),
-            left: BattleSide(content: draw.left.content, media: draw.left.media.rawValue, url: draw.left.url),
-            right: BattleSide(content: draw.right.content, media: draw.right.media.rawValue, url: draw.right.url),
-            criteria: index.arena.criteria,
-            minPlayMs: index.arena.minPlayMs,
-            expiresAt: Date(timeIntervalSince1970: Double(token.expiresAt))
-        )
+        let id = try token.seal(with: services.secrets.battleKey)
         ServerMetrics.battlesServed.increment()
-        var response = JSONResponse.text(body.json, status: .created, headers: [.cacheControl: "no-store"])
-        if let cookie = identity.newSession { response.setCookie(cookie) }
-        return response
+        return (draw, token, id)
     }
 
     /// `POST /api/battles/{battle}/vote` → the stored vote, revealing the contenders.
@@ -62,6 +69,13 @@ struct BattleController<Context: RequestContext> {
         let body = try await RequestDecoding.decode(VoteRequest.self, from: request, limit: services.configuration.maxBodyBytes)
         guard let token = BattleToken.open(battle, with: services.secrets.battleKey),
               let index = try await services.directory.index(id: token.arenaId) else { throw APIError.unknownBattle }
+        let (response, replayed) = try await record(body, battle: battle, token: token, index: index)
+        return JSONResponse.text(response.json, status: replayed ? .ok : .created)
+    }
+
+    /// Validates and stores a vote on an opened battle; the stored vote (and
+    /// whether it repeats an earlier request), or the error to answer with.
+    func record(_ body: VoteRequest, battle: String, token: BattleToken, index: ArenaIndex) async throws -> (VoteResponse, replayed: Bool) {
         let vote = try validate(body, token: token, battle: battle, criteria: index.arena.criteria)
         if Int64(Date().timeIntervalSince1970) > token.expiresAt {
             // A retry of a vote that was stored before expiry still gets its answer.
@@ -73,10 +87,10 @@ struct BattleController<Context: RequestContext> {
             ServerMetrics.votesStored.increment()
             await services.leaderboards.votesChanged(arena: token.arenaId)
             if index.arena.annotationsPerItem > 1 { await services.coverage.record(arena: token.arenaId, vote: stored) }
-            return JSONResponse.text(Self.response(stored, index: index, replayed: false).json, status: .created)
+            return (Self.response(stored, index: index, replayed: false), false)
         case .replayed(let stored):
             ServerMetrics.votesReplayed.increment()
-            return JSONResponse.text(Self.response(stored, index: index, replayed: true).json, status: .ok)
+            return (Self.response(stored, index: index, replayed: true), true)
         case .rejected(let error):
             throw APIError.badRequest(error.message, field: error.field)
         case .conflict(let existing):

@@ -14,7 +14,9 @@ struct AnnotatorIdentity: Sendable {
     /// A new session cookie to set, for a first-time anonymous visitor.
     var newSession: Cookie?
 
-    static func resolve(_ request: Request, arena: Arena, services: PreferServices) async throws -> AnnotatorIdentity {
+    /// `session`: the page's session id when a page already settled it
+    /// (`PageSession`), so that no second cookie is made.
+    static func resolve(_ request: Request, arena: Arena, services: PreferServices, session known: String? = nil) async throws -> AnnotatorIdentity {
         var token = request.uri.queryParameters["invite"].map(String.init)
         if token == nil, let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
@@ -26,6 +28,7 @@ struct AnnotatorIdentity: Sendable {
             return AnnotatorIdentity(voter: "invite:\(invite.name)")
         }
         if arena.isPrivate { throw APIError.inviteRequired }
+        if let known { return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: known)) }
         if let session = request.cookies[sessionCookie]?.value, session.count >= 16, session.count <= 128 {
             return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session))
         }

@@ -116,7 +116,9 @@ actor LeaderboardCache {
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
-            onlineElo: OnlineElo()
+            onlineElo: OnlineElo(),
+            // The pages draw the pairwise heatmap from these; O(n²), small beside the bootstrap.
+            matrices: true
         )
         var ranked = table
         var audit: VoteAudit.Result?
@@ -128,10 +130,17 @@ actor LeaderboardCache {
             audit = try? VoteAudit(options: auditOptions).run(table, inputs: inputs)
             if let audit, !key.includeFlagged { ranked = audit.cleaned(table) }
         }
+        var fallback: String?
+        if ranked.isEmpty {
+            // Never an empty leaderboard from stored votes: rank them all and say so.
+            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes; see the audit summary."
+            ranked = table
+        }
         var board = try LeaderboardBuilder(options: options).build(ranked)
+        if let fallback { board.warnings.append(fallback) }
         if let audit {
             board.audit = audit.report.summary
-            if !key.includeFlagged, let shifts = try? AuditShift.compute(table, keep: audit.keep, estimator: options.estimator) {
+            if !key.includeFlagged, fallback == nil, let shifts = try? AuditShift.compute(table, keep: audit.keep, estimator: options.estimator) {
                 AuditShift.annotate(&board, with: shifts)
             }
         }

@@ -1,0 +1,37 @@
+import PreferCore
+
+/// `/`: the public arenas, each with its contenders, votes and links to vote
+/// and to the leaderboard. Private arenas are reached by invite links only.
+struct HomePage {
+    struct Row {
+        var arena: Arena
+        var contenders: Int
+        var votes: Int
+    }
+
+    var rows: [Row]
+
+    func render() -> HTML {
+        let cards = HTML.joined(rows.map { row in
+            """
+            <li class="arena-card">
+            <h2><a href="/arenas/\(row.arena.name)/vote">\(row.arena.name)</a></h2>
+            \(row.arena.description.map { text -> HTML in "<p>\(text)</p>" } ?? .empty)
+            <p class="meta"><span class="count">\(row.votes)</span> vote\(row.votes == 1 ? "" : "s") · \(row.contenders) contender\(row.contenders == 1 ? "" : "s")</p>
+            <p class="actions"><a class="button primary" href="/arenas/\(row.arena.name)/vote">Vote</a> <a class="button" href="/arenas/\(row.arena.name)/leaderboard">Leaderboard</a></p>
+            </li>
+            """
+        })
+        let list: HTML = rows.isEmpty
+            ? "<p class=\"notice\">No public arenas yet. An admin can create one on the <a href=\"/admin\">admin page</a>.</p>"
+            : "<ul class=\"arenas\">\(cards)</ul>"
+        let body: HTML = """
+        <main id="main" class="narrow">
+        <h1>Arenas</h1>
+        <p class="lead">Compare two anonymous responses, pick the better one, and see who comes out on top.</p>
+        \(list)
+        </main>
+        """
+        return PageLayout.page(title: "Arenas", body: body, page: "home")
+    }
+}

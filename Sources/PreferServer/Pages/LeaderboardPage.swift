@@ -1,0 +1,98 @@
+import Foundation
+import PreferCore
+
+/// `/arenas/{arena}/leaderboard`: a note on the votes and method, the table
+/// (rank, Rank (UB), contender, rating, −/+ interval, votes, win rate), and
+/// the interval plot and win-rate heatmap drawn by `LeaderboardSVG`.
+struct LeaderboardPage {
+    var arena: Arena
+    var board: Leaderboard
+    var computedAt: Date
+    var votesTotal: Int
+    var stale: Bool
+
+    func render() -> HTML {
+        let hasIntervals = board.method.intervals != "none"
+        let rows = HTML.joined(board.contenders.map { entry in
+            let minus = entry.rating - entry.lower
+            let plus = entry.upper - entry.rating
+            let interval: HTML = hasIntervals ? "<span class=\"minus\">−\(Self.fixed(minus, 1))</span> / <span class=\"plus\">+\(Self.fixed(plus, 1))</span>" : "—"
+            let mark: HTML = entry.provisional ? " <abbr title=\"provisional: no finite maximum-likelihood rating yet\">*</abbr>" : ""
+            return """
+            <tr>
+            <td class="num">\(entry.rank)</td>
+            <td class="num">\(entry.rankUB)</td>
+            <th scope="row" class="name">\(entry.name)\(mark)</th>
+            <td class="num strong">\(Self.fixed(entry.rating, 1))</td>
+            <td class="num interval">\(interval)</td>
+            <td class="num">\(entry.votes)</td>
+            <td class="num">\(Self.fixed(entry.winRate * 100, 1))%</td>
+            </tr>
+            """
+        })
+        let warnings: HTML = board.warnings.isEmpty ? .empty
+            : "<ul class=\"warnings\">\(HTML.joined(board.warnings.map { "<li>\($0)</li>" }))</ul>"
+        let plot = LeaderboardSVG.intervalPlot(board).svg(title: "Ratings of \(arena.name) with their intervals", id: "interval-plot")
+        let heat = board.matrices.map { LeaderboardSVG.heatmap($0).svg(title: "Pairwise win rates in \(arena.name)", id: "heatmap") }
+        let updating: HTML = stale || votesTotal > board.method.votes
+            ? " <span class=\"stale\">(\(votesTotal - board.method.votes) newer vote\(votesTotal - board.method.votes == 1 ? "" : "s") being added; reload in a moment)</span>"
+            : ""
+        let table: HTML = board.contenders.isEmpty ? .empty : """
+        <div class="table-wrap">
+        <table class="board">
+        <caption class="visually-hidden">Leaderboard of \(arena.name)</caption>
+        <thead><tr><th scope="col" class="num">Rank</th><th scope="col" class="num"><abbr title="1 + the number of contenders whose interval lies entirely above this one's">Rank (UB)</abbr></th><th scope="col">Contender</th><th scope="col" class="num">Rating</th><th scope="col" class="num">−/+ interval</th><th scope="col" class="num">Votes</th><th scope="col" class="num">Win rate</th></tr></thead>
+        <tbody>
+        \(rows)
+        </tbody>
+        </table>
+        </div>
+        """
+        var figures: HTML = .empty
+        if !board.contenders.isEmpty {
+            let heading: HTML = hasIntervals ? "Ratings with \(Self.percent(board.method.level ?? 0.95)) intervals" : "Ratings"
+            figures += """
+            <section class="figure" aria-labelledby="plot-heading">
+            <h2 id="plot-heading">\(heading)</h2>
+            \(HTML(trusted: plot))
+            </section>
+            """
+            if let heat {
+                figures += """
+                <section class="figure" aria-labelledby="heatmap-heading">
+                <h2 id="heatmap-heading">Pairwise win rates</h2>
+                \(HTML(trusted: heat))
+                </section>
+                """
+            }
+        }
+        let body: HTML = """
+        <main id="main" class="wide">
+        <h1>Leaderboard · \(arena.name)</h1>
+        <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
+        <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
+        \(warnings)
+        \(table)
+        \(figures)
+        </main>
+        """
+        return PageLayout.page(title: "Leaderboard · \(arena.name)", body: body, page: "leaderboard")
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    static func percent(_ level: Double) -> String {
+        let p = level * 100
+        return p == p.rounded() ? "\(Int(p))%" : String(format: "%.1f%%", p)
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: date)
+    }
+}

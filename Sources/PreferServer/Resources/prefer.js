@@ -1,0 +1,319 @@
+// Prefer's one script, hand-written, no libraries. The Content-Security-Policy
+// allows no other script on Prefer's pages, inline or from elsewhere.
+//
+// Vote page: keys ← → t b vote, n or Enter opens the next battle; the vote is
+// sent with fetch (with the page's anti-forgery token) together with the time
+// to vote and, for audio and video, the time played; the contenders are then
+// revealed without a reload. When the arena sets a minimum play time, the
+// buttons stay disabled until every recording has played that long.
+//
+// Admin page: calls the JSON API with the admin key kept in sessionStorage.
+//
+// Text from the server (names, messages) is only ever set with textContent.
+(function () {
+    'use strict';
+
+    var page = document.body.getAttribute('data-page');
+    if (page === 'vote') { votePage(); }
+    if (page === 'admin') { adminPage(); }
+
+    function el(tag, attributes, children) {
+        var node = document.createElement(tag);
+        Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+        (children || []).forEach(function (child) {
+            node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+        });
+        return node;
+    }
+
+    function errorMessage(body, fallback) {
+        return body && body.error && body.error.message ? body.error.message : fallback;
+    }
+
+    // MARK: Voting
+
+    function votePage() {
+        var form = document.getElementById('vote-form');
+        var result = document.getElementById('result');
+        var resultText = document.getElementById('result-text');
+        var next = document.getElementById('next');
+        if (!form || !result || !next) { return; }
+        var buttons = Array.prototype.slice.call(form.querySelectorAll('button.choice'));
+        var media = Array.prototype.slice.call(form.querySelectorAll('audio[data-side], video[data-side]'));
+        var minPlay = parseInt(document.body.getAttribute('data-min-play-ms') || '0', 10) || 0;
+        var hint = document.getElementById('play-hint');
+        // Outputs are on screen once the document is parsed, which is when this deferred script runs.
+        var shownAt = performance.now();
+        var state = result.hidden ? 'voting' : 'done';
+        var lastClicked = null;
+        window.__preferVoteState = function () { return state; };
+
+        function playedMs(node) {
+            var total = 0;
+            for (var i = 0; i < node.played.length; i++) { total += node.played.end(i) - node.played.start(i); }
+            return Math.round(total * 1000);
+        }
+        function playedOnSide(side) {
+            var total = null;
+            media.forEach(function (node) {
+                if (node.getAttribute('data-side') === side) { total = (total || 0) + playedMs(node); }
+            });
+            return total;
+        }
+        function ready() {
+            return minPlay <= 0 || media.every(function (node) { return playedMs(node) >= minPlay; });
+        }
+        function refreshButtons() {
+            if (state !== 'voting') { return; }
+            var ok = ready();
+            buttons.forEach(function (button) { button.disabled = !ok; });
+            if (hint) { hint.classList.toggle('met', ok); }
+        }
+        if (minPlay > 0 && media.length > 0) {
+            media.forEach(function (node) {
+                ['timeupdate', 'ended', 'pause', 'seeked'].forEach(function (name) { node.addEventListener(name, refreshButtons); });
+            });
+            refreshButtons();
+        }
+
+        buttons.forEach(function (button) {
+            button.addEventListener('click', function () { lastClicked = button; });
+        });
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var submitter = event.submitter || lastClicked;
+            if (submitter && submitter.value) { send(submitter.value); }
+        });
+
+        function send(choice) {
+            if (state !== 'voting' || !ready()) { return; }
+            state = 'sending';
+            buttons.forEach(function (button) {
+                button.disabled = true;
+                button.setAttribute('aria-pressed', button.value === choice ? 'true' : 'false');
+            });
+            var data = new URLSearchParams(new FormData(form));
+            data.set('choice', choice);
+            data.set('time_to_vote_ms', String(Math.round(performance.now() - shownAt)));
+            var left = playedOnSide('left');
+            var right = playedOnSide('right');
+            if (left !== null) { data.set('left_played_ms', String(left)); }
+            if (right !== null) { data.set('right_played_ms', String(right)); }
+            fetch(form.action, {
+                method: 'POST',
+                credentials: 'same-origin',
+                headers: {
+                    'Accept': 'application/json',
+                    'Content-Type': 'application/x-www-form-urlencoded',
+                    'X-CSRF-Token': data.get('csrf') || ''
+                },
+                body: data.toString()
+            }).then(function (response) {
+                return response.json().then(function (body) {
+                    return { ok: response.ok, status: response.status, body: body };
+                }, function () {
+                    return { ok: false, status: response.status, body: null };
+                });
+            }).then(function (answer) {
+                if (answer.ok) {
+                    reveal(answer.body);
+                } else {
+                    failed(errorMessage(answer.body, 'The vote was not saved (HTTP ' + answer.status + ').'), answer.status >= 500);
+                }
+            }, function () {
+                failed('The vote could not be sent: the server did not answer. Check your connection and press the button again.', true);
+            });
+        }
+
+        function reveal(vote) {
+            state = 'done';
+            var names = { left: vote.left.contender, right: vote.right.contender };
+            Array.prototype.forEach.call(document.querySelectorAll('[data-reveal]'), function (node) {
+                node.textContent = ' — ' + names[node.getAttribute('data-reveal')];
+            });
+            resultText.textContent = '';
+            resultText.appendChild(document.createTextNode('Vote saved: ' + choiceText(vote.choice) + '. A was '));
+            resultText.appendChild(el('strong', {}, [names.left]));
+            resultText.appendChild(document.createTextNode('; B was '));
+            resultText.appendChild(el('strong', {}, [names.right]));
+            resultText.appendChild(document.createTextNode('.'));
+            result.classList.remove('error');
+            result.hidden = false;
+            document.body.classList.add('revealed');
+            next.focus();
+        }
+
+        function failed(message, canRetry) {
+            resultText.textContent = message;
+            result.classList.add('error');
+            result.hidden = false;
+            if (canRetry) {
+                state = 'voting';
+                buttons.forEach(function (button) { button.removeAttribute('aria-pressed'); });
+                refreshButtons();
+                if (minPlay <= 0) { buttons.forEach(function (button) { button.disabled = false; }); }
+            } else {
+                state = 'done';
+                next.focus();
+            }
+        }
+
+        function choiceText(choice) {
+            return { left: 'A is better', right: 'B is better', tie: 'tie', both_bad: 'both are bad' }[choice] || choice;
+        }
+
+        var keys = { ArrowLeft: 'left', ArrowRight: 'right', t: 'tie', T: 'tie', b: 'both_bad', B: 'both_bad' };
+        document.addEventListener('keydown', function (event) {
+            if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) { return; }
+            var target = event.target || document.body;
+            var tag = target.tagName || '';
+            if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|AUDIO|VIDEO)$/.test(tag)) { return; }
+            if (state === 'done') {
+                if (event.key === 'n' || event.key === 'N' || event.key === 'Enter') {
+                    event.preventDefault();
+                    window.location.assign(next.href);
+                }
+                return;
+            }
+            var choice = keys[event.key];
+            if (!choice || state !== 'voting') { return; }
+            event.preventDefault();
+            send(choice);
+        });
+    }
+
+    // MARK: Admin
+
+    function adminPage() {
+        var storageKey = 'prefer-admin-key';
+        var keyForm = document.getElementById('key-form');
+        var keyInput = document.getElementById('admin-key');
+        var status = document.getElementById('admin-status');
+        var list = document.getElementById('arenas');
+
+        function say(message, isError) {
+            status.textContent = message;
+            status.classList.toggle('error', !!isError);
+        }
+        function key() { return sessionStorage.getItem(storageKey) || ''; }
+
+        function api(method, path, body, contentType) {
+            var headers = { 'Authorization': 'Bearer ' + key(), 'Accept': 'application/json' };
+            if (contentType) { headers['Content-Type'] = contentType; }
+            return fetch(path, { method: method, headers: headers, body: body, credentials: 'same-origin' }).then(function (response) {
+                if (response.ok) { return response; }
+                return response.json().then(function (problem) {
+                    var message = errorMessage(problem, 'HTTP ' + response.status);
+                    var details = problem && problem.error && problem.error.details;
+                    if (details && details.length) {
+                        message += ' ' + details.slice(0, 5).map(function (d) {
+                            return (d.line ? 'line ' + d.line + ': ' : '') + d.message;
+                        }).join(' ');
+                    }
+                    throw new Error(message);
+                }, function () { throw new Error('HTTP ' + response.status); });
+            });
+        }
+
+        keyForm.addEventListener('submit', function (event) {
+            event.preventDefault();
+            sessionStorage.setItem(storageKey, keyInput.value.trim());
+            keyInput.value = '';
+            load();
+        });
+        document.getElementById('forget-key').addEventListener('click', function () {
+            sessionStorage.removeItem(storageKey);
+            list.textContent = '';
+            say('The key is forgotten in this tab.');
+        });
+        document.getElementById('refresh').addEventListener('click', load);
+
+        document.getElementById('create-form').addEventListener('submit', function (event) {
+            event.preventDefault();
+            var form = event.target;
+            var body = { name: form.elements.name.value.trim(), sampling: form.elements.sampling.value, private: form.elements['private'].checked };
+            var description = form.elements.description.value.trim();
+            if (description) { body.description = description; }
+            var criteria = form.elements.criteria.value.split(',').map(function (c) { return c.trim(); }).filter(Boolean);
+            if (criteria.length) { body.criteria = criteria; }
+            if (form.elements.min_play_ms.value) { body.min_play_ms = parseInt(form.elements.min_play_ms.value, 10); }
+            api('POST', '/api/arenas', JSON.stringify(body), 'application/json').then(function () {
+                say('Created the arena ' + body.name + '.');
+                form.reset();
+                load();
+            }, function (error) { say('Not created: ' + error.message, true); });
+        });
+
+        function load() {
+            if (!key()) { say('Enter the admin key to see the arenas.'); return; }
+            api('GET', '/api/arenas').then(function (r) { return r.json(); }).then(function (body) {
+                list.textContent = '';
+                if (!body.arenas.length) { list.appendChild(el('p', { 'class': 'notice' }, ['No arenas yet.'])); }
+                body.arenas.forEach(function (arena) { list.appendChild(arenaCard(arena)); });
+                say('Showing ' + body.arenas.length + ' arena' + (body.arenas.length === 1 ? '' : 's') + '.');
+            }, function (error) { say(error.message, true); });
+        }
+
+        function arenaCard(arena) {
+            var name = arena.name;
+            var base = '/api/arenas/' + encodeURIComponent(name);
+            var fileId = 'upload-' + arena.id;
+            var file = el('input', { type: 'file', id: fileId, accept: '.jsonl,.ndjson,.json,.txt,application/x-ndjson' });
+            var upload = el('button', { type: 'button', 'class': 'button' }, ['Upload outputs']);
+            var counts = el('div', { 'class': 'table-wrap' }, [el('p', { 'class': 'hint' }, ['Loading votes per contender…'])]);
+            var facts = arena.contenders + ' contenders · ' + arena.prompts + ' prompts · ' + arena.outputs + ' outputs · ' + arena.votes + ' votes' + (arena['private'] ? ' · private' : '');
+            var card = el('article', { 'class': 'card arena-admin' }, [
+                el('h3', {}, [el('a', { href: '/arenas/' + encodeURIComponent(name) + '/vote' }, [name])]),
+                el('p', { 'class': 'meta' }, [facts]),
+                el('div', { 'class': 'row-form' }, [el('label', { 'for': fileId }, ['Outputs (JSONL)']), file, upload]),
+                el('p', { 'class': 'actions' }, [
+                    download('Download votes (JSONL)', base + '/votes?format=jsonl', name + '-votes.jsonl'),
+                    download('Download votes (CSV)', base + '/votes?format=csv', name + '-votes.csv'),
+                    el('a', { 'class': 'button', href: '/arenas/' + encodeURIComponent(name) + '/leaderboard' }, ['Leaderboard'])
+                ]),
+                counts
+            ]);
+            upload.addEventListener('click', function () {
+                if (!file.files.length) { say('Choose a JSONL file first.', true); return; }
+                api('POST', base + '/import', file.files[0], 'application/x-ndjson').then(function (r) { return r.json(); }).then(function (summary) {
+                    say('Imported ' + summary.outputs + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
+                    load();
+                }, function (error) { say('Nothing imported: ' + error.message, true); });
+            });
+            fetch(base + '/leaderboard?bootstrap=0', { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.json(); }).then(function (board) {
+                counts.textContent = '';
+                if (!board.contenders || !board.contenders.length) {
+                    counts.appendChild(el('p', { 'class': 'hint' }, ['No votes yet.']));
+                    return;
+                }
+                var rows = board.contenders.slice().sort(function (a, b) { return b.votes - a.votes; }).map(function (c) {
+                    return el('tr', {}, [el('th', { scope: 'row' }, [c.name]), el('td', { 'class': 'num' }, [String(c.votes)]), el('td', { 'class': 'num' }, [(c.win_rate * 100).toFixed(1) + '%'])]);
+                });
+                counts.appendChild(el('table', { 'class': 'board compact' }, [
+                    el('caption', {}, ['Votes per contender']),
+                    el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, ['Contender']), el('th', { scope: 'col', 'class': 'num' }, ['Votes']), el('th', { scope: 'col', 'class': 'num' }, ['Win rate'])])]),
+                    el('tbody', {}, rows)
+                ]));
+            }, function () { counts.textContent = 'Could not load the votes per contender.'; });
+            return card;
+        }
+
+        function download(label, path, filename) {
+            var button = el('button', { type: 'button', 'class': 'button' }, [label]);
+            button.addEventListener('click', function () {
+                api('GET', path).then(function (r) { return r.blob(); }).then(function (blob) {
+                    var url = URL.createObjectURL(blob);
+                    var link = el('a', { href: url, download: filename });
+                    document.body.appendChild(link);
+                    link.click();
+                    link.remove();
+                    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+                    say('Downloaded ' + filename + '.');
+                }, function (error) { say('Download failed: ' + error.message, true); });
+            });
+            return button;
+        }
+
+        load();
+    }
+}());
