@@ -86,6 +86,9 @@ struct ServeBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         let measureFrom = start + .milliseconds(Int(warmup * 1000))
         let end = measureFrom + .milliseconds(Int(duration * 1000))
+        // Client vote ids unique to this run: a server keeps them, and a second
+        // run against it must not look like retries (409 client_vote_id reused).
+        let run = UInt32.random(in: 0...UInt32.max)
         let path = "/api/arenas/\(arena)/battles"
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for client in 0..<clients {
@@ -107,7 +110,7 @@ struct ServeBench: AsyncParsableCommand {
                                 cookie = [("Cookie", String(set.split(separator: ";")[0]))]
                             }
                             n += 1
-                            let body = Data(#"{"choice":"\#(["left", "right", "tie", "both_bad"][n % 4])","client_vote_id":"c\#(client)-\#(n)","time_to_vote_ms":\#(3000 + n % 5000)}"#.utf8)
+                            let body = Data(#"{"choice":"\#(["left", "right", "tie", "both_bad"][n % 4])","client_vote_id":"r\#(run)-c\#(client)-\#(n)","time_to_vote_ms":\#(3000 + n % 5000)}"#.utf8)
                             let t2 = ContinuousClock.now
                             let vote = try await send(.POST, "/api/battles/\(id)/vote", [("Content-Type", "application/json")], body)
                             let t3 = ContinuousClock.now
@@ -233,6 +236,8 @@ struct SpawnedServer {
         let child = Process()
         child.executableURL = executable
         child.arguments = arguments + ["--database", database]
+        // Its report goes to stderr: stdout carries the benchmark's JSON only.
+        child.standardOutput = FileHandle.standardError
         try child.run()
         child.waitUntilExit()
         guard child.terminationStatus == 0 else { throw CommandError("prefer \(arguments.joined(separator: " ")) failed") }
