@@ -40,8 +40,7 @@ struct ImportBattles: AsyncParsableCommand {
         let read = try VoteFileReader(options: input.parseOptions(), progress: progress).read(files)
         input.reportSkipped(read, quiet: quiet)
         guard !read.table.isEmpty else { throw CommandError("No votes to import: the files are empty or every row was filtered out.") }
-        let url = database ?? ProcessInfo.processInfo.environment["PREFER_DATABASE_URL"] ?? "prefer.sqlite"
-        let store = try await StoreOpener.open(url, logger: logger)
+        let (url, store) = try await StoreOpener.open(database, logger: logger)
         do {
             try await store.migrate()
             var target = try await store.arena(named: arena)
@@ -53,7 +52,7 @@ struct ImportBattles: AsyncParsableCommand {
             progress.update("storing \(read.table.count) votes…", force: true)
             let count = try await store.importVotes(arena: target!.id, read.table)
             progress.finish()
-            print("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreOpener.redacted(url))")
+            print("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreLocation.redacted(url))")
         } catch {
             progress.finish()
             try? await store.shutdown()

@@ -111,12 +111,12 @@ struct RankCommand: ParsableCommand {
             for warning in board.warnings { printError("warning: \(warning)") }
         }
         if timings {
-            let seconds = Double(readTime.components.seconds) + Double(readTime.components.attoseconds) * 1e-18
+            let seconds = readTime.inSeconds
             let total = (clock.now - start)
             printError(String(
                 format: #"{"read_s": %.4f, "mb": %.1f, "aggregate_s": %.4f, "fit_s": %.4f, "intervals_s": %.4f, "elo_s": %.4f, "total_s": %.4f}"#,
                 seconds, Double(read.bytes) / 1e6, steps.aggregate, steps.fit, steps.intervals, steps.elo,
-                Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18))
+                total.inSeconds))
         }
     }
 }

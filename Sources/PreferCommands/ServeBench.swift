@@ -119,8 +119,8 @@ struct ServeBench: AsyncParsableCommand {
                                 continue
                             }
                             if t0 >= measureFrom && t3 <= end {
-                                myBattles.append(Self.seconds(t1 - t0))
-                                myVotes.append(Self.seconds(t3 - t2))
+                                myBattles.append((t1 - t0).inSeconds)
+                                myVotes.append((t3 - t2).inSeconds)
                             }
                         }
                         votes.add(myVotes)
@@ -141,18 +141,18 @@ struct ServeBench: AsyncParsableCommand {
         try RankBench.jsonLines(draw.table).write(to: file)
         let importStart = ContinuousClock.now
         try server.runCommand(["import", "battles", file.path, "--arena", "bench-leaderboard", "--quiet"])
-        let importSeconds = Self.seconds(ContinuousClock.now - importStart)
+        let importSeconds = (ContinuousClock.now - importStart).inSeconds
         let path = "/api/arenas/bench-leaderboard/leaderboard"
         let timing = try await HTTPConnection.with(host: host, port: port, group: group) { send -> LeaderboardTiming in
             let coldStart = ContinuousClock.now
             let first = try await send(.GET, path, [], nil)
-            let cold = Self.seconds(ContinuousClock.now - coldStart)
+            let cold = (ContinuousClock.now - coldStart).inSeconds
             guard first.status == 200 else { throw CommandError("leaderboard request failed: \(first.status)") }
             var times: [Double] = []
             for _ in 0..<leaderboardRequests {
                 let t0 = ContinuousClock.now
                 let reply = try await send(.GET, path, [], nil)
-                times.append(Self.seconds(ContinuousClock.now - t0))
+                times.append((ContinuousClock.now - t0).inSeconds)
                 guard reply.status == 200 else { throw CommandError("leaderboard request failed: \(reply.status)") }
             }
             return LeaderboardTiming(cold: cold, times: times.sorted(), bytes: first.body.count)
@@ -167,10 +167,6 @@ struct ServeBench: AsyncParsableCommand {
         var cold: Double
         var times: [Double]
         var bytes: Int
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// The battle id from a battle response, without a full JSON parse.
@@ -204,8 +200,7 @@ struct SpawnedServer {
     static func start(
         database: String?,
         executable: URL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath(),
-        environment: [String: String] = [:],
-        extraArguments: [String] = []
+        environment: [String: String] = [:]
     ) throws -> SpawnedServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -216,20 +211,24 @@ struct SpawnedServer {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         process.executableURL = executable
-        process.arguments = ["serve", "--port", String(port), "--database", db, "--log-level", "warning"] + extraArguments
+        process.arguments = ["serve", "--port", String(port), "--database", db, "--log-level", "warning"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let url = URL(string: "http://127.0.0.1:\(port)")!
+        try waitForHealth(process, url: url, exited: "before listening", silent: "did not answer on \(url) within 60 s")
+        return SpawnedServer(process: process, url: url, directory: directory, database: db, executable: executable)
+    }
+
+    /// Waits up to 60 s for `/health` to answer; stops the process and throws if it does not.
+    private static func waitForHealth(_ process: Process, url: URL, exited: String, silent: String) throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if process.isRunning == false { throw CommandError("prefer serve exited (status \(process.terminationStatus)) before listening") }
-            if (try? Data(contentsOf: url.appendingPathComponent("health"))) != nil {
-                return SpawnedServer(process: process, url: url, directory: directory, database: db, executable: executable)
-            }
+            if !process.isRunning { throw CommandError("prefer serve exited (status \(process.terminationStatus)) \(exited)") }
+            if (try? Data(contentsOf: url.appendingPathComponent("health"))) != nil { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.terminate()
-        throw CommandError("prefer serve did not answer on \(url) within 60 s")
+        throw CommandError("prefer serve \(silent)")
     }
 
     func runCommand(_ arguments: [String]) throws {
@@ -256,23 +255,15 @@ struct SpawnedServer {
     }
 
     /// A new server process on the same port and database.
-    func restarted(environment: [String: String] = [:]) throws -> SpawnedServer {
+    func restarted() throws -> SpawnedServer {
         let process = Process()
         process.executableURL = executable
         process.arguments = self.process.arguments
         process.environment = self.process.environment
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if !process.isRunning { throw CommandError("prefer serve exited (status \(process.terminationStatus)) on restart") }
-            if (try? Data(contentsOf: url.appendingPathComponent("health"))) != nil {
-                return SpawnedServer(process: process, url: url, directory: directory, database: database, executable: executable)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        process.terminate()
-        throw CommandError("prefer serve did not come back on \(url)")
+        try Self.waitForHealth(process, url: url, exited: "on restart", silent: "did not come back on \(url)")
+        return SpawnedServer(process: process, url: url, directory: directory, database: database, executable: executable)
     }
 
     /// A TCP port nobody listens on now.

@@ -42,8 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "prefer")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
-        let url = database ?? environment["PREFER_DATABASE_URL"] ?? "prefer.sqlite"
-        let store = try await StoreOpener.open(url, logger: logger)
+        let (url, store) = try await StoreOpener.open(database, logger: logger)
         do {
             try await store.migrate()
             let setup = try await ServerSetup.prepare(store: store, adminKey: environment["PREFER_ADMIN_KEY"], loadDemo: !noDemo)
@@ -66,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func announce(configuration: ServerConfiguration, setup: ServerSetup.Report, database: String, store: any PreferStore) {
         var lines: [String] = []
-        lines.append("Prefer is running at \(configuration.baseURL)  (database: \(store.dialect) \(StoreOpener.redacted(database)))")
+        lines.append("Prefer is running at \(configuration.baseURL)  (database: \(store.dialect) \(StoreLocation.redacted(database)))")
         if let key = setup.newAdminKey {
             lines.append("")
             lines.append("Admin key (shown once; only its hash is stored — keep it):")

@@ -2,16 +2,12 @@ import Foundation
 import Logging
 import PreferStore
 
-/// Opens the store a database URL names, and shows URLs without passwords.
+/// The store the CLI's commands use: `--database`, else `PREFER_DATABASE_URL`,
+/// else `prefer.sqlite` in the working directory.
 enum StoreOpener {
-    static func open(_ url: String, logger: Logger) async throws -> any PreferStore {
-        try await SQLPreferStore.open(url, logger: logger)
-    }
-
-    /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
-    static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
+    /// The database URL chosen, and the store opened on it.
+    static func open(_ option: String?, logger: Logger) async throws -> (url: String, store: any PreferStore) {
+        let url = option ?? ProcessInfo.processInfo.environment["PREFER_DATABASE_URL"] ?? "prefer.sqlite"
+        return (url, try await SQLPreferStore.open(url, logger: logger))
     }
 }

@@ -10,8 +10,6 @@ struct VoteFileReader {
 
     struct Result {
         var table: VoteTable
-        var rows = 0
-        var filteredOut = 0
         var invalidCount = 0
         var invalid: [VoteParseError] = []
         var bytes = 0
@@ -33,8 +31,6 @@ struct VoteFileReader {
             } else {
                 result.table.append(contentsOf: parsed.table)
             }
-            result.rows += parsed.rows
-            result.filteredOut += parsed.filteredOut
             result.invalidCount += parsed.invalidCount
             result.invalid += parsed.invalid
         }

@@ -16,8 +16,6 @@ extension SQLPreferStore {
             }
         } catch let error as StoreError where error.kind == .duplicate && error.field == "name" {
             throw StoreError.duplicate("An invite named \"\(name)\" in this arena", field: "name")
-        } catch let error as StoreError where error.kind == .duplicate {
-            throw StoreError.duplicate("An invite with this token", field: "tokenHash")
         }
     }
 

@@ -71,7 +71,7 @@ public enum StoreLocation: Sendable, Equatable {
     }
 
     /// `url` with the password part of its user info replaced by `***`.
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? url

@@ -42,7 +42,7 @@ struct PageTests {
     func expectSafePage(_ reply: TestServer.Reply, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(reply.headers[.contentType] == "text/html; charset=utf-8", sourceLocation: sourceLocation)
         #expect(reply.headers[.xContentTypeOptions] == "nosniff", sourceLocation: sourceLocation)
-        let csp = reply.headers[SecurityHeadersMiddleware<PreferRequestContext>.contentSecurityPolicy] ?? ""
+        let csp = reply.headers[SecurityHeaders.contentSecurityPolicy] ?? ""
         for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"] {
             #expect(csp.contains(directive), "CSP lacks \(directive): \(csp)", sourceLocation: sourceLocation)
         }

@@ -14,8 +14,9 @@ public struct BenjaminiHochberg: Sendable {
     public struct Result: Sendable {
         /// One flag per p-value.
         public var rejected: [Bool]
-        /// The largest p-value rejected (0 when none is).
-        public var threshold: Double
+        /// The BH line at the number rejected, k·q/m: every p-value at or
+        /// under it is rejected (0 when none is).
+        public var line: Double
     }
 
     public func apply(_ pValues: [Double]) -> Result {
@@ -26,11 +27,7 @@ public struct BenjaminiHochberg: Sendable {
             k = rank + 1
         }
         var rejected = [Bool](repeating: false, count: m)
-        var threshold = 0.0
-        for index in order.prefix(k) {
-            rejected[index] = true
-            threshold = max(threshold, pValues[index])
-        }
-        return Result(rejected: rejected, threshold: threshold)
+        for index in order.prefix(k) { rejected[index] = true }
+        return Result(rejected: rejected, line: k > 0 ? Double(k) * level / Double(m) : 0)
     }
 }

@@ -26,7 +26,7 @@ struct ConsensusModel: Sendable {
     let theta: [Double]
     let gamma: Double
     let globalTie: Double
-    let ridge = 0.05
+    static let ridge = 0.05
     let tiePseudoVotes = 20.0
     let exactShare: Double
     private let slots: PairSlotIndex
@@ -78,7 +78,7 @@ struct ConsensusModel: Sendable {
         pairTies = ties
         includedVotes = count
         globalTie = count > 0 ? tieCount / Double(count) : 0
-        let problem = PairwiseProblem(n: n, i: pi, j: pj, s: score, t: total, multiplicity: 1, ridge: 0.05)
+        let problem = PairwiseProblem(n: n, i: pi, j: pj, s: score, t: total, multiplicity: 1, ridge: Self.ridge)
         let solution = problem.newton(from: [Double](repeating: 0, count: n), tolerance: 1e-9, maxIterations: 100)
         theta = solution.theta
         factor = problem.definiteFactor(problem.information(solution.theta))
@@ -134,7 +134,7 @@ struct ConsensusModel: Sendable {
             score[slot] -= a[row] == i ? s : 1 - s
             total[slot] -= 1
         }
-        let problem = PairwiseProblem(n: contenders, i: pairI, j: pairJ, s: score, t: total, multiplicity: 1, ridge: ridge)
+        let problem = PairwiseProblem(n: contenders, i: pairI, j: pairJ, s: score, t: total, multiplicity: 1, ridge: Self.ridge)
         return problem.newton(from: theta, tolerance: 1e-9, maxIterations: 50).theta
     }
 

@@ -62,26 +62,30 @@ public struct CoordinatedBoosting: Sendable {
         return cells.sorted { $0.key < $1.key }.compactMap { c, cell in
             guard cell.sum.terms.count >= minimumVotes else { return nil }
             let halfPoints = Int((2 * cell.score).rounded())
+            let (pUp, pDown) = cell.sum.tails(halfPoints)
             return Lean(
                 contender: c, votes: cell.sum.terms.count, score: cell.score, expected: cell.sum.mean / 2,
-                pUp: cell.sum.upperTail(halfPoints), pDown: cell.sum.lowerTail(halfPoints)
+                pUp: pUp, pDown: pDown
             )
         }
     }
 
     /// Groups from every voter's leans (`leans[v]` for voter v).
     public func groups(_ leans: [[Lean]], contenders: Int) -> [Group] {
+        // Each voter's leans, filed by contender in one pass (a voter has at
+        // most one lean per contender; voter order is kept).
+        var byContender = [[(voter: Int, up: Double, down: Double)]](repeating: [], count: contenders)
+        for (v, list) in leans.enumerated() {
+            for lean in list where lean.contender >= 0 && Int(lean.contender) < contenders {
+                byContender[Int(lean.contender)].append((v, lean.pUp, lean.pDown))
+            }
+        }
         var out: [Group] = []
         for c in 0..<Int32(contenders) {
-            var voters: [Int] = []
-            var up: [Double] = []
-            var down: [Double] = []
-            for (v, list) in leans.enumerated() {
-                guard let lean = list.first(where: { $0.contender == c }) else { continue }
-                voters.append(v)
-                up.append(lean.pUp)
-                down.append(lean.pDown)
-            }
+            let cell = byContender[Int(c)]
+            let voters = cell.map(\.voter)
+            let up = cell.map(\.up)
+            let down = cell.map(\.down)
             guard voters.count >= minimumGroup else { continue }
             for (direction, p) in [(1, up), (-1, down)] {
                 let result = BenjaminiHochberg(level: level).apply(p)

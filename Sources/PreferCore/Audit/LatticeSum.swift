@@ -63,9 +63,17 @@ public struct LatticeSum: Sendable {
         return min(1, dist[...h].reduce(0, +))
     }
 
+    /// P(S ≥ h) and P(S ≤ h), from one pass over the distribution when exact.
+    public func tails(_ h: Int) -> (upper: Double, lower: Double) {
+        guard terms.count <= exactLimit, h > 0, h < terms.count * span else { return (upperTail(h), lowerTail(h)) }
+        let dist = distribution()
+        return (min(1, dist[h...].reduce(0, +)), min(1, dist[...h].reduce(0, +)))
+    }
+
     /// Two-sided p-value: twice the smaller tail, at most 1.
     public func twoSided(_ h: Int) -> Double {
-        min(1, 2 * min(upperTail(h), lowerTail(h)))
+        let (upper, lower) = tails(h)
+        return min(1, 2 * min(upper, lower))
     }
 
     func saddlepoint() -> SaddlepointTail {

@@ -153,8 +153,7 @@ public struct VoteAudit: Sendable {
             }
             let bh = BenjaminiHochberg(level: options.falseDiscoveryRate).apply(pValues)
             // The BH line at the number rejected: every signal under it is a reason.
-            let rejections = bh.rejected.filter { $0 }.count
-            threshold = rejections > 0 ? options.falseDiscoveryRate * Double(rejections) / Double(pValues.count) : 0
+            threshold = bh.line
             var next = Set<Int>()
             for (k, v) in pool.enumerated() where bh.rejected[k] { next.insert(v) }
             // A voter who disagrees with the consensus across the board leans

@@ -24,7 +24,8 @@ extension Leaderboard {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    var hasIntervals: Bool { method.intervals != "none" }
+    /// Whether the ratings come with intervals (bootstrap or sandwich).
+    public var hasIntervals: Bool { method.intervals != "none" }
     var hasElo: Bool { contenders.contains { $0.elo != nil } }
     var hasRankIntervals: Bool { contenders.contains { $0.rankLower != nil } }
     var hasGroups: Bool { contenders.contains { $0.group != nil } }

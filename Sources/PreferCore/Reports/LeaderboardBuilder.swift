@@ -39,7 +39,7 @@ public struct LeaderboardBuilder: Sendable {
             let now = clock.now
             let d = now - mark
             mark = now
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            return d.inSeconds
         }
 
         let table = votes.hasContendersWithoutVotes ? votes.compacted() : votes

@@ -67,7 +67,7 @@ public enum LeaderboardSVG {
         func x(_ value: Double) -> Double { left + (value - x0) / (x1 - x0) * plotWidth }
 
         var out = ""
-        let hasIntervals = board.method.intervals != "none"
+        let hasIntervals = board.hasIntervals
         let heading = hasIntervals
             ? "Rating (Elo scale) with \(percent(board.method.level ?? 0.95)) interval"
             : "Rating (Elo scale)"
@@ -259,25 +259,9 @@ public enum LeaderboardSVG {
 
     // MARK: Text
 
-    /// Escapes text for XML content and attribute values.
+    /// Escapes text for XML content and attribute values (`MarkupEscaping`).
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                // Characters XML 1.0 does not allow at all.
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        MarkupEscaping.escape(text)
     }
 
     /// A coordinate or value: at most one decimal, no trailing ".0".
@@ -288,11 +272,13 @@ public enum LeaderboardSVG {
         return String(format: "%.1f", rounded)
     }
 
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
+    /// `value` with `digits` decimals (the module's `fixed`, for the pages).
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
+        PreferCore.fixed(value, digits)
     }
 
-    static func percent(_ level: Double) -> String {
+    /// A level as a percentage: "95%", "97.5%".
+    public static func percent(_ level: Double) -> String {
         let p = level * 100
         return p == p.rounded() ? "\(Int(p))%" : String(format: "%.1f%%", p)
     }

@@ -181,7 +181,7 @@ extension FraudSimulation {
             falseFlagRate: honest > 0 ? Double(falseFlags) / Double(honest) : 0,
             lmarenaFalseFlags: lmarenaFalse, lmarenaFalseFlagRate: honest > 0 ? Double(lmarenaFalse) / Double(honest) : 0,
             kinds: badKinds.map { row($0.rawValue, [$0]) }, overall: row("overall", badKinds), boosted: boosted,
-            bootstrapRounds: bootstrapRounds, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            bootstrapRounds: bootstrapRounds, seconds: elapsed.inSeconds)
     }
 
     /// The target's rating fitted on all votes, on the audited votes (with a

@@ -26,7 +26,6 @@ public struct SyntheticArena: Sendable {
     public var popularitySkew: Double = 1.0
     public var hotPairShare: Double = 0.02
     public var hotPairBoost: Double = 20
-    public var voters: Int = 0
 
     public init(contenders: Int, votes: Int, seed: UInt64) {
         self.contenders = contenders
@@ -78,7 +77,6 @@ public struct SyntheticArena: Sendable {
         var a = [Int32](repeating: 0, count: votes)
         var b = [Int32](repeating: 0, count: votes)
         var outcomes = [Outcome](repeating: .tie, count: votes)
-        var voterCodes = [Int32](repeating: -1, count: voters > 0 ? votes : 0)
         for v in 0..<votes {
             let p = pairs.sample(&rng)
             let flip = rng.next() & 1 == 1
@@ -96,18 +94,10 @@ public struct SyntheticArena: Sendable {
             } else {
                 outcomes[v] = .bWins
             }
-            if voters > 0 { voterCodes[v] = Int32(rng.nextIndex(below: voters)) }
-        }
-        var voterColumn: TextColumn?
-        if voters > 0 {
-            var column = TextColumn()
-            for k in 0..<voters { column.intern("voter-\(k)") }
-            column.codes = voterCodes
-            voterColumn = column
         }
         let table = VoteTable(
             contenders: names, a: a, b: b, outcomes: outcomes, weights: nil,
-            voters: voterColumn, categories: nil, timestamps: nil, attributes: [:]
+            voters: nil, categories: nil, timestamps: nil, attributes: [:]
         )
         return Draw(table: table, trueRatings: truth)
     }

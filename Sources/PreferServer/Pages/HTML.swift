@@ -1,4 +1,5 @@
 import Foundation
+import PreferCore
 
 /// A fragment of HTML that is safe to place in a page.
 ///
@@ -89,26 +90,9 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
         }
     }
 
-    /// Escapes text for HTML text and quoted attribute values: `&`, `<`, `>`,
-    /// `"` and `'` become entities; NUL and other C0 controls but tab and line
-    /// breaks are dropped (browsers would turn them into U+FFFD or worse).
+    /// Escapes text for HTML text and quoted attribute values (`MarkupEscaping`).
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        MarkupEscaping.escape(text)
     }
 
     /// `url` when it is an absolute http(s) URL without whitespace or control

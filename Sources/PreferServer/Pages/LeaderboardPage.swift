@@ -12,21 +12,21 @@ struct LeaderboardPage {
     var stale: Bool
 
     func render() -> HTML {
-        let hasIntervals = board.method.intervals != "none"
+        let hasIntervals = board.hasIntervals
         let rows = HTML.joined(board.contenders.map { entry in
             let minus = entry.rating - entry.lower
             let plus = entry.upper - entry.rating
-            let interval: HTML = hasIntervals ? "<span class=\"minus\">−\(Self.fixed(minus, 1))</span> / <span class=\"plus\">+\(Self.fixed(plus, 1))</span>" : "—"
+            let interval: HTML = hasIntervals ? "<span class=\"minus\">−\(LeaderboardSVG.fixed(minus, 1))</span> / <span class=\"plus\">+\(LeaderboardSVG.fixed(plus, 1))</span>" : "—"
             let mark: HTML = entry.provisional ? " <abbr title=\"provisional: no finite maximum-likelihood rating yet\">*</abbr>" : ""
             return """
             <tr>
             <td class="num">\(entry.rank)</td>
             <td class="num">\(entry.rankUB)</td>
             <th scope="row" class="name">\(entry.name)\(mark)</th>
-            <td class="num strong">\(Self.fixed(entry.rating, 1))</td>
+            <td class="num strong">\(LeaderboardSVG.fixed(entry.rating, 1))</td>
             <td class="num interval">\(interval)</td>
             <td class="num">\(entry.votes)</td>
-            <td class="num">\(Self.fixed(entry.winRate * 100, 1))%</td>
+            <td class="num">\(LeaderboardSVG.fixed(entry.winRate * 100, 1))%</td>
             </tr>
             """
         })
@@ -50,7 +50,7 @@ struct LeaderboardPage {
         """
         var figures: HTML = .empty
         if !board.contenders.isEmpty {
-            let heading: HTML = hasIntervals ? "Ratings with \(Self.percent(board.method.level ?? 0.95)) intervals" : "Ratings"
+            let heading: HTML = hasIntervals ? "Ratings with \(LeaderboardSVG.percent(board.method.level ?? 0.95)) intervals" : "Ratings"
             figures += """
             <section class="figure" aria-labelledby="plot-heading">
             <h2 id="plot-heading">\(heading)</h2>
@@ -77,15 +77,6 @@ struct LeaderboardPage {
         </main>
         """
         return PageLayout.page(title: "Leaderboard · \(arena.name)", body: body, page: "leaderboard")
-    }
-
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
-    }
-
-    static func percent(_ level: Double) -> String {
-        let p = level * 100
-        return p == p.rounded() ? "\(Int(p))%" : String(format: "%.1f%%", p)
     }
 
     static func time(_ date: Date) -> String {

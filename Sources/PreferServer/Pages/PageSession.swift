@@ -13,7 +13,7 @@ import Hummingbird
 /// constant time: another site can neither read the token (same-origin policy)
 /// nor, with SameSite=Lax, send the cookie on a cross-site POST.
 struct PageSession: Sendable {
-    static var tokenHeader: HTTPField.Name { HTTPField.Name("X-CSRF-Token")! }
+    static let tokenHeader = HTTPField.Name("X-CSRF-Token")!
 
     /// The session id (the cookie's value).
     var id: String
@@ -27,12 +27,18 @@ struct PageSession: Sendable {
         if let id = existing(request) {
             return PageSession(id: id, newCookie: nil, csrfToken: token(for: id, services: services))
         }
+        let (id, cookie) = newSession(services: services)
+        return PageSession(id: id, newCookie: cookie, csrfToken: token(for: id, services: services))
+    }
+
+    /// A new session id and the cookie (HttpOnly, SameSite=Lax, a year) that carries it.
+    static func newSession(services: PreferServices) -> (id: String, cookie: Cookie) {
         let id = ServerSecrets.randomToken(prefix: "s")
         let cookie = Cookie(
             name: AnnotatorIdentity.sessionCookie, value: id, maxAge: 365 * 24 * 3600, path: "/",
             secure: services.configuration.secureCookies, httpOnly: true, sameSite: .lax
         )
-        return PageSession(id: id, newCookie: cookie, csrfToken: token(for: id, services: services))
+        return (id, cookie)
     }
 
     /// The session id the request's cookie carries, if it is well-formed.
@@ -50,11 +56,6 @@ struct PageSession: Sendable {
     /// token made from it.
     static func verify(_ request: Request, presented: String?, services: PreferServices) -> Bool {
         guard let session = existing(request), let presented else { return false }
-        let expected = Array(token(for: session, services: services).utf8)
-        let given = Array(presented.utf8)
-        guard expected.count == given.count else { return false }
-        var diff: UInt8 = 0
-        for (a, b) in zip(expected, given) { diff |= a ^ b }
-        return diff == 0
+        return ServerSecrets.constantTimeEqual(token(for: session, services: services), presented)
     }
 }

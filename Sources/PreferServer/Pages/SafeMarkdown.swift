@@ -28,11 +28,6 @@ enum SafeMarkdown {
         return HTML(trusted: blocks(lines[...], depth: 0))
     }
 
-    /// Inline markdown of one line of text (no block structure), as HTML.
-    static func renderInline(_ text: String) -> HTML {
-        HTML(trusted: inline(Array(text), depth: 0))
-    }
-
     static let maxDepth = 6
 
     // MARK: Blocks

@@ -20,7 +20,7 @@ struct StaticAssets: Sendable {
         for (name, ext, type) in [("prefer", "js", "text/javascript; charset=utf-8"), ("prefer", "css", "text/css; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources"),
                   let data = try? Data(contentsOf: url) else { continue }
-            let version = SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
+            let version = ServerSecrets.hex(SHA256.hash(data: data).prefix(6))
             files["\(name).\(ext)"] = Asset(bytes: [UInt8](data), contentType: type, version: version)
         }
         return files

@@ -135,8 +135,8 @@ struct VotePage {
 
     /// An output's body: safe markdown for text, native elements for media.
     private func content(_ output: Output, letter: String, key: String) -> HTML {
-        let caption: HTML = output.content.isEmpty ? .empty : "<div class=\"caption\">\(SafeMarkdown.render(output.content))</div>"
         guard output.media != .text else { return SafeMarkdown.render(output.content) }
+        let caption: HTML = output.content.isEmpty ? .empty : "<div class=\"caption\">\(SafeMarkdown.render(output.content))</div>"
         guard let url = output.url.flatMap(HTML.webURL) else {
             return "<p class=\"notice\">This \(output.media.rawValue) output has no usable http(s) address.</p>" + caption
         }

@@ -22,21 +22,17 @@ struct AnnotatorIdentity: Sendable {
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         }
         if let token, !token.isEmpty {
-            if services.secrets.isAdminKey(token) { return AnnotatorIdentity(voter: "admin") }
-            guard let invite = try await services.store.invite(tokenHash: ServerSecrets.sha256(token)),
+            let hash = ServerSecrets.sha256(token)
+            if services.secrets.isAdminKey(hash: hash) { return AnnotatorIdentity(voter: "admin") }
+            guard let invite = try await services.store.invite(tokenHash: hash),
                   invite.arenaId == arena.id else { throw APIError.wrongInvite }
             return AnnotatorIdentity(voter: "invite:\(invite.name)")
         }
         if arena.isPrivate { throw APIError.inviteRequired }
-        if let known { return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: known)) }
-        if let session = request.cookies[sessionCookie]?.value, session.count >= 16, session.count <= 128 {
+        if let session = known ?? PageSession.existing(request) {
             return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session))
         }
-        let session = ServerSecrets.randomToken(prefix: "s")
-        let cookie = Cookie(
-            name: sessionCookie, value: session, maxAge: 365 * 24 * 3600, path: "/",
-            secure: services.configuration.secureCookies, httpOnly: true, sameSite: .lax
-        )
+        let (session, cookie) = PageSession.newSession(services: services)
         return AnnotatorIdentity(voter: services.secrets.pseudonym(forSession: session), newSession: cookie)
     }
 }

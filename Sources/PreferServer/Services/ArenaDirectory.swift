@@ -37,10 +37,6 @@ actor ArenaDirectory {
         return try await index(id: id)
     }
 
-    func forget(_ id: Int64) {
-        indexes[id] = nil
-    }
-
     private func load(_ arena: Arena) async throws -> ArenaIndex {
         async let contenders = store.contenders(arena: arena.id)
         async let prompts = store.prompts(arena: arena.id)

@@ -10,6 +10,9 @@ struct ArenaVotes: Sendable {
     var names: [Int64: String] = [:]
     /// Characters of both outputs per vote (for the audit's reading-speed check).
     var characters: [Int?] = []
+    /// Characters of each text output met so far, by output id (counting
+    /// characters walks the whole text; the same outputs recur vote after vote).
+    private var outputCharacters: [Int64: Int] = [:]
 
     /// Reads votes after `lastId`; returns how many were new.
     mutating func sync(arena: Int64, store: any PreferStore, directory: ArenaDirectory) async throws -> Int {
@@ -37,7 +40,7 @@ struct ArenaVotes: Sendable {
                     guard let l = outputs?[vote.leftContenderId].flatMap({ index?.outputs[$0] }),
                           let r = outputs?[vote.rightContenderId].flatMap({ index?.outputs[$0] }),
                           l.media == .text, r.media == .text else { return nil }
-                    return l.content.count + r.content.count
+                    return characterCount(l) + characterCount(r)
                 })
                 lastId = max(lastId, vote.id)
             }
@@ -45,6 +48,13 @@ struct ArenaVotes: Sendable {
             if page.count < 20_000 { break }
         }
         return added
+    }
+
+    private mutating func characterCount(_ output: Output) -> Int {
+        if let known = outputCharacters[output.id] { return known }
+        let count = output.content.count
+        outputCharacters[output.id] = count
+        return count
     }
 
     private mutating func name(of contender: Int64, arena: Int64, directory: ArenaDirectory) async throws -> String {

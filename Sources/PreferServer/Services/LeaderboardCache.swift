@@ -62,7 +62,7 @@ actor LeaderboardCache {
             _ = try await current.sync(arena: arena, store: store, directory: directory)
             votes[arena] = current
         }
-        let count = votes[arena]?.table.count ?? 0
+        let count = voteCount(arena: arena)
         if let entry = entries[key] {
             let stale = entry.votesUsed != count
             if stale && refreshing[key] == nil {
@@ -76,7 +76,7 @@ actor LeaderboardCache {
         }
         let task = refreshing[key] ?? startRefresh(key)
         let entry = try await task.value
-        return (entry, entry.votesUsed != (votes[arena]?.table.count ?? 0))
+        return (entry, entry.votesUsed != voteCount(arena: arena))
     }
 
     private func startRefresh(_ key: Key) -> Task<Entry, any Error> {

@@ -55,9 +55,19 @@ struct ServerSecrets: Sendable {
 
     /// Whether `candidate` is the admin key, compared in constant time.
     func isAdminKey(_ candidate: String) -> Bool {
+        isAdminKey(hash: Self.sha256(candidate))
+    }
+
+    /// Whether `hash` (`sha256` of a token) is the admin key's.
+    func isAdminKey(hash: String) -> Bool {
         guard let adminKeyHash else { return false }
-        let a = Array(Self.sha256(candidate).utf8)
-        let b = Array(adminKeyHash.utf8)
+        return Self.constantTimeEqual(hash, adminKeyHash)
+    }
+
+    /// Whether two strings are equal, in time that depends only on their lengths.
+    static func constantTimeEqual(_ first: String, _ second: String) -> Bool {
+        let a = Array(first.utf8)
+        let b = Array(second.utf8)
         guard a.count == b.count else { return false }
         var diff: UInt8 = 0
         for (x, y) in zip(a, b) { diff |= x ^ y }
