@@ -58,6 +58,8 @@ public protocol PreferStore: Sendable {
     /// Votes of an arena in id order, `limit` at a time after `after`.
     func votes(arena: Int64, after: Int64?, limit: Int) async throws -> [StoredVote]
     func voteCount(arena: Int64) async throws -> Int
+    /// The vote on battle `battle`, if it has one.
+    func vote(battle: String) async throws -> StoredVote?
     /// Loads a battle file's votes into an arena (creating contenders); returns how many.
     func importVotes(arena: Int64, _ votes: VoteTable) async throws -> Int
 

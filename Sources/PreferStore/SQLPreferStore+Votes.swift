@@ -61,6 +61,13 @@ extension SQLPreferStore {
         }
     }
 
+    public func vote(battle: String) async throws -> StoredVote? {
+        try await connections.withConnection { database in
+            try await database.select().column("*").from("votes").where("battle", .equal, battle).first()
+                .map(StoreRecords.vote)
+        }
+    }
+
     public func voteCount(arena: Int64) async throws -> Int {
         try await connections.withConnection { database in
             let row = try await database.select()

@@ -82,6 +82,12 @@ struct BattleTests {
             let id = try await server.battle("e").json["battle"] as! String
             let reply = try await server.vote(id, ["choice": "left"])
             #expect(reply.status == 410 && reply.errorCode == "expired_battle")
+            // A client vote id does not open an expired battle: only a retry of a
+            // vote stored before expiry is answered, and none was.
+            let withId = try await server.vote(id, ["choice": "left", "client_vote_id": "fresh-after-expiry"])
+            #expect(withId.status == 410 && withId.errorCode == "expired_battle")
+            let arena = try #require(try await server.store.arena(named: "e"))
+            #expect(try await server.store.voteCount(arena: arena.id) == 0)
         }
     }
 

@@ -31,6 +31,8 @@ extension StoreTests {
             #expect(stored.createdAt == vote.createdAt)
             #expect(try await store.votes(arena: fixture.arena.id, after: nil, limit: 10) == [stored])
             #expect(try await store.voteCount(arena: fixture.arena.id) == 1)
+            #expect(try await store.vote(battle: "battle-1") == stored)
+            #expect(try await store.vote(battle: "battle-2") == nil)
             #expect(try await store.recordVotes([]).isEmpty)
         }
     }

@@ -78,8 +78,12 @@ struct BattleController<Context: RequestContext> {
     func record(_ body: VoteRequest, battle: String, token: BattleToken, index: ArenaIndex) async throws -> (VoteResponse, replayed: Bool) {
         let vote = try validate(body, token: token, battle: battle, criteria: index.arena.criteria)
         if Int64(Date().timeIntervalSince1970) > token.expiresAt {
-            // A retry of a vote that was stored before expiry still gets its answer.
-            guard vote.clientVoteId != nil else { throw APIError.expiredBattle }
+            // After expiry only a retry of the vote stored before it gets an
+            // answer (the same vote, 200); nothing new is stored.
+            guard let id = vote.clientVoteId, let existing = try await services.store.vote(battle: battle),
+                  existing.clientVoteId == id else { throw APIError.expiredBattle }
+            ServerMetrics.votesReplayed.increment()
+            return (Self.response(existing, index: index, replayed: true), true)
         }
         let outcome = try await services.writer.submit(vote)
         switch outcome {
