@@ -1,20 +1,29 @@
 -- wrk script: each thread draws battles in the demo arena and votes on them.
 -- A battle's id, read from the response, is voted on by the thread's next
--- request; with no id waiting, the next request draws a battle. So about
--- half the requests are votes. Usage (a server on port 8080):
+-- request; with no id waiting, the next request draws a battle. At the end it
+-- prints the battles drawn and the votes stored (201) per second.
+-- Usage (a server on port 8080):
 --   wrk -t2 -c64 -d10s --latency -s bench/wrk-vote.lua http://127.0.0.1:8080
+--   wrk -t2 -c64 -d10s --latency -s bench/wrk-vote.lua http://127.0.0.1:8080 -- battles-only
+local threads = {}
 local pending = {}
 local choices = { "left", "right", "tie", "both_bad" }
 local n = 0
-local votes, battles = 0, 0
+votes, battles = 0, 0
+local battlesOnly = false
 
 function setup(thread)
     thread:set("id", tostring(math.random(1, 2 ^ 30)))
+    table.insert(threads, thread)
+end
+
+function init(args)
+    battlesOnly = args[1] == "battles-only"
 end
 
 function request()
     n = n + 1
-    local battle = table.remove(pending)
+    local battle = not battlesOnly and table.remove(pending)
     if battle then
         local body = '{"choice":"' .. choices[n % 4 + 1] .. '","client_vote_id":"wrk-' .. id .. '-' .. n .. '"}'
         return wrk.format("POST", "/api/battles/" .. battle .. "/vote",
@@ -30,11 +39,17 @@ function response(status, headers, body)
             votes = votes + 1
         else
             battles = battles + 1
-            table.insert(pending, body:match('"battle":"([^"]+)"'))
+            if not battlesOnly then table.insert(pending, body:match('"battle":"([^"]+)"')) end
         end
     end
 end
 
 function done(summary, latency, requests)
-    io.write(string.format("requests/s %.0f\n", summary.requests / (summary.duration / 1e6)))
+    local v, b = 0, 0
+    for _, thread in ipairs(threads) do
+        v = v + thread:get("votes")
+        b = b + thread:get("battles")
+    end
+    local seconds = summary.duration / 1e6
+    io.write(string.format("battles/s %.0f  votes/s %.0f  (requests/s %.0f)\n", b / seconds, v / seconds, summary.requests / seconds))
 end
