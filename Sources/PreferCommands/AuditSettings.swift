@@ -23,7 +23,7 @@ struct AuditSettings: ParsableArguments {
     @Option(name: .customLong("min-time-ms"), help: "Reading floor: milliseconds for any vote.")
     var minTimeMs: Double = 2000
 
-    @Option(help: "False discovery rate for the statistical flags (Benjamini–Hochberg across voters).")
+    @Option(help: "False discovery rate for the statistical flags, split: 0.75 disagreement (Benjamini–Hochberg), 0.05 position and concentration (Holm), 0.2 coordinated groups.")
     var fdr: Double = 0.05
 
     @Option(name: .customLong("min-votes"), help: "Votes a voter needs before the statistical signals judge them.")

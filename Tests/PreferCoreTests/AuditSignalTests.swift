@@ -79,6 +79,45 @@ struct AuditSignalTests {
         #expect(report.voters.filter { $0.voter.hasPrefix("honest") }.allSatisfy { ($0.scores.position.pValue ?? 1) > 1e-4 })
     }
 
+    @Test func manyLeftClickersDoNotLetChanceLopsidednessThrough() throws {
+        // 40 left-clickers are 40 certain discoveries; under one
+        // Benjamini–Hochberg across all signals they would loosen the line
+        // enough to flag a voter who merely leans left on a third of their
+        // votes. Position is judged family-wise (Holm), so they do not.
+        var votes = F.honest()
+        for k in 0..<40 { votes += F.voter("lefty-\(k)", seed: UInt64(100 + k)) { _, _, _ in .aWins } }
+        let leaner = F.voter("leaner", seed: 7) { x, y, rng in
+            rng.nextUnit() < 0.35 ? .aWins : F.honestOutcome(x, y, &rng)
+        }
+        let report = try F.audit(votes + leaner).report
+        let v = report.voter(named: "leaner")!
+        let p = v.scores.position.pValue!
+        // Lopsided enough that Benjamini–Hochberg at the audit's level would take it …
+        let line = Double(report.voters.filter { $0.voter.hasPrefix("lefty") }.count + 1) / Double(report.voters.count) * 0.05
+        #expect(p < line && p > 1e-5)
+        // … but not a family-wise flag; every left-clicker is.
+        #expect(!v.reasons.contains { $0.hasPrefix("Chose the left side") })
+        #expect(report.voters.filter { $0.voter.hasPrefix("lefty") }.allSatisfy { $0.flagged })
+    }
+
+    @Test func theConsensusSignalLearnsHowThisArenasClickersTie() throws {
+        // Clickers who never tie: once ten or more are flagged, the consensus
+        // signal's alternative ties less often than the crowd (and not at
+        // all when fewer are found).
+        func clickers(_ count: Int) -> [Vote] {
+            (0..<count).flatMap { k in
+                F.voter("clicker-\(k)", votes: 60, seed: UInt64(200 + k)) { _, _, rng in rng.nextUnit() < 0.5 ? .aWins : .bWins }
+            }
+        }
+        let many = try F.audit(F.honest() + clickers(25)).report
+        let crowd = Double(F.honest().filter { $0.outcome.isTie }.count) / Double(F.honest().count + 25 * 60)
+        let learnt = try #require(many.summary.clickerTieShare)
+        #expect(learnt < 0.6 * crowd)
+        #expect(many.voters.filter { $0.voter.hasPrefix("honest") && $0.flagged }.isEmpty)
+        let few = try F.audit(F.honest() + clickers(3)).report
+        #expect(few.summary.clickerTieShare == nil)
+    }
+
     @Test func speedNeedsTimingsAndFlagsVotesFasterThanReading() throws {
         let long = String(repeating: "x", count: 900)
         let honest = F.honest(attributes: { k in
@@ -167,7 +206,7 @@ struct AuditSignalTests {
             let b = report.voter(named: "booster-\(k)")!
             #expect(b.flagged && b.reasons.contains { $0.contains("consistently favour echo") }, "booster-\(k)")
         }
-        // Benjamini–Hochberg lets in about 5% of a group by chance: at most one
+        // Benjamini–Hochberg at 0.2 × 5% lets in about 1% of a group by chance: at most one
         // honest voter whose own lean toward echo happens to be strong.
         #expect(report.voters.filter { $0.voter.hasPrefix("honest") && $0.flagged }.count <= 1)
         // The same behaviour from one voter alone is taste.

@@ -76,6 +76,19 @@ struct AuditStatisticsTests {
         #expect(s.rejected == [true, true, true, true])
     }
 
+    @Test func holmStepsDownAndStopsAtTheFirstFailure() {
+        // Sorted: 0.005 ≤ 0.05/4, 0.01 ≤ 0.05/3, 0.02 ≤ 0.05/2 pass; 0.3 > 0.05 fails.
+        let r = HolmBonferroni(level: 0.05).apply([0.02, 0.3, 0.005, 0.01])
+        #expect(r.rejected == [true, false, true, true])
+        #expect(r.line == 0.025)
+        // Step-down: 0.013 > 0.05/4 stops it, so 0.014 ≤ 0.05/3 is not rescued
+        // (Benjamini–Hochberg would take all four).
+        let s = HolmBonferroni(level: 0.05).apply([0.013, 0.014, 0.015, 0.016])
+        #expect(s.rejected == [false, false, false, false])
+        #expect(s.line == 0)
+        #expect(BenjaminiHochberg(level: 0.05).apply([0.013, 0.014, 0.015, 0.016]).rejected.allSatisfy { $0 })
+    }
+
     @Test func consensusPValuesAreUniformForHonestVoters() {
         // 1,500 honest voters drawn from the very probabilities the test assumes:
         // the share with p ≤ 0.05 and ≤ 0.01 must be near 5% and 1%.

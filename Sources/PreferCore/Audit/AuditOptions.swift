@@ -1,7 +1,8 @@
 /// What a `VoteAudit` checks and how strict it is.
 public struct AuditOptions: Sendable {
-    /// Benjamini–Hochberg level for the statistical signals: among the voters
-    /// flagged by them, at most this share are expected to be honest.
+    /// The error budget of the statistical signals: among the voters flagged
+    /// by them, about this share at most are expected to be honest. Split by
+    /// family (`VoteAudit.Family`); it also sets `boosting.level`.
     public var falseDiscoveryRate: Double
     /// Votes a voter needs before the statistical signals judge them.
     public var minimumVotes: Int

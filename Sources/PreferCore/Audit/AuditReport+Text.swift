@@ -81,7 +81,11 @@ extension AuditReport {
             lines.append("Flagged by: " + s.flaggedBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".")
         }
         lines.append("LMArena's sequential test would flag \(s.lmarenaSequentialFlags) (reported for comparison, not used).")
-        lines.append("Statistical flags: Benjamini–Hochberg at \(number(s.falseDiscoveryRate)) across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
+        lines.append(
+            "Statistical flags at a false-discovery rate of \(number(s.falseDiscoveryRate)): disagreement (consensus, gold) by Benjamini–Hochberg at \(number(0.75 * s.falseDiscoveryRate)), behaviour (position, concentration) by Holm at \(number(0.05 * s.falseDiscoveryRate)), coordinated groups by Benjamini–Hochberg at \(number(0.2 * s.falseDiscoveryRate)) per contender, across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
+        if let t = s.clickerTieShare {
+            lines.append("Consensus signal's alternative: a voter who ignores the outputs and ties \(fixed(100 * t, 1))% of the time, as the random-looking voters flagged here do.")
+        }
         let off = signals.filter { $0.value.hasPrefix("not available") }.sorted { $0.key < $1.key }
         for (name, why) in off { lines.append("\(name): \(why).") }
         return lines.joined(separator: "\n")

@@ -26,9 +26,10 @@ public struct AuditReport: Sendable, Codable {
         public var volume: Volume
         public var gold: Gold
         public var favouritism: Favouritism
-        /// The smallest statistical p-value divided by its signal's weight
-        /// (weighted Bonferroni within the voter: consensus 0.8, the
-        /// others share 0.2), which Benjamini–Hochberg compares across voters.
+        /// The smallest statistical p-value divided by its weight — its
+        /// weight within its family times the family's share of the level
+        /// (`VoteAudit.Family`): a valid p-value for "some signal fires",
+        /// used to rank voters.
         public var combinedPValue: Double?
 
         enum CodingKeys: String, CodingKey {
@@ -193,6 +194,10 @@ public struct AuditReport: Sendable, Codable {
         public var lmarenaSequentialFlags: Int
         public var falseDiscoveryRate: Double
         public var passes: Int
+        /// How often the consensus signal's "voter who ignores the outputs"
+        /// ties: learnt from the random-looking voters flagged in the
+        /// previous pass, nil for as often as the crowd.
+        public var clickerTieShare: Double?
 
         enum CodingKeys: String, CodingKey {
             case voters
@@ -209,6 +214,7 @@ public struct AuditReport: Sendable, Codable {
             case lmarenaSequentialFlags = "lmarena_sequential_flags"
             case falseDiscoveryRate = "false_discovery_rate"
             case passes
+            case clickerTieShare = "clicker_tie_share"
         }
     }
 

@@ -52,11 +52,15 @@ public struct ConsensusDisagreement: Sendable {
         /// L, the observed log likelihood ratio (random against consensus).
         public var likelihoodRatio: Double
         public var slope: Double
+        /// The slope's standard error, 1/√(Fisher information) at β̂.
+        public var slopeError: Double
     }
 
-    public func evaluate(_ votes: [VotePrediction]) -> Result? {
+    /// `tieShare`: how often the voter who ignores the outputs ties; nil
+    /// for as often as the crowd ties on the voter's pairs.
+    public func evaluate(_ votes: [VotePrediction], tieShare alternative: Double? = nil) -> Result? {
         guard votes.count >= minimumVotes else { return nil }
-        let tieShare = max(0.02, min(0.9, votes.reduce(0) { $0 + $1.tie } / Double(votes.count)))
+        let tieShare = max(0.02, min(0.9, alternative ?? votes.reduce(0) { $0 + $1.tie } / Double(votes.count)))
         let terms = votes.map { Self.term($0, tieShare: tieShare) }
         let all = Self.tail(terms)
         // Each contender's share of L − E L and its variance, to find the one
@@ -89,6 +93,7 @@ public struct ConsensusDisagreement: Sendable {
             without = kept.count >= minimumVotes ? max(all, Self.tail(kept)) : 1
         }
         let confined = without > tasteLevel
+        let (slope, slopeError) = Self.slope(votes)
         return Result(
             votes: votes.count,
             pValue: confined ? 1 : all,
@@ -97,7 +102,8 @@ public struct ConsensusDisagreement: Sendable {
             leftOut: leftOut,
             confined: confined,
             likelihoodRatio: terms.reduce(0) { $0 + $1.observed },
-            slope: Self.slope(votes))
+            slope: slope,
+            slopeError: slopeError)
     }
 
     struct Term {
@@ -140,9 +146,11 @@ public struct ConsensusDisagreement: Sendable {
         return Foundation.log(e / (1 - e)) - vote.gap
     }
 
-    /// The quasi-likelihood MLE of β by safeguarded Newton, clamped to ±10.
-    static func slope(_ votes: [VotePrediction]) -> Double {
+    /// The quasi-likelihood MLE of β by safeguarded Newton, clamped to ±10,
+    /// and its standard error.
+    static func slope(_ votes: [VotePrediction]) -> (beta: Double, error: Double) {
         var beta = 1.0
+        var information = 0.0
         for _ in 0..<60 {
             var d1 = 0.0
             var d2 = 0.0
@@ -151,11 +159,12 @@ public struct ConsensusDisagreement: Sendable {
                 d1 += vote.gap * (vote.score - q)
                 d2 += vote.gap * vote.gap * q * (1 - q)
             }
+            information = d2
             guard d2 > 1e-12 else { break }
             let step = max(-2, min(2, d1 / d2))
             beta = max(-10, min(10, beta + step))
             if Swift.abs(step) < 1e-9 || Swift.abs(beta) == 10 { break }
         }
-        return beta
+        return (beta, information > 1e-12 ? 1 / information.squareRoot() : .infinity)
     }
 }

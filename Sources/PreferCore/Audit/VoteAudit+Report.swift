@@ -4,9 +4,9 @@ extension VoteAudit {
     /// Builds the report: scores, reasons in plain words, verdicts, summary.
     func assemble(
         table: VoteTable, states: [VoterState], audited: [Int], flagged: Set<Int>,
-        groups: [CoordinatedBoosting.Group], threshold: Double, usable: [Bool],
+        groups: [CoordinatedBoosting.Group], lines: Verdicts, usable: [Bool],
         contentReason: [ContentFilter.Reason?], downsampled: Int, votesWithoutVoter: Int,
-        passes: Int, signals: [String: String]
+        passes: Int, clickerTieShare: Double?, signals: [String: String]
     ) -> Result {
         let names = table.contenders
         var flaggedBy: [String: Int] = [:]
@@ -17,7 +17,7 @@ extension VoteAudit {
             let isFlagged = flagged.contains(v)
             if isFlagged {
                 let stats = statistical(s)
-                for (name, p) in stats where weightedP(name, p, stats) <= threshold && threshold > 0 {
+                for (name, _) in stats where lines.fires(name, stats) {
                     flaggedBy[name, default: 0] += 1
                     reasons.append(reason(name, s, names))
                 }
@@ -77,7 +77,8 @@ extension VoteAudit {
             flaggedBy: flaggedBy,
             lmarenaSequentialFlags: lmarena,
             falseDiscoveryRate: options.falseDiscoveryRate,
-            passes: passes)
+            passes: passes,
+            clickerTieShare: clickerTieShare)
         var allSignals = signals
         allSignals["consensus"] = "available"
         allSignals["sequential"] = "available (LMArena's test, reported, not used for the verdict)"

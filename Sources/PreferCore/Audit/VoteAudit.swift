@@ -13,14 +13,15 @@ import Foundation
 /// filters (`ContentFilter`) and prompt down-sampling (`PromptDownsampler`)
 /// drop battles, not voters.
 ///
-/// Verdict, with multiple-testing control: a voter's statistical signals
-/// (consensus, position, concentration, gold) are combined by weighted
-/// Bonferroni — the smallest p-value divided by its signal's weight, 0.8 of
-/// the level to consensus disagreement and the rest shared — and Benjamini–Hochberg
-/// at `falseDiscoveryRate` runs across all voters (Benjamini & Hochberg
-/// 1995): among voters flagged this way at most that share are expected to
-/// be honest, and in an arena without fraud the chance of flagging anyone
-/// is at most that level. Rule signals (too fast, over the daily limit) and
+/// Verdict, with multiple-testing control: the evidence falls in families
+/// with their own share of the level (`Family`): consensus disagreement and
+/// gold accuracy under Benjamini–Hochberg at 0.75 of `falseDiscoveryRate`
+/// across voters (Benjamini & Hochberg 1995), position bias and
+/// concentration under Holm at 0.05 of it (Holm 1979), the search for
+/// coordinated groups at 0.2 of it; within a family a voter's signals are
+/// combined by weighted Bonferroni. Among the voters flagged this way about
+/// `falseDiscoveryRate` at most are expected to be honest, and in an arena
+/// without fraud the chance of flagging anyone is at most that level. Rule signals (too fast, over the daily limit) and
 /// membership of a coordinated group flag directly. The consensus is then
 /// refitted without the flagged voters and everything recomputed, up to
 /// `passes` times or until the flagged set stops changing — fraud that
@@ -118,12 +119,17 @@ public struct VoteAudit: Sendable {
         // Passes: fit, score, judge; refit without the flagged.
         var flagged = Set<Int>()
         var groups: [CoordinatedBoosting.Group] = []
-        var threshold = 0.0
+        var lines = Verdicts()
         var passes = 0
         let disagreement = ConsensusDisagreement(minimumVotes: options.minimumVotes)
         let position = PositionBiasTest(minimumVotes: options.minimumVotes)
+        var boosting = options.boosting
+        boosting.level = options.falseDiscoveryRate * Family.coordinationShare
+        var alternativeTies: Double?
+        var usedTies: Double?
         for _ in 0..<options.passes {
             passes += 1
+            usedTies = alternativeTies
             var included = usable
             for v in flagged { for row in states[v].rows { included[row] = false } }
             let model = ConsensusModel(
@@ -136,34 +142,46 @@ public struct VoteAudit: Sendable {
                 let strengths = model.strengths(without: rows, a: table.a, b: table.b, outcomes: table.outcomes, included: included)
                 let predictions = model.predictions(
                     rows: rows, strengths: strengths, a: table.a, b: table.b, outcomes: table.outcomes, ownIncluded: included)
-                states[v].consensus = disagreement.evaluate(predictions)
+                states[v].consensus = disagreement.evaluate(predictions, tieShare: alternativeTies)
                 states[v].position = position.evaluate(predictions)
-                states[v].leans = options.boosting.leans(predictions)
+                states[v].leans = boosting.leans(predictions)
                 states[v].sequential = options.sequential.evaluate(
                     rows: rows, a: table.a, b: table.b, outcomes: table.outcomes, record: record, own: included)
             }
-            var pool: [Int] = []
-            var pValues: [Double] = []
+            var verdicts = Verdicts()
+            var pools: [Family: (voters: [Int], p: [Double])] = [:]
             for v in audited {
-                states[v].combined = combined(statistical(states[v]))
-                if let p = states[v].combined {
-                    pool.append(v)
-                    pValues.append(p)
+                let stats = statistical(states[v])
+                states[v].combined = combined(stats)
+                for family in Family.allCases {
+                    guard let p = familyP(family, stats) else { continue }
+                    pools[family, default: ([], [])].voters.append(v)
+                    pools[family, default: ([], [])].p.append(p)
                 }
             }
-            let bh = BenjaminiHochberg(level: options.falseDiscoveryRate).apply(pValues)
-            // The BH line at the number rejected: every signal under it is a reason.
-            threshold = bh.line
             var next = Set<Int>()
-            for (k, v) in pool.enumerated() where bh.rejected[k] { next.insert(v) }
+            for (family, pool) in pools {
+                let level = options.falseDiscoveryRate * family.share
+                let rejected: [Bool]
+                switch family {
+                case .disagreement:
+                    let bh = BenjaminiHochberg(level: level).apply(pool.p)
+                    (rejected, verdicts.lines[family]) = (bh.rejected, bh.line)
+                case .behaviour:
+                    let holm = HolmBonferroni(level: level).apply(pool.p)
+                    (rejected, verdicts.lines[family]) = (holm.rejected, holm.line)
+                }
+                for (k, v) in pool.voters.enumerated() where rejected[k] { next.insert(v) }
+            }
+            lines = verdicts
             // A voter who disagrees with the consensus across the board leans
             // against strong contenders too; that is not coordination, so
             // such voters do not take part in the search for groups.
             var leans = states.map(\.leans)
-            for v in next where states[v].consensus.map({ weightedP("consensus", $0.pValue, statistical(states[v])) <= threshold }) == true {
+            for v in next where verdicts.fires("consensus", statistical(states[v])) {
                 leans[v] = []
             }
-            groups = options.boosting.groups(leans, contenders: names.count)
+            groups = boosting.groups(leans, contenders: names.count)
             for v in audited where states[v].speed?.flagged == true || states[v].daily?.flagged == true { next.insert(v) }
             for v in states.indices { states[v].group = nil }
             for (id, group) in groups.enumerated() {
@@ -172,14 +190,94 @@ public struct VoteAudit: Sendable {
                     if states[v].group == nil { states[v].group = id }
                 }
             }
-            if next == flagged { break }
+            let ties = clickerTieShare(states, next, table)
+            if next == flagged && ties == alternativeTies { break }
             flagged = next
+            alternativeTies = ties
         }
 
         return assemble(
-            table: table, states: states, audited: audited, flagged: flagged, groups: groups, threshold: threshold,
+            table: table, states: states, audited: audited, flagged: flagged, groups: groups, lines: lines,
             usable: usable, contentReason: contentReason, downsampled: downsampled,
-            votesWithoutVoter: votesWithoutVoter, passes: passes, signals: signals)
+            votesWithoutVoter: votesWithoutVoter, passes: passes, clickerTieShare: usedTies, signals: signals)
+    }
+
+    /// The families of evidence, each with its own share of the error
+    /// budget `falseDiscoveryRate` (α).
+    ///
+    /// - Disagreement (consensus, gold): does the voter choose like someone
+    ///   reading the outputs? Random clickers are barely distinguishable
+    ///   from honest voters here, so this family gets 0.75·α and
+    ///   Benjamini–Hochberg, which grows more lenient as it finds more.
+    /// - Behaviour (position, concentration): left-clickers and battle
+    ///   pickers fire with tiny p-values when they fire at all (40 lefts of
+    ///   40: p ≈ 10⁻¹²), so this family gets 0.05·α and Holm's family-wise
+    ///   control: an honest voter is flagged for behaviour with probability
+    ///   at most 0.05·α in the whole arena, however many left-clickers it
+    ///   holds. (Under Benjamini–Hochberg hundreds of true left-clickers
+    ///   would admit honest voters with chance lopsidedness, spending the
+    ///   false-flag budget where it buys nothing.)
+    /// - Coordination: `CoordinatedBoosting` runs its Benjamini–Hochberg per
+    ///   contender and direction at 0.2·α, so a group of real boosters
+    ///   sweeps in few honest voters who happen to like the same contender.
+    ///
+    /// The union keeps the share of honest voters among the flagged at most
+    /// about α (the sum of the shares; a contender without a group adds
+    /// nothing, as a group needs three voters).
+    enum Family: CaseIterable, Hashable {
+        case disagreement, behaviour
+
+        init(_ signal: String) {
+            self = signal == "position" || signal == "concentration" ? .behaviour : .disagreement
+        }
+
+        var share: Double { self == .disagreement ? 0.75 : 0.05 }
+
+        /// The coordination search's share (it is not a per-voter p-value).
+        static let coordinationShare = 0.2
+    }
+
+    /// The rejection line of each family in the last pass.
+    struct Verdicts {
+        var lines: [Family: Double] = [:]
+
+        /// Whether `signal` is a reason for the voter's flag: its p-value,
+        /// weighted within its family, is under its family's line.
+        func fires(_ signal: String, _ stats: [(name: String, p: Double)]) -> Bool {
+            guard let p = stats.first(where: { $0.name == signal })?.p else { return false }
+            let family = Family(signal)
+            guard let line = lines[family], line > 0 else { return false }
+            return VoteAudit.weightedP(signal, p, stats.filter { Family($0.name) == family }) <= line
+        }
+    }
+
+    /// How often this arena's output-ignoring voters tie, learnt from the
+    /// voters just flagged whose choices look random (slope on the consensus
+    /// within two standard errors of 0, sides not lopsided at p ≤ 0.01): their
+    /// ties, shrunk toward the arena's tie share with 200 pseudo-votes. The
+    /// consensus signal's alternative ("a voter who ignores the outputs")
+    /// then clicks tie as such voters here do, instead of as often as the
+    /// crowd; nil until at least 10 such voters are found. Any fixed
+    /// alternative keeps the p-value valid; a truer one gives it power.
+    func clickerTieShare(_ states: [VoterState], _ flagged: Set<Int>, _ table: VoteTable) -> Double? {
+        var voters = 0
+        var ties = 0.0
+        var votes = 0.0
+        for v in flagged {
+            let s = states[v]
+            guard let c = s.consensus, Swift.abs(c.slope) <= 2 * c.slopeError, s.position.map({ $0.pValue > 0.01 }) ?? true
+            else { continue }
+            voters += 1
+            for row in s.rows {
+                votes += 1
+                if table.outcomes[row].isTie { ties += 1 }
+            }
+        }
+        guard voters >= 10 else { return nil }
+        var allTies = 0.0
+        for outcome in table.outcomes where outcome.isTie { allTies += 1 }
+        let crowd = allTies / Double(max(1, table.count))
+        return (ties + 200 * crowd) / (votes + 200)
     }
 
     /// The statistical p-values of a voter, by signal name.
@@ -192,32 +290,36 @@ public struct VoteAudit: Sendable {
         return out
     }
 
-    /// The weight of each statistical signal in the voter's weighted
-    /// Bonferroni combination (Holm 1979; Genovese, Roeder & Wasserman 2006):
-    /// consensus disagreement gets 0.8 of the level, the other available
-    /// signals share the remaining 0.2. Position bias, concentration and gold
-    /// fire with tiny p-values when they fire at all (a left-clicker's 40
-    /// lefts have p ≈ 10⁻⁹, a battle-picker's 20 of 40 on one contender
-    /// ≈ 10⁻⁹); the consensus signal is the one that must find random
-    /// clickers who are barely distinguishable, so it gets the most power.
-    /// (Any weights summing to 1 keep the combination a valid p-value.)
-    var consensusWeight: Double { 0.8 }
-
-    func weight(_ name: String, _ signals: [(name: String, p: Double)]) -> Double {
-        let hasConsensus = signals.contains { $0.name == "consensus" }
-        let others = Double(signals.count - (hasConsensus ? 1 : 0))
-        if !hasConsensus { return 1 / others }
-        if others == 0 { return 1 }
-        return name == "consensus" ? consensusWeight : (1 - consensusWeight) / others
+    /// The weight of a signal within its family's weighted Bonferroni
+    /// combination (Holm 1979; Genovese, Roeder & Wasserman 2006): with
+    /// gold battles beside it, consensus disagreement keeps 0.8 (it is the
+    /// signal that must find random clickers who are barely
+    /// distinguishable, and every voter has it); otherwise the available
+    /// signals share equally. Weights summing to 1 keep the combination a
+    /// valid p-value.
+    static func weight(_ name: String, _ family: [(name: String, p: Double)]) -> Double {
+        guard family.count > 1 else { return 1 }
+        if family.contains(where: { $0.name == "consensus" }) {
+            return name == "consensus" ? 0.8 : 0.2 / Double(family.count - 1)
+        }
+        return 1 / Double(family.count)
     }
 
-    func weightedP(_ name: String, _ p: Double, _ signals: [(name: String, p: Double)]) -> Double {
-        min(1, p / weight(name, signals))
+    static func weightedP(_ name: String, _ p: Double, _ family: [(name: String, p: Double)]) -> Double {
+        min(1, p / weight(name, family))
     }
 
-    /// min over signals of p / weight: a valid p-value for "some signal fires".
-    func combined(_ signals: [(name: String, p: Double)]) -> Double? {
-        signals.map { weightedP($0.name, $0.p, signals) }.min()
+    /// min over a family's signals of p / weight: a valid p-value for "some
+    /// signal of the family fires".
+    func familyP(_ family: Family, _ stats: [(name: String, p: Double)]) -> Double? {
+        let members = stats.filter { Family($0.name) == family }
+        return members.map { Self.weightedP($0.name, $0.p, members) }.min()
+    }
+
+    /// min over families of the family's p-value / its share: a valid
+    /// p-value for "some signal fires", reported to rank voters.
+    func combined(_ stats: [(name: String, p: Double)]) -> Double? {
+        Family.allCases.compactMap { f in familyP(f, stats).map { min(1, $0 / f.share) } }.min()
     }
 
     /// Signals that do not depend on the consensus: speed, volume, gold.

@@ -11,11 +11,15 @@ public struct FraudStudyReport: Sendable, Codable {
         public var flagged: Int
         public var recall: Double
         public var oracleRecall: Double
+        /// The oracle held to the audit's false-flag count in each arena
+        /// separately, as an audit that runs per arena is.
+        public var oracleRecallPerArena: Double
         public var lmarenaRecall: Double
 
         enum CodingKeys: String, CodingKey {
             case kind, planted, flagged, recall
             case oracleRecall = "oracle_recall"
+            case oracleRecallPerArena = "oracle_recall_per_arena"
             case lmarenaRecall = "lmarena_recall"
         }
     }
@@ -87,16 +91,21 @@ public struct FraudStudyReport: Sendable, Codable {
             rows.append([
                 k.kind == "overall" ? "**all planted**" : k.kind.replacingOccurrences(of: "_", with: " "),
                 String(k.planted), pct(k.recall), pct(k.oracleRecall), fixed(100 * (k.recall - k.oracleRecall), 1),
-                pct(k.lmarenaRecall),
+                pct(k.oracleRecallPerArena), fixed(100 * (k.recall - k.oracleRecallPerArena), 1), pct(k.lmarenaRecall),
             ])
         }
         rows.append([
             "honest (false flags)", String(honestVoters), "\(falseFlags) = \(fixed(100 * falseFlagRate, 2))%",
-            "\(falseFlags) (same rate by construction)", "", "\(lmarenaFalseFlags) = \(fixed(100 * lmarenaFalseFlagRate, 2))%",
+            "\(falseFlags) (same rate by construction)", "", "\(falseFlags) (same count in each arena)", "",
+            "\(lmarenaFalseFlags) = \(fixed(100 * lmarenaFalseFlagRate, 2))%",
         ])
         out += markdownTable(
-            ["voters", "planted", "audit recall", "oracle recall at the audit's false-flag rate", "audit − oracle (points)", "LMArena sequential test"],
-            rows, right: [1, 2, 3, 4, 5])
+            [
+                "voters", "planted", "audit recall", "oracle recall at the audit's false-flag rate, arenas pooled",
+                "audit − oracle (points)", "oracle recall at the audit's false flags in each arena",
+                "audit − oracle (points)", "LMArena sequential test",
+            ],
+            rows, right: [1, 2, 3, 4, 5, 6, 7])
         out += "\nBoosted contender (rating on the Elo scale, centred on 1000; interval: 95% bootstrap, \(bootstrapRounds) rounds, of the audited votes):\n\n"
         var boostRows: [[String]] = []
         for b in boosted {
@@ -130,6 +139,7 @@ extension FraudSimulation {
         var honestScores: [Double] = []
         var badScores: [(kind: Kind, score: Double)] = []
         var falseFlags = 0
+        var perArenaCaught: [Kind: Int] = [:]
         var lmarenaFalse = 0
         var honest = 0
         var boosted: [FraudStudyReport.Boosted] = []
@@ -139,6 +149,9 @@ extension FraudSimulation {
             let result = try! VoteAudit(options: options).run(arena.table, inputs: arena.inputs)
             let names = arena.table.voters!.values
             let scores = oracle.scores(arena)
+            var arenaHonest: [Double] = []
+            var arenaBad: [(kind: Kind, score: Double)] = []
+            var arenaFalseFlags = 0
             var byName: [String: AuditReport.Voter] = [:]
             for v in result.report.voters { byName[v.voter] = v }
             for (v, kind) in arena.kinds.enumerated() {
@@ -148,22 +161,26 @@ extension FraudSimulation {
                 if kind == .honest {
                     honest += 1
                     honestScores.append(scores[v])
-                    if flagged { falseFlags += 1 }
+                    arenaHonest.append(scores[v])
+                    if flagged {
+                        falseFlags += 1
+                        arenaFalseFlags += 1
+                    }
                     if lmarena { lmarenaFalse += 1 }
                 } else {
                     planted[kind, default: 0] += 1
                     badScores.append((kind, scores[v]))
+                    arenaBad.append((kind, scores[v]))
                     if flagged { caught[kind, default: 0] += 1 }
                     if lmarena { lmarenaCaught[kind, default: 0] += 1 }
                 }
             }
+            for (kind, caught) in Self.oracleCatches(honest: arenaHonest, bad: arenaBad, falseFlags: arenaFalseFlags) {
+                perArenaCaught[kind, default: 0] += caught
+            }
             boosted.append(boostedRating(arena, keep: result.keep, arena: index))
         }
-        // The oracle flags exactly as many honest voters as the audit did.
-        let sortedHonest = honestScores.sorted(by: >)
-        let threshold = falseFlags < sortedHonest.count ? sortedHonest[falseFlags] : -.infinity
-        var oracleCaught: [Kind: Int] = [:]
-        for (kind, score) in badScores where score > threshold { oracleCaught[kind, default: 0] += 1 }
+        let oracleCaught = Self.oracleCatches(honest: honestScores, bad: badScores, falseFlags: falseFlags)
 
         func row(_ name: String, _ kinds: [Kind]) -> FraudStudyReport.KindRow {
             let p = kinds.reduce(0) { $0 + (planted[$1] ?? 0) }
@@ -172,7 +189,8 @@ extension FraudSimulation {
             }
             return FraudStudyReport.KindRow(
                 kind: name, planted: p, flagged: kinds.reduce(0) { $0 + (caught[$1] ?? 0) },
-                recall: share(caught), oracleRecall: share(oracleCaught), lmarenaRecall: share(lmarenaCaught))
+                recall: share(caught), oracleRecall: share(oracleCaught), oracleRecallPerArena: share(perArenaCaught),
+                lmarenaRecall: share(lmarenaCaught))
         }
         let elapsed = clock.now - started
         return FraudStudyReport(
@@ -182,6 +200,17 @@ extension FraudSimulation {
             lmarenaFalseFlags: lmarenaFalse, lmarenaFalseFlagRate: honest > 0 ? Double(lmarenaFalse) / Double(honest) : 0,
             kinds: badKinds.map { row($0.rawValue, [$0]) }, overall: row("overall", badKinds), boosted: boosted,
             bootstrapRounds: bootstrapRounds, seconds: elapsed.inSeconds)
+    }
+
+    /// The bad voters the oracle catches, by kind, when it flags exactly
+    /// `falseFlags` of the honest voters: those scoring above the honest
+    /// score ranked `falseFlags + 1`.
+    static func oracleCatches(honest: [Double], bad: [(kind: Kind, score: Double)], falseFlags: Int) -> [Kind: Int] {
+        let sorted = honest.sorted(by: >)
+        let threshold = falseFlags < sorted.count ? sorted[falseFlags] : -.infinity
+        var caught: [Kind: Int] = [:]
+        for (kind, score) in bad where score > threshold { caught[kind, default: 0] += 1 }
+        return caught
     }
 
     /// The target's rating fitted on all votes, on the audited votes (with a
