@@ -14,14 +14,17 @@ extension SQLPreferStore {
     /// rest.
     public func recordVotes(_ votes: [NewVote]) async throws -> [VoteOutcome] {
         guard !votes.isEmpty else { return [] }
+        // No transaction around the batch: its one INSERT commits by itself,
+        // and what comes after it (answering replays and conflicts) reads
+        // committed rows. See `VoteBatch`.
         do {
-            return try await connections.write { database in
-                var batch = VoteBatch(votes: votes, database: database, checkReferences: false)
+            return try await connections.writeStatements { database, sqlite in
+                var batch = VoteBatch(votes: votes, database: database, sqlite: sqlite, checkReferences: false)
                 return try await batch.record()
             }
         } catch let error as StoreError where error.kind == .notFound {
-            return try await connections.write { database in
-                var batch = VoteBatch(votes: votes, database: database, checkReferences: true)
+            return try await connections.writeStatements { database, sqlite in
+                var batch = VoteBatch(votes: votes, database: database, sqlite: sqlite, checkReferences: true)
                 return try await batch.record()
             }
         }

@@ -1,9 +1,12 @@
+import Foundation
 import PreferCore
 import SQLKit
+import SQLiteKit
 
-/// One `recordVotes` call, worked out inside its transaction with a fixed
-/// number of statements whatever the batch size — in the common case just
-/// `BEGIN`, one `INSERT` and `COMMIT`:
+/// One `recordVotes` call, worked out with a fixed number of statements
+/// whatever the batch size — in the common case one `INSERT`, which commits
+/// by itself (no `BEGIN` … `COMMIT` around it: nothing before it writes,
+/// and what follows it only reads committed rows):
 ///
 /// 1. rules that need no database (two different contenders, no negative
 ///    times, short keys) — a vote that breaks one is `.rejected`;
@@ -12,15 +15,20 @@ import SQLKit
 ///    arena — the schema's foreign keys would fail the whole batch instead;
 /// 3. in order, a vote whose battle or client vote id an earlier vote of the
 ///    batch already claims is left for step 5: the first vote for a battle wins;
-/// 4. one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING *` for the
-///    rest: a row whose battle or client vote id is already stored (or is
-///    being stored by a concurrent transaction) is skipped by the database;
+/// 4. one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING id, battle,
+///    client_vote_id` for the rest: a row whose battle or client vote id is
+///    already stored (or is being stored by a concurrent transaction) is
+///    skipped by the database; the stored votes are the ones sent, with
+///    their new ids;
 /// 5. the votes not stored are answered from the stored vote for their client
 ///    vote id or battle — a replay or a conflict — read in one query if the
 ///    batch did not store it itself.
 struct VoteBatch {
     let votes: [NewVote]
     let database: any SQLDatabase
+    /// On SQLite, the connection under `database`: the INSERT goes to it
+    /// directly (SQLKit's query builder costs more than the INSERT itself).
+    let sqlite: SQLiteConnection?
     /// Whether to check that contenders and prompts are in the vote's arena
     /// before inserting (and reject the votes whose are not).
     let checkReferences: Bool
@@ -43,9 +51,10 @@ struct VoteBatch {
     private var byBattle: [String: StoredVote] = [:]
     private var byClient: [String: StoredVote] = [:]
 
-    init(votes: [NewVote], database: any SQLDatabase, checkReferences: Bool) {
+    init(votes: [NewVote], database: any SQLDatabase, sqlite: SQLiteConnection? = nil, checkReferences: Bool) {
         self.votes = votes
         self.database = database
+        self.sqlite = sqlite
         self.checkReferences = checkReferences
     }
 
@@ -212,25 +221,14 @@ struct VoteBatch {
     /// vote of each that was stored (the others lost their battle or client
     /// id to a concurrent transaction).
     private func insert(_ indices: [Int]) async throws -> [(Int, StoredVote)] {
-        var rows: [[any SQLExpression]] = []
-        rows.reserveCapacity(indices.count)
-        for index in indices {
-            let vote = votes[index]
-            rows.append([
-                SQLBind(vote.arenaId), SQLBind(vote.battle), SQLBind(vote.promptId), SQLBind(vote.leftContenderId),
-                SQLBind(vote.rightContenderId), SQLBind(vote.choice.rawValue),
-                SQLBind(try StoreRecords.criteriaText(vote.criteria)), SQLBind(vote.rationale),
-                SQLBind(vote.timeToVoteMs), SQLBind(vote.leftPlayedMs), SQLBind(vote.rightPlayedMs), SQLBind(vote.voter),
-                SQLBind(vote.clientVoteId), SQLBind(vote.source.rawValue), SQLBind(vote.createdAt.timeIntervalSince1970),
-            ])
+        // Only the keys come back; the rest of each stored vote is what was
+        // sent (created_at as the database keeps it, seconds in a double).
+        let returned: [InsertedRow]
+        if let sqlite {
+            returned = try await insertSQLite(indices, on: sqlite)
+        } else {
+            returned = try await insertSQL(indices)
         }
-        let returned = try await database.insert(into: "votes")
-            .columns(Self.columns)
-            .rows(rows)
-            .ignoringConflicts()
-            .returning("*")
-            .all()
-            .map(StoreRecords.vote)
 
         // Match rows to votes: by battle or client id where the vote has one
         // (unique within `indices`), else in id order — ids are assigned in
@@ -249,21 +247,91 @@ struct VoteBatch {
             }
         }
         var matched: [(Int, StoredVote)] = []
-        var keylessRows: [StoredVote] = []
-        for stored in returned {
-            if let battle = stored.battle, let index = indexOfBattle[battle] {
-                matched.append((index, stored))
-            } else if stored.battle == nil, let clientId = stored.clientVoteId, let index = indexOfClient[clientId] {
-                matched.append((index, stored))
-            } else if stored.battle == nil && stored.clientVoteId == nil {
-                keylessRows.append(stored)
+        var keylessRows: [Int64] = []
+        for row in returned {
+            if let battle = row.battle, let index = indexOfBattle[battle] {
+                matched.append((index, stored(votes[index], id: row.id)))
+            } else if row.battle == nil, let clientId = row.clientId, let index = indexOfClient[clientId] {
+                matched.append((index, stored(votes[index], id: row.id)))
+            } else if row.battle == nil && row.clientId == nil {
+                keylessRows.append(row.id)
             }
         }
         guard keylessRows.count == keyless.count else {
             throw StoreError.unavailable("The database returned \(keylessRows.count) of \(keyless.count) new votes; try again.")
         }
-        keylessRows.sort { $0.id < $1.id }
-        matched.append(contentsOf: zip(keyless, keylessRows).map { ($0, $1) })
+        keylessRows.sort()
+        matched.append(contentsOf: zip(keyless, keylessRows).map { ($0, stored(votes[$0], id: $1)) })
         return matched
+    }
+
+    typealias InsertedRow = (id: Int64, battle: String?, clientId: String?)
+
+    static let returning = ["id", "battle", "client_vote_id"]
+
+    /// The INSERT through SQLKit (PostgreSQL).
+    private func insertSQL(_ indices: [Int]) async throws -> [InsertedRow] {
+        var rows: [[any SQLExpression]] = []
+        rows.reserveCapacity(indices.count)
+        for index in indices {
+            let vote = votes[index]
+            rows.append([
+                SQLBind(vote.arenaId), SQLBind(vote.battle), SQLBind(vote.promptId), SQLBind(vote.leftContenderId),
+                SQLBind(vote.rightContenderId), SQLBind(vote.choice.rawValue),
+                SQLBind(try StoreRecords.criteriaText(vote.criteria)), SQLBind(vote.rationale),
+                SQLBind(vote.timeToVoteMs), SQLBind(vote.leftPlayedMs), SQLBind(vote.rightPlayedMs), SQLBind(vote.voter),
+                SQLBind(vote.clientVoteId), SQLBind(vote.source.rawValue), SQLBind(vote.createdAt.timeIntervalSince1970),
+            ])
+        }
+        return try await database.insert(into: "votes")
+            .columns(Self.columns)
+            .rows(rows)
+            .ignoringConflicts()
+            .returning(Self.returning.map { SQLColumn($0) })
+            .all()
+            .map { row in
+                (id: try row.decode(column: "id", as: Int64.self),
+                 battle: try row.decode(column: "battle", as: String?.self),
+                 clientId: try row.decode(column: "client_vote_id", as: String?.self))
+            }
+    }
+
+    /// The same INSERT, written out and bound by hand on the SQLite connection.
+    private func insertSQLite(_ indices: [Int], on connection: SQLiteConnection) async throws -> [InsertedRow] {
+        let placeholders = "(" + Array(repeating: "?", count: Self.columns.count).joined(separator: ",") + ")"
+        let sql = "INSERT INTO votes (\(Self.columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: placeholders, count: indices.count).joined(separator: ",")
+            + " ON CONFLICT DO NOTHING RETURNING \(Self.returning.joined(separator: ", "))"
+        func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+        func integer(_ value: Int?) -> SQLiteData { value.map { .integer($0) } ?? .null }
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(indices.count * Self.columns.count)
+        for index in indices {
+            let vote = votes[index]
+            binds += [
+                .integer(Int(vote.arenaId)), text(vote.battle), integer(vote.promptId.map(Int.init)),
+                .integer(Int(vote.leftContenderId)), .integer(Int(vote.rightContenderId)), .text(vote.choice.rawValue),
+                .text(try StoreRecords.criteriaText(vote.criteria)), text(vote.rationale), integer(vote.timeToVoteMs),
+                integer(vote.leftPlayedMs), integer(vote.rightPlayedMs), text(vote.voter), text(vote.clientVoteId),
+                .text(vote.source.rawValue), .float(vote.createdAt.timeIntervalSince1970),
+            ]
+        }
+        return try await connection.query(sql, binds).map { row in
+            guard let id = row.column("id")?.integer else {
+                throw StoreError.unavailable("The database returned a vote without an id; try again.")
+            }
+            return (id: Int64(id), battle: row.column("battle")?.string, clientId: row.column("client_vote_id")?.string)
+        }
+    }
+
+    /// The vote as stored under `id`.
+    private func stored(_ vote: NewVote, id: Int64) -> StoredVote {
+        StoredVote(
+            id: id, arenaId: vote.arenaId, battle: vote.battle, promptId: vote.promptId,
+            leftContenderId: vote.leftContenderId, rightContenderId: vote.rightContenderId, choice: vote.choice,
+            criteria: vote.criteria, rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs,
+            leftPlayedMs: vote.leftPlayedMs, rightPlayedMs: vote.rightPlayedMs, voter: vote.voter,
+            clientVoteId: vote.clientVoteId, source: vote.source,
+            createdAt: Date(timeIntervalSince1970: vote.createdAt.timeIntervalSince1970))
     }
 }
