@@ -11,19 +11,12 @@ struct LeaderboardController<Context: RequestContext> {
         routes.on(.get, "/api/arenas/:arena/leaderboard", use: leaderboard)
     }
 
-    /// The leaderboard's JSON: the `prefer rank --format json` contract plus
-    /// which arena, when it was computed and how many votes exist now.
-    struct Body: Encodable {
-        var arena: String
-        var contenders: [Leaderboard.Entry]
-        var method: Leaderboard.Method
-        var warnings: [String]
-        /// What the vote audit removed (absent when the votes carry no voters).
-        var audit: AuditReport.Summary?
-        var computedAt: Date
-        var votesTotal: Int
-        /// True when votes stored since are not in it yet (a refresh is under way).
-        var stale: Bool
+    /// The leaderboard's JSON: the `prefer rank --format json` contract
+    /// (`LeaderboardCache.BoardMembers`, encoded when the board was computed)
+    /// plus `arena`, `votes_total` (votes stored now) and `stale` (true when
+    /// votes stored since are not in it yet: a refresh is under way).
+    static func body(arena: String, entry: LeaderboardCache.Entry, votesTotal: Int, stale: Bool) -> String {
+        "{\"arena\":\(JSONWriter.quoted(arena)),\(entry.json),\"stale\":\(stale),\"votes_total\":\(votesTotal)}"
     }
 
     struct Query {
@@ -61,11 +54,7 @@ struct LeaderboardController<Context: RequestContext> {
         let (entry, stale) = try await services.leaderboards.leaderboard(
             arena: arena.id, rounds: q.rounds, seed: q.seed, includeFlagged: q.includeFlagged)
         let total = await services.leaderboards.voteCount(arena: arena.id)
-        let body = Body(
-            arena: arena.name, contenders: entry.board.contenders, method: entry.board.method,
-            warnings: entry.board.warnings, audit: entry.board.audit, computedAt: entry.computedAt,
-            votesTotal: total, stale: stale
-        )
-        return try JSONResponse.make(body, headers: [.cacheControl: "no-cache"])
+        return JSONResponse.text(
+            Self.body(arena: arena.name, entry: entry, votesTotal: total, stale: stale), headers: [.cacheControl: "no-cache"])
     }
 }
