@@ -109,14 +109,8 @@ final class StoreConnections: @unchecked Sendable {
         do {
             switch backend {
             case .sqlite(_, _, let gate):
-                await gate.enter()
-                do {
-                    let result = try await lease { try await Self.transaction($0, begin: "BEGIN IMMEDIATE", body) }
-                    await gate.leave()
-                    return result
-                } catch {
-                    await gate.leave()
-                    throw error
+                return try await gate.holding {
+                    try await lease { try await Self.transaction($0, begin: "BEGIN IMMEDIATE", body) }
                 }
             case .postgres:
                 return try await retrying { try await Self.transaction($0, begin: "BEGIN", body) }
@@ -136,16 +130,8 @@ final class StoreConnections: @unchecked Sendable {
         do {
             switch backend {
             case .sqlite(let pool, _, let gate):
-                await gate.enter()
-                do {
-                    let connection = try await pool.requestConnection(logger: logger).get()
-                    defer { pool.releaseConnection(connection, logger: logger) }
-                    let result = try await body(connection.sql(queryLogLevel: .trace), connection)
-                    await gate.leave()
-                    return result
-                } catch {
-                    await gate.leave()
-                    throw error
+                return try await gate.holding {
+                    try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0) }
                 }
             case .postgres:
                 return try await retrying { try await body($0, nil) }
@@ -193,14 +179,22 @@ final class StoreConnections: @unchecked Sendable {
     private func lease<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool, _, _):
-            let connection = try await pool.requestConnection(logger: logger).get()
-            defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(connection.sql(queryLogLevel: .trace))
+            return try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()
             defer { pool.releaseConnection(connection, logger: logger) }
             return try await body(connection.sql(queryLogLevel: .trace))
         }
+    }
+
+    /// Runs `body` on an SQLite connection of `pool`.
+    private static func lease<T>(
+        _ pool: EventLoopGroupConnectionPool<SQLiteStoreConnectionSource>, logger: Logger,
+        _ body: (SQLiteConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        return try await body(connection)
     }
 
     private func retrying<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -269,20 +269,43 @@ struct VoteBatch {
 
     static let returning = ["id", "battle", "client_vote_id"]
 
+    /// A value of an inserted row, before either database's binding of it.
+    enum Value {
+        case integer(Int64?)
+        case text(String?)
+        case real(Double)
+
+        var bind: SQLBind {
+            switch self {
+            case .integer(let value): SQLBind(value)
+            case .text(let value): SQLBind(value)
+            case .real(let value): SQLBind(value)
+            }
+        }
+
+        var sqlite: SQLiteData {
+            switch self {
+            case .integer(let value): value.map { .integer(Int($0)) } ?? .null
+            case .text(let value): value.map { .text($0) } ?? .null
+            case .real(let value): .float(value)
+            }
+        }
+    }
+
+    /// A vote's values in the order of `columns`.
+    static func values(_ vote: NewVote) throws -> [Value] {
+        [
+            .integer(vote.arenaId), .text(vote.battle), .integer(vote.promptId), .integer(vote.leftContenderId),
+            .integer(vote.rightContenderId), .text(vote.choice.rawValue), .text(try StoreRecords.criteriaText(vote.criteria)),
+            .text(vote.rationale), .integer(vote.timeToVoteMs.map(Int64.init)), .integer(vote.leftPlayedMs.map(Int64.init)),
+            .integer(vote.rightPlayedMs.map(Int64.init)), .text(vote.voter), .text(vote.clientVoteId),
+            .text(vote.source.rawValue), .real(vote.createdAt.timeIntervalSince1970),
+        ]
+    }
+
     /// The INSERT through SQLKit (PostgreSQL).
     private func insertSQL(_ indices: [Int]) async throws -> [InsertedRow] {
-        var rows: [[any SQLExpression]] = []
-        rows.reserveCapacity(indices.count)
-        for index in indices {
-            let vote = votes[index]
-            rows.append([
-                SQLBind(vote.arenaId), SQLBind(vote.battle), SQLBind(vote.promptId), SQLBind(vote.leftContenderId),
-                SQLBind(vote.rightContenderId), SQLBind(vote.choice.rawValue),
-                SQLBind(try StoreRecords.criteriaText(vote.criteria)), SQLBind(vote.rationale),
-                SQLBind(vote.timeToVoteMs), SQLBind(vote.leftPlayedMs), SQLBind(vote.rightPlayedMs), SQLBind(vote.voter),
-                SQLBind(vote.clientVoteId), SQLBind(vote.source.rawValue), SQLBind(vote.createdAt.timeIntervalSince1970),
-            ])
-        }
+        let rows = try indices.map { try Self.values(votes[$0]).map(\.bind) as [any SQLExpression] }
         return try await database.insert(into: "votes")
             .columns(Self.columns)
             .rows(rows)
@@ -302,20 +325,9 @@ struct VoteBatch {
         let sql = "INSERT INTO votes (\(Self.columns.joined(separator: ", "))) VALUES "
             + Array(repeating: placeholders, count: indices.count).joined(separator: ",")
             + " ON CONFLICT DO NOTHING RETURNING \(Self.returning.joined(separator: ", "))"
-        func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-        func integer(_ value: Int?) -> SQLiteData { value.map { .integer($0) } ?? .null }
         var binds: [SQLiteData] = []
         binds.reserveCapacity(indices.count * Self.columns.count)
-        for index in indices {
-            let vote = votes[index]
-            binds += [
-                .integer(Int(vote.arenaId)), text(vote.battle), integer(vote.promptId.map(Int.init)),
-                .integer(Int(vote.leftContenderId)), .integer(Int(vote.rightContenderId)), .text(vote.choice.rawValue),
-                .text(try StoreRecords.criteriaText(vote.criteria)), text(vote.rationale), integer(vote.timeToVoteMs),
-                integer(vote.leftPlayedMs), integer(vote.rightPlayedMs), text(vote.voter), text(vote.clientVoteId),
-                .text(vote.source.rawValue), .float(vote.createdAt.timeIntervalSince1970),
-            ]
-        }
+        for index in indices { binds += try Self.values(votes[index]).map(\.sqlite) }
         return try await connection.query(sql, binds).map { row in
             guard let id = row.column("id")?.integer else {
                 throw StoreError.unavailable("The database returned a vote without an id; try again.")

@@ -14,6 +14,19 @@ actor WriteGate {
         await withCheckedContinuation { waiters.append($0) }
     }
 
+    /// Runs `body` holding the gate, and frees it however `body` ends.
+    nonisolated func holding<T>(_ body: () async throws -> T) async throws -> T {
+        await enter()
+        do {
+            let result = try await body()
+            await leave()
+            return result
+        } catch {
+            await leave()
+            throw error
+        }
+    }
+
     /// Hands the gate to the next waiter, or frees it.
     func leave() {
         if waiters.isEmpty {

@@ -82,7 +82,7 @@ extension AuditReport {
         }
         lines.append("LMArena's sequential test would flag \(s.lmarenaSequentialFlags) (reported for comparison, not used).")
         lines.append(
-            "Statistical flags at a false-discovery rate of \(number(s.falseDiscoveryRate)): disagreement (consensus, gold) by Benjamini–Hochberg at \(number(0.75 * s.falseDiscoveryRate)), behaviour (position, concentration) by Holm at \(number(0.05 * s.falseDiscoveryRate)), coordinated groups by Benjamini–Hochberg at \(number(0.2 * s.falseDiscoveryRate)) per contender, across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
+            "Statistical flags at a false-discovery rate of \(number(s.falseDiscoveryRate)): disagreement (consensus, gold) by Benjamini–Hochberg at \(number(VoteAudit.Family.disagreement.share * s.falseDiscoveryRate)), behaviour (position, concentration) by Holm at \(number(VoteAudit.Family.behaviour.share * s.falseDiscoveryRate)), coordinated groups by Benjamini–Hochberg at \(number(VoteAudit.Family.coordinationShare * s.falseDiscoveryRate)) per contender, across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
         if let t = s.clickerTieShare {
             lines.append("Consensus signal's alternative: a voter who ignores the outputs and ties \(fixed(100 * t, 1))% of the time, as the random-looking voters flagged here do.")
         }

@@ -11,23 +11,16 @@ public struct BenjaminiHochberg: Sendable {
         self.level = level
     }
 
-    public struct Result: Sendable {
-        /// One flag per p-value.
-        public var rejected: [Bool]
-        /// The BH line at the number rejected, k·q/m: every p-value at or
-        /// under it is rejected (0 when none is).
-        public var line: Double
-    }
+    /// `line` is k·q/m at the number k rejected.
+    public typealias Result = Rejections
 
     public func apply(_ pValues: [Double]) -> Result {
         let m = pValues.count
-        let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
+        let order = Rejections.ascending(pValues)
         var k = 0
         for (rank, index) in order.enumerated() where pValues[index] <= Double(rank + 1) * level / Double(m) {
             k = rank + 1
         }
-        var rejected = [Bool](repeating: false, count: m)
-        for index in order.prefix(k) { rejected[index] = true }
-        return Result(rejected: rejected, line: k > 0 ? Double(k) * level / Double(m) : 0)
+        return Rejections(rejectingFirst: k, of: order, line: Double(k) * level / Double(m))
     }
 }

@@ -11,24 +11,18 @@ public struct HolmBonferroni: Sendable {
         self.level = level
     }
 
-    public struct Result: Sendable {
-        /// One flag per p-value.
-        public var rejected: [Bool]
-        /// α/(m − k + 1) at the number k rejected: every p-value at or under
-        /// it is rejected, every p-value above it is not (0 when none is).
-        public var line: Double
-    }
+    /// `line` is α/(m − k + 1) at the number k rejected: p₍ₖ₊₁₎ > α/(m − k),
+    /// which is above it.
+    public typealias Result = Rejections
 
     public func apply(_ pValues: [Double]) -> Result {
         let m = pValues.count
-        let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
+        let order = Rejections.ascending(pValues)
         var k = 0
         for index in order {
             guard pValues[index] <= level / Double(m - k) else { break }
             k += 1
         }
-        var rejected = [Bool](repeating: false, count: m)
-        for index in order.prefix(k) { rejected[index] = true }
-        return Result(rejected: rejected, line: k > 0 ? level / Double(m - k + 1) : 0)
+        return Rejections(rejectingFirst: k, of: order, line: level / Double(m - k + 1))
     }
 }

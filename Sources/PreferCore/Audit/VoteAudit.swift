@@ -21,8 +21,9 @@ import Foundation
 /// coordinated groups at 0.2 of it; within a family a voter's signals are
 /// combined by weighted Bonferroni. Among the voters flagged this way about
 /// `falseDiscoveryRate` at most are expected to be honest, and in an arena
-/// without fraud the chance of flagging anyone is at most that level. Rule signals (too fast, over the daily limit) and
-/// membership of a coordinated group flag directly. The consensus is then
+/// without fraud the chance of flagging anyone is at most that level.
+/// Rule signals (too fast, over the daily limit) and membership of a
+/// coordinated group flag directly. The consensus is then
 /// refitted without the flagged voters and everything recomputed, up to
 /// `passes` times or until the flagged set stops changing — fraud that
 /// moved the consensus no longer hides in it.
@@ -125,6 +126,7 @@ public struct VoteAudit: Sendable {
         let position = PositionBiasTest(minimumVotes: options.minimumVotes)
         var boosting = options.boosting
         boosting.level = options.falseDiscoveryRate * Family.coordinationShare
+        let crowdTies = Double(table.outcomes.lazy.filter(\.isTie).count) / Double(max(1, n))
         var alternativeTies: Double?
         var usedTies: Double?
         for _ in 0..<options.passes {
@@ -161,17 +163,9 @@ public struct VoteAudit: Sendable {
             }
             var next = Set<Int>()
             for (family, pool) in pools {
-                let level = options.falseDiscoveryRate * family.share
-                let rejected: [Bool]
-                switch family {
-                case .disagreement:
-                    let bh = BenjaminiHochberg(level: level).apply(pool.p)
-                    (rejected, verdicts.lines[family]) = (bh.rejected, bh.line)
-                case .behaviour:
-                    let holm = HolmBonferroni(level: level).apply(pool.p)
-                    (rejected, verdicts.lines[family]) = (holm.rejected, holm.line)
-                }
-                for (k, v) in pool.voters.enumerated() where rejected[k] { next.insert(v) }
+                let result = family.test(pool.p, budget: options.falseDiscoveryRate)
+                verdicts.lines[family] = result.line
+                for (k, v) in pool.voters.enumerated() where result.rejected[k] { next.insert(v) }
             }
             lines = verdicts
             // A voter who disagrees with the consensus across the board leans
@@ -190,7 +184,7 @@ public struct VoteAudit: Sendable {
                     if states[v].group == nil { states[v].group = id }
                 }
             }
-            let ties = clickerTieShare(states, next, table)
+            let ties = clickerTieShare(states, next, table, crowd: crowdTies)
             if next == flagged && ties == alternativeTies { break }
             flagged = next
             alternativeTies = ties
@@ -233,6 +227,14 @@ public struct VoteAudit: Sendable {
 
         var share: Double { self == .disagreement ? 0.75 : 0.05 }
 
+        /// The family's procedure at its share of `budget`.
+        func test(_ pValues: [Double], budget: Double) -> Rejections {
+            switch self {
+            case .disagreement: BenjaminiHochberg(level: budget * share).apply(pValues)
+            case .behaviour: HolmBonferroni(level: budget * share).apply(pValues)
+            }
+        }
+
         /// The coordination search's share (it is not a per-voter p-value).
         static let coordinationShare = 0.2
     }
@@ -259,7 +261,7 @@ public struct VoteAudit: Sendable {
     /// then clicks tie as such voters here do, instead of as often as the
     /// crowd; nil until at least 10 such voters are found. Any fixed
     /// alternative keeps the p-value valid; a truer one gives it power.
-    func clickerTieShare(_ states: [VoterState], _ flagged: Set<Int>, _ table: VoteTable) -> Double? {
+    func clickerTieShare(_ states: [VoterState], _ flagged: Set<Int>, _ table: VoteTable, crowd: Double) -> Double? {
         var voters = 0
         var ties = 0.0
         var votes = 0.0
@@ -274,9 +276,6 @@ public struct VoteAudit: Sendable {
             }
         }
         guard voters >= 10 else { return nil }
-        var allTies = 0.0
-        for outcome in table.outcomes where outcome.isTie { allTies += 1 }
-        let crowd = allTies / Double(max(1, table.count))
         return (ties + 200 * crowd) / (votes + 200)
     }
 
