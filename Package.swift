@@ -74,7 +74,9 @@ let package = Package(
             name: "prefer",
             dependencies: ["PreferCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore"]),
+        // What the test targets share: the reference files (one copy, one way to find them).
+        .target(name: "PreferTestSupport", path: "Tests/PreferTestSupport", resources: [.copy("testdata")]),
+        .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore", "PreferTestSupport"]),
         .testTarget(
             name: "PreferStoreTests",
             dependencies: [
@@ -91,6 +93,6 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "PreferCommandsTests", dependencies: ["PreferCommands", "PreferCore"]),
+        .testTarget(name: "PreferCommandsTests", dependencies: ["PreferCommands", "PreferCore", "PreferTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import PreferTestSupport
 
 /// Runs the `prefer` executable built next to the tests and captures its output.
 struct PreferProcess {
@@ -21,13 +22,7 @@ struct PreferProcess {
         return dir.appendingPathComponent("prefer")
     }
 
-    static let testdata: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("shared/testdata").path
-    }()
-
-    static func data(_ name: String) -> String { testdata + "/" + name }
+    static func data(_ name: String) -> String { Fixtures.path(name) }
 
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Output {

@@ -1,24 +1,14 @@
 import Foundation
+import PreferTestSupport
 @testable import PreferCore
 
-/// Reference inputs and expected outputs in `../shared/testdata/`.
+/// The reference files (`Fixtures`) read independently of Prefer's parser.
 enum TestData {
-    static let directory: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/PreferCoreTests/TestData.swift → repo root
-        return url.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-    }()
-
-    static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
-
-    static func json(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: url(name))
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
-    }
+    static func json(_ name: String) throws -> [String: Any] { try Fixtures.json(name) }
 
     /// Votes from a JSONL or JSON-array file, read with Foundation (independent of Prefer's parser).
     static func votes(_ name: String, where keep: ([String: Any]) -> Bool = { _ in true }) throws -> VoteTable {
-        let data = try Data(contentsOf: url(name))
+        let data = try Fixtures.data(name)
         let rows: [[String: Any]]
         if name.hasSuffix(".jsonl") {
             rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map {

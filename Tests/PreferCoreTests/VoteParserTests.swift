@@ -1,18 +1,11 @@
 import Foundation
+import PreferTestSupport
 import Testing
 
 @testable import PreferCore
 
-/// The shared reference inputs in `/work/shared/testdata`, found from this file's path.
-private let testData = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()  // PreferCoreTests
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()  // repository root
-    .appendingPathComponent("../shared/testdata")
-    .standardizedFileURL
-
 private func load(_ name: String) throws -> Data {
-    try Data(contentsOf: testData.appendingPathComponent(name))
+    try Fixtures.data(name)
 }
 
 private func parse(_ data: Data, source: String, options: VoteParseOptions = .init()) throws -> VoteParseResult {
