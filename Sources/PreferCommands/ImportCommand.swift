@@ -43,14 +43,11 @@ struct ImportBattles: AsyncParsableCommand {
         let (url, store) = try await StoreOpener.open(database, logger: logger)
         do {
             try await store.migrate()
-            var target = try await store.arena(named: arena)
-            if target == nil {
-                try ArenaName.validate(arena)
-                target = try await store.createArena(NewArena(name: arena, description: "Imported from \(files.joined(separator: ", "))"))
-                printError("created arena \"\(arena)\"")
-            }
+            let (target, created) = try await ArenaService(store: store).arena(
+                named: arena, creatingWith: "Imported from \(files.joined(separator: ", "))")
+            if created { printError("created arena \"\(arena)\"") }
             progress.update("storing \(read.table.count) votes…", force: true)
-            let count = try await store.importVotes(arena: target!.id, read.table)
+            let count = try await store.importVotes(arena: target.id, read.table)
             progress.finish()
             print("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreLocation.redacted(url))")
         } catch {

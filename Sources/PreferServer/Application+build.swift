@@ -2,21 +2,27 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIHummingbird
 import PreferCore
 import PreferStore
 
-/// The request context of Prefer's routes.
-public typealias PreferRequestContext = BasicRequestContext
-
-/// A router with Prefer's routes, and the API routes it registered (as
-/// OpenAPI spells them, e.g. "post /api/arenas/{arena}/battles").
+/// A router with Prefer's routes, and the services behind them.
 public struct PreferRouter {
     public let router: Router<PreferRequestContext>
-    public let apiRoutes: Set<String>
+    let services: PreferServices
+
+    /// Every route of the router but the pages', as OpenAPI spells them
+    /// ("post /api/arenas/{arena}/battles"): what the document must list.
+    public var apiRoutes: Set<String> {
+        Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
+            .subtracting(PagesController.routes)
+    }
 }
 
 /// Builds the router: middleware (errors as JSON, metrics, request logs,
-/// security headers) and the controllers' routes: the JSON API and the pages.
+/// security headers, the body limit), the JSON API generated from
+/// `openapi.json` — each operation in the route group its security asks for
+/// (`OperationRouter`) — and the pages.
 public func buildRouter(
     configuration: ServerConfiguration,
     store: any PreferStore,
@@ -25,19 +31,19 @@ public func buildRouter(
     ServerMetrics.bootstrap()
     let secrets = try await ServerSecrets.load(from: store)
     let services = PreferServices(store: store, secrets: secrets, configuration: configuration, logger: logger)
+    let document = APIDocument.shared
     let router = Router(context: PreferRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: JSONErrorMiddleware(bodyLimit: configuration.maxBodyBytes))
-    let routes = RouteTable(router: router)
-    SystemController<PreferRequestContext>(services: services).register(routes)
-    AdminController<PreferRequestContext>(services: services).register(routes)
-    BattleController<PreferRequestContext>(services: services).register(routes)
-    LeaderboardController<PreferRequestContext>(services: services).register(routes)
-    // Pages are not API routes: registered on the router itself, outside the OpenAPI document.
-    PagesController<PreferRequestContext>(services: services).register(router)
-    return PreferRouter(router: router, apiRoutes: routes.openAPIRoutes)
+    router.add(middleware: JSONErrorMiddleware(bodyLimit: configuration.maxBodyBytes, document: document))
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+    let annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, sessions: services.sessions)
+    let operations = OperationRouter(router: router, document: document, keyRing: services.keyRing, annotatorAuthenticator: annotators)
+    try PreferAPI(services: services).registerHandlers(on: operations, configuration: JSONCoding.configuration)
+    // The pages are not API operations: registered on groups of their own, outside the document.
+    PagesController(services: services).register(on: router)
+    return PreferRouter(router: router, services: services)
 }
 
 /// Builds the Hummingbird application serving Prefer on `configuration`'s

@@ -82,7 +82,7 @@ extension SQLPreferStore {
                 try await Self.requireArena(arena, in: database)
                 let row = try await database.insert(into: "prompts")
                     .columns("arena_id", "text", "text_hash", "category")
-                    .values(arena, text, Self.textHash(text), category)
+                    .values(arena, text, ContentHash.sha256(text), category)
                     .returning("*")
                     .first()
                 return try StoreRecords.prompt(try row.orInternal("INSERT … RETURNING gave no prompt"))

@@ -57,7 +57,7 @@ extension SQLPreferStore {
             for item in items {
                 switch item.prompt {
                 case .id(let id): promptIdsNamed.insert(id)
-                case .name(let text) where hashes[text] == nil: hashes[text] = Self.textHash(text)
+                case .name(let text) where hashes[text] == nil: hashes[text] = ContentHash.sha256(text)
                 default: break
                 }
             }

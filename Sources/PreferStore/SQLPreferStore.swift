@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import PreferCore
@@ -91,13 +90,5 @@ public final class SQLPreferStore: PreferStore {
 
     public func shutdown() async throws {
         try await connections.shutdown()
-    }
-
-    /// SHA-256 of `text` (UTF-8), lowercase hex: the key prompts are unique by.
-    static func textHash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PreferServer
+import PreferStore
 import Testing
 
 @Suite("JSONWriter")
@@ -39,7 +40,7 @@ struct FormattingTests {
     }
 
     @Test func hexAndHashes() {
-        #expect(ServerSecrets.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect([0x00, 0x0f, 0xa5, 0xff].hexString == "000fa5ff")
         #expect(ServerSecrets.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

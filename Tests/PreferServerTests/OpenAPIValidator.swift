@@ -30,7 +30,9 @@ struct OpenAPIValidator: @unchecked Sendable {
         guard let item = paths[path] as? [String: Any],
               let operation = item[method.lowercased()] as? [String: Any],
               let responses = operation["responses"] as? [String: Any],
-              let response = responses[String(status)] as? [String: Any] else { return nil }
+              let declared = responses[String(status)] as? [String: Any] else { return nil }
+        // A response may be a reference to one of `components/responses`.
+        let response = resolve(declared)
         let content = response["content"] as? [String: Any]
         return (content?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
     }
@@ -59,9 +61,17 @@ struct OpenAPIValidator: @unchecked Sendable {
             return matching.count == 1 ? [] : ["\(path): matches \(matching.count) of the oneOf schemas"]
         }
         var out: [String] = []
+        if let types = schema["type"] as? [String] {
+            // OpenAPI 3.1's type lists (["string", "null"]): any one will do.
+            if !types.contains(where: { problems(value, schema.merging(["type": $0]) { $1 }, at: path).isEmpty }) {
+                return ["\(path): expected one of \(types), got \(value)"]
+            }
+            return []
+        }
         if let type = schema["type"] as? String {
             let ok: Bool
             switch type {
+            case "null": ok = value is NSNull
             case "object": ok = value is [String: Any]
             case "array": ok = value is [Any]
             case "string": ok = value is String

@@ -34,7 +34,7 @@ struct PageTests {
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let cookie { headers[.cookie] = cookie }
         if json { headers[.accept] = "application/json" }
-        if let token { headers[PageSession.tokenHeader] = token }
+        if let token { headers[SessionCookies.tokenHeader] = token }
         return try await server.send(.post, path, raw: Self.form(fields), headers: headers)
     }
 
@@ -71,7 +71,7 @@ struct PageTests {
             let html = page.text
             #expect(!html.contains("secret-"), "the page names a contender before the vote")
             for text in ["<title>Vote · p · Prefer</title>", "A is better", "B is better", "Tie", "Both are bad", ">←</kbd>", ">→</kbd>",
-                         ">T</kbd>", ">B</kbd>", "name=\"criterion:accuracy\"", "<textarea id=\"rationale\" name=\"rationale\"",
+                         ">T</kbd>", ">B</kbd>", "name=\"criteria[accuracy]\"", "<textarea id=\"rationale\" name=\"rationale\"",
                          "action=\"/arenas/p/vote\"", "aria-live=\"polite\"", "Answer "] {
                 #expect(html.contains(text), "vote page lacks \(text)")
             }

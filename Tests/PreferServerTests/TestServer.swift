@@ -11,7 +11,7 @@ import Testing
 /// send JSON, and check every JSON response against the OpenAPI document.
 struct TestServer {
     static let adminKey = "test-admin-key-0123456789abcdef"
-    static let openAPI = try! OpenAPIValidator(data: OpenAPIDocument.data)
+    static let openAPI = try! OpenAPIValidator(data: APIDocument.shared.data)
 
     let client: any TestClientProtocol
     let store: any PreferStore

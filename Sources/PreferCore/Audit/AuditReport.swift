@@ -177,7 +177,7 @@ public struct AuditReport: Sendable, Codable {
         public var voters: [String]
     }
 
-    public struct Summary: Sendable, Codable {
+    public struct Summary: Sendable, Codable, Hashable {
         public var voters: Int
         public var votersFlagged: Int
         public var shareAuthentic: Double

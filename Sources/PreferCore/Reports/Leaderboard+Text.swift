@@ -184,7 +184,10 @@ func grouped(_ n: Int) -> String {
     return String(out.reversed())
 }
 
-func csvField(_ s: String) -> String {
+/// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
+/// comma, a quote or a line break. Prefer's one CSV writer (leaderboards,
+/// vote exports, reports).
+public func csvField(_ s: String) -> String {
     s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

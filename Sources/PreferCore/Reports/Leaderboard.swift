@@ -4,7 +4,7 @@
 /// Its JSON form (snake_case keys) is a contract: `prefer rank --format json`
 /// and the server's leaderboard endpoint both emit it.
 public struct Leaderboard: Sendable, Codable {
-    public struct Entry: Sendable, Codable, Equatable {
+    public struct Entry: Sendable, Codable, Hashable {
         public var name: String
         public var rating: Double
         /// Interval bounds; equal to `rating` when no intervals were asked for.
@@ -48,7 +48,7 @@ public struct Leaderboard: Sendable, Codable {
     }
 
     /// How the leaderboard was computed.
-    public struct Method: Sendable, Codable, Equatable {
+    public struct Method: Sendable, Codable, Hashable {
         public var model = "bradley-terry"
         /// "mle", "l2" or "mle+firth" when some group needed Firth's fit.
         public var fit: String

@@ -2,27 +2,48 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIRuntime
 import PreferStore
 
-/// Turns every error a handler throws into an `APIError` JSON response, so a
-/// client always gets `{"error": {...}}` with a 4xx status for bad input.
-/// Only a genuine server fault (logged with the request id) becomes a 500,
-/// and its body never echoes the request.
+/// Turns every error a handler throws into a `PreferError` JSON response, so
+/// a client always gets `{"error": {...}}` with a 4xx status for bad input.
+/// Only a genuine server fault (logged) becomes a 500, and its body never
+/// echoes the request.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let bodyLimit: Int
+    let document: APIDocument
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return try Self.translate(error, bodyLimit: bodyLimit, logger: context.logger).response(from: request, context: context)
+            let problem = translate(error, logger: context.logger)
+            // A browser asking for a page gets a page; API clients get JSON.
+            if !request.uri.path.hasPrefix("/api/"), request.headers[.accept]?.contains("text/html") == true {
+                return PageResponse.error(problem, title: PagesController.title(problem))
+            }
+            return try problem.response(from: request, context: context)
         }
     }
 
-    static func translate(_ error: any Error, bodyLimit: Int, logger: Logger) -> APIError {
+    func translate(_ error: any Error, logger: Logger, operation: String? = nil) -> PreferError {
         switch error {
-        case let error as APIError:
+        case let error as PreferError:
             return error
+        case let error as ServerError:
+            // The generated server wraps what failed: a handler's own error,
+            // or the decoding of the request. A query item that did not
+            // decode is named from the document.
+            if error.operationInput == nil, let operation = document.operation(id: error.operationID),
+               let bad = operation.invalidQueryItem(in: error.request.path) {
+                return .invalidField(bad.name, "\(bad.name) must be \(bad.expected); got \"\(bad.value.prefix(100))\".")
+            }
+            let inner = translate(error.underlyingError, logger: logger, operation: error.operationID)
+            if inner.kind == .internal, (400..<500).contains(error.httpStatus.code) {
+                let kind: PreferError.Kind = error.httpStatus == .unsupportedMediaType ? .unsupportedMediaType : .invalid
+                return PreferError(kind, code: "bad_request", "The request does not match the API: \(error.causeDescription). GET /openapi.json describes it.")
+            }
+            return inner
         case let error as StoreError:
             switch error.kind {
             case .duplicate: return .duplicate(error.message, field: error.field)
@@ -30,27 +51,27 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .invalid: return .badRequest(error.message, field: error.field)
             case .unavailable: return .unavailable
             }
+        case let error as DecodingError:
+            return DecodingFailure.translate(error, allowed: operation.flatMap { document.operation(id: $0)?.bodyFields } ?? [])
         case is NIOTooManyBytesError:
             return .bodyTooLarge(limit: bodyLimit)
         case let error as HTTPError:
             switch error.status {
             case .notFound:
-                return APIError(.notFound, code: "not_found", "No such endpoint. GET /openapi.json describes the API.")
+                return PreferError(.notFound, code: "not_found", "No such endpoint. GET /openapi.json describes the API.")
             case .methodNotAllowed:
-                return APIError(.methodNotAllowed, code: "method_not_allowed", "This endpoint does not accept that method. GET /openapi.json describes the API.")
+                return PreferError(.methodNotAllowed, code: "method_not_allowed", "This endpoint does not accept that method. GET /openapi.json describes the API.")
             case .contentTooLarge:
                 return .bodyTooLarge(limit: bodyLimit)
             default:
                 if (400..<500).contains(error.status.code) {
-                    return APIError(error.status, code: "bad_request", error.body ?? error.status.reasonPhrase)
+                    return PreferError(.invalid, code: "bad_request", error.body ?? error.status.reasonPhrase)
                 }
             }
-        case let error as DecodingError:
-            return RequestDecoding.translate(error)
         default:
             break
         }
         logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-        return APIError(.internalServerError, code: "internal_error", "The server failed to handle this request; the failure is logged. Try again, and report it if it persists.")
+        return .internalFailure
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PreferCore
+import PreferStore
 
 /// Votes as JSON Lines or CSV for download. Each row names the contenders on
 /// both sides (`left`/`right`) and also carries LMArena's `model_a`,
@@ -9,13 +10,6 @@ import PreferCore
 enum VoteExport {
     enum Format: String, CaseIterable {
         case jsonl, csv
-
-        var contentType: String {
-            switch self {
-            case .jsonl: "application/x-ndjson; charset=utf-8"
-            case .csv: "text/csv; charset=utf-8"
-            }
-        }
     }
 
     static let csvColumns = [
@@ -96,8 +90,35 @@ enum VoteExport {
 
     static func quoted(_ s: String) -> String { JSONWriter.quoted(s) }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    /// The votes of `arena` as export rows, read from the store a page at a
+    /// time and written as they come (memory stays one page).
+    static func stream(arena index: ArenaIndex, format: Format, store: any PreferStore, directory: ArenaDirectory) -> AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    var index = index
+                    if format == .csv { continuation.yield(ArraySlice(csvHeader.utf8)) }
+                    var after: Int64? = nil
+                    while true {
+                        let page = try await store.votes(arena: index.arena.id, after: after, limit: 5000)
+                        if page.isEmpty { break }
+                        if page.contains(where: { index.contenders[$0.leftContenderId] == nil || index.contenders[$0.rightContenderId] == nil }) {
+                            index = try await directory.reload(index.arena.id) ?? index
+                        }
+                        var chunk = ""
+                        for vote in page {
+                            chunk += format == .csv ? csvLine(vote, index: index) : jsonLine(vote, index: index)
+                        }
+                        continuation.yield(ArraySlice(chunk.utf8))
+                        after = page.last?.id
+                        if page.count < 5000 { break }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 }

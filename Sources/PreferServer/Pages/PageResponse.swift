@@ -16,7 +16,7 @@ enum PageResponse {
     }
 
     /// A page saying what went wrong and what to do, with the error's status.
-    static func error(_ error: APIError, title: String = "Something went wrong", links: HTML = .empty) -> Response {
+    static func error(_ error: PreferError, title: String = "Something went wrong", links: HTML = .empty) -> Response {
         let body: HTML = """
         <main id="main" class="narrow">
         <h1>\(title)</h1>

@@ -14,30 +14,39 @@ import PreferStore
 /// - `GET /admin` — the admin page (its script calls the JSON API).
 /// - `GET /assets/{file}` — `prefer.js` and `prefer.css`.
 ///
-/// These are not API routes: they stay out of `RouteTable` and the OpenAPI
-/// document. Errors are pages too (or JSON, when the script asked for JSON).
-struct PagesController<Context: RequestContext> {
+/// These are not API operations: they stay out of the OpenAPI document.
+/// The voting pages sit behind the annotator authenticator (with a session
+/// always, for the forms' anti-forgery token); errors are pages too (or
+/// JSON, when the script asked for JSON). Like the API's handlers, each
+/// calls the services and renders.
+struct PagesController {
+    typealias Context = PreferRequestContext
     let services: PreferServices
 
-    var battles: BattleController<Context> { BattleController(services: services) }
+    /// The pages' routes, as `PreferRouter.apiRoutes` spells routes.
+    static let routes: Set<String> = [
+        "get /", "get /arenas/{arena}/leaderboard", "get /arenas/{arena}/leaderboard.svg", "get /admin",
+        "get /assets/{file}", "get /arenas/{arena}/vote", "post /arenas/{arena}/vote",
+    ]
 
-    func register(_ router: Router<Context>) {
+    func register(on router: Router<Context>) {
         router.get("/", use: home)
-        router.get("/arenas/:arena/vote", use: votePage)
-        router.post("/arenas/:arena/vote", use: vote)
         router.get("/arenas/:arena/leaderboard", use: leaderboardPage)
         router.get("/arenas/:arena/leaderboard.svg", use: leaderboardSVG)
         router.get("/admin", use: admin)
         router.get("/assets/:file", use: asset)
+        let voting = router.group()
+            .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, sessions: services.sessions, alwaysSession: true))
+        voting.get("/arenas/:arena/vote", use: votePage)
+        voting.post("/arenas/:arena/vote", use: vote)
     }
 
     // MARK: Arenas
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         var rows: [HomePage.Row] = []
-        for arena in try await services.store.arenas() where !arena.isPrivate {
-            let contenders = try await services.directory.index(id: arena.id)?.contenders.count ?? 0
-            rows.append(.init(arena: arena, contenders: contenders, votes: try await services.store.voteCount(arena: arena.id)))
+        for summary in try await services.arenas.summaries() where !summary.arena.isPrivate {
+            rows.append(.init(arena: summary.arena, contenders: summary.contenders, votes: summary.votes))
         }
         return PageResponse.html(HomePage(rows: rows).render(), cache: "no-cache")
     }
@@ -45,50 +54,72 @@ struct PagesController<Context: RequestContext> {
     // MARK: Voting
 
     @Sendable func votePage(_ request: Request, context: Context) async throws -> Response {
-        let session = PageSession.establish(request, services: services)
-        let invite = Self.inviteQuery(request)
         do {
-            let index = try await services.directory.index(context.parameters.require("arena"))
-            let identity = try await AnnotatorIdentity.resolve(request, arena: index.arena, services: services, session: session.id)
-            let battle = try await battles.drawBattle(index, voter: identity.voter)
+            guard let identity = context.identity, let session = context.session else { throw PreferError.internalFailure }
+            let battle = try await services.battles.draw(arena: try context.parameters.require("arena"), for: identity)
             let page = VotePage(
-                arena: index.arena, prompt: index.prompts[battle.draw.prompt], left: battle.draw.left, right: battle.draw.right,
-                battle: battle.id, csrfToken: session.csrfToken, clientVoteId: UUID().uuidString, inviteQuery: invite, revealed: nil
+                arena: battle.index.arena, prompt: battle.prompt, left: battle.left, right: battle.right,
+                battle: battle.id, csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                inviteQuery: Self.inviteQuery(request), revealed: nil
             )
-            return PageResponse.html(page.render(), cookie: session.newCookie)
+            return PageResponse.html(page.render())
         } catch {
             let problem = translate(error, context: context)
-            var response = PageResponse.error(problem, title: Self.title(problem))
-            if let cookie = session.newCookie { response.setCookie(cookie) }
-            return response
+            return PageResponse.error(problem, title: Self.title(problem))
+        }
+    }
+
+    /// The fields of a vote form (`application/x-www-form-urlencoded`),
+    /// read by Hummingbird's form decoder.
+    struct VoteForm: Decodable {
+        var battle: String?
+        var csrf: String?
+        var choice: String?
+        var clientVoteId: String?
+        var criteria: [String: String]?
+        var rationale: String?
+        var timeToVoteMs: String?
+        var leftPlayedMs: String?
+        var rightPlayedMs: String?
+
+        enum CodingKeys: String, CodingKey {
+            case battle, csrf, choice, criteria, rationale
+            case clientVoteId = "client_vote_id"
+            case timeToVoteMs = "time_to_vote_ms"
+            case leftPlayedMs = "left_played_ms"
+            case rightPlayedMs = "right_played_ms"
         }
     }
 
     /// `POST /arenas/{arena}/vote`: form fields `battle`, `csrf` (or the
-    /// `X-CSRF-Token` header), `choice`, `client_vote_id`, `criterion:NAME`,
+    /// `X-CSRF-Token` header), `choice`, `client_vote_id`, `criteria[NAME]`,
     /// `rationale`, `time_to_vote_ms`, `left_played_ms`, `right_played_ms`.
     @Sendable func vote(_ request: Request, context: Context) async throws -> Response {
         let wantsJSON = request.headers[.accept]?.contains("application/json") == true
         let reference = try context.parameters.require("arena")
         let again: HTML = "<p><a class=\"next\" href=\"/arenas/\(reference)/vote\(Self.inviteQuery(request))\">Vote on a new battle</a></p>"
         do {
-            let buffer = try await request.body.collect(upTo: services.configuration.maxBodyBytes)
-            let form = FormBody(String(buffer: buffer))
-            let presented = request.headers[PageSession.tokenHeader] ?? form.first("csrf")
-            guard PageSession.verify(request, presented: presented, services: services) else { throw Self.forgedVote }
-            guard let battle = form.first("battle"), let token = BattleToken.open(battle, with: services.secrets.battleKey),
-                  let index = try await services.directory.index(id: token.arenaId),
-                  index.arena.name == reference || String(index.arena.id) == reference else { throw APIError.unknownBattle }
-            let body = try voteRequest(form, token: token, index: index)
-            let (stored, replayed) = try await battles.record(body, battle: battle, token: token, index: index)
-            if wantsJSON { return JSONResponse.text(stored.json, status: replayed ? .ok : .created) }
-            guard let left = index.outputs[token.leftOutputId], let right = index.outputs[token.rightOutputId] else { throw APIError.unknownBattle }
+            let form = try await URLEncodedFormDecoder().decode(VoteForm.self, from: request, context: context)
+            let presented = request.headers[SessionCookies.tokenHeader] ?? form.csrf
+            guard services.sessions.verify(session: SessionCookies.existing(request), presented: presented) else { throw Self.forgedVote }
+            guard let battle = form.battle else { throw PreferError.unknownBattle }
+            let (token, index) = try await services.battles.open(battle, inArena: reference)
+            let ballot = try self.ballot(form, token: token, index: index)
+            let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: false)
+            if wantsJSON {
+                let data = try JSONCoding.encoder.encode(Components.Schemas.Vote(recorded))
+                return Response(
+                    status: recorded.replayed ? .ok : .created, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(data: data)))
+            }
+            guard let left = index.outputs[token.leftOutputId], let right = index.outputs[token.rightOutputId] else { throw PreferError.unknownBattle }
+            let names = Components.Schemas.Vote(recorded)
             let page = VotePage(
                 arena: index.arena, prompt: index.prompts[token.promptId], left: left, right: right, battle: battle,
-                csrfToken: presented ?? "", clientVoteId: body.clientVoteId ?? "", inviteQuery: Self.inviteQuery(request),
+                csrfToken: presented ?? "", clientVoteId: ballot.clientVoteId ?? "", inviteQuery: Self.inviteQuery(request),
                 revealed: .init(
-                    left: stored.left.contender, right: stored.right.contender, choice: stored.choice,
-                    notice: replayed ? "This vote was already saved: \(VotePage.choiceText(stored.choice))." : nil
+                    left: names.left.contender, right: names.right.contender, choice: recorded.vote.choice.rawValue,
+                    notice: recorded.replayed ? "This vote was already saved: \(VotePage.choiceText(recorded.vote.choice.rawValue))." : nil
                 )
             )
             return PageResponse.html(page.render())
@@ -101,40 +132,47 @@ struct PagesController<Context: RequestContext> {
 
     /// The vote the form describes. Time to vote falls back to the time since
     /// the battle was issued (whole seconds) when the script did not measure it.
-    func voteRequest(_ form: FormBody, token: BattleToken, index: ArenaIndex) throws -> VoteRequest {
-        var criteria: [String: String] = [:]
-        for (name, value) in form.withPrefix("criterion:") where !value.isEmpty { criteria[name] = value }
-        func milliseconds(_ field: String) throws -> Int? {
-            guard let text = form.first(field), !text.isEmpty else { return nil }
-            guard let value = Int(text) else { throw APIError.invalidField(field, "\(field) must be a whole number of milliseconds; got \"\(text.prefix(40))\".") }
+    func ballot(_ form: VoteForm, token: BattleToken, index: ArenaIndex) throws -> BattleService.Ballot {
+        func choice(_ text: String?, field: String) throws -> Choice {
+            guard let text, let choice = Choice(rawValue: text) else {
+                throw PreferError.invalidField(field, "\(field) must be one of \(Choice.spellings); got \"\((text ?? "").prefix(40))\".")
+            }
+            return choice
+        }
+        func milliseconds(_ text: String?, field: String) throws -> Int? {
+            guard let text, !text.isEmpty else { return nil }
+            guard let value = Int(text) else { throw PreferError.invalidField(field, "\(field) must be a whole number of milliseconds; got \"\(text.prefix(40))\".") }
             return value
         }
-        let measured = try milliseconds("time_to_vote_ms")
+        var criteria: [String: Choice] = [:]
+        for (name, value) in form.criteria ?? [:] where !value.isEmpty {
+            criteria[name] = try choice(value, field: "criteria.\(name)")
+        }
+        let measured = try milliseconds(form.timeToVoteMs, field: "time_to_vote_ms")
         let sinceIssued = max(0, Int(Date().timeIntervalSince1970) - Int(token.issuedAt)) * 1000
-        let leftPlayed = try milliseconds("left_played_ms")
-        let rightPlayed = try milliseconds("right_played_ms")
+        let leftPlayed = try milliseconds(form.leftPlayedMs, field: "left_played_ms")
+        let rightPlayed = try milliseconds(form.rightPlayedMs, field: "right_played_ms")
         if let minimum = index.arena.minPlayMs, minimum > 0 {
             for (letter, outputId, played, field) in [("A", token.leftOutputId, leftPlayed, "left_played_ms"), ("B", token.rightOutputId, rightPlayed, "right_played_ms")] {
                 guard let media = index.outputs[outputId]?.media, media == .audio || media == .video else { continue }
                 if (played ?? 0) < minimum {
-                    throw APIError.invalidField(field, "Play response \(letter) for at least \(minimum / 1000) seconds before voting (this arena asks for it); the page enables the buttons once you have.")
+                    throw PreferError.invalidField(field, "Play response \(letter) for at least \(minimum / 1000) seconds before voting (this arena asks for it); the page enables the buttons once you have.")
                 }
             }
         }
-        let rationale = form.first("rationale")?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let clientVoteId = form.first("client_vote_id")
-        return VoteRequest(
-            choice: form.first("choice") ?? "",
-            clientVoteId: clientVoteId?.isEmpty == false ? clientVoteId : nil,
-            criteria: criteria.isEmpty ? nil : criteria,
+        let rationale = form.rationale?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return BattleService.Ballot(
+            choice: try choice(form.choice, field: "choice"),
+            criteria: criteria,
             rationale: rationale?.isEmpty == false ? rationale : nil,
             timeToVoteMs: measured ?? min(sinceIssued, 86_400_000),
             leftPlayedMs: leftPlayed,
-            rightPlayedMs: rightPlayed
+            rightPlayedMs: rightPlayed,
+            clientVoteId: form.clientVoteId?.isEmpty == false ? form.clientVoteId : nil
         )
     }
 
-    static var forgedVote: APIError { APIError(
+    static var forgedVote: PreferError { PreferError(
         .forbidden, code: "forged_vote",
         "This vote did not come with the voting page's security token (or your browser blocked Prefer's cookie). Open the voting page again, with cookies allowed for this site, and vote there."
     ) }
@@ -177,18 +215,19 @@ struct PagesController<Context: RequestContext> {
 
     @Sendable func asset(_ request: Request, context: Context) async throws -> Response {
         guard let response = StaticAssets.serve(try context.parameters.require("file")) else {
-            throw APIError(.notFound, code: "not_found", "No such file; the pages use /assets/prefer.js and /assets/prefer.css.")
+            throw PreferError(.notFound, code: "not_found", "No such file; the pages use /assets/prefer.js and /assets/prefer.css.")
         }
         return response
     }
 
     // MARK: Helpers
 
-    func translate(_ error: any Error, context: Context) -> APIError {
-        JSONErrorMiddleware<Context>.translate(error, bodyLimit: services.configuration.maxBodyBytes, logger: context.logger)
+    func translate(_ error: any Error, context: Context) -> PreferError {
+        JSONErrorMiddleware<Context>(bodyLimit: services.configuration.maxBodyBytes, document: APIDocument.shared)
+            .translate(error, logger: context.logger)
     }
 
-    static func title(_ error: APIError) -> String {
+    static func title(_ error: PreferError) -> String {
         switch error.code {
         case "invite_required", "wrong_invite": "This arena needs an invite"
         case "unknown_arena": "No such arena"

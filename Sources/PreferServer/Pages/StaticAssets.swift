@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
+import PreferStore
 
 /// The pages' own static files, `Resources/prefer.js` and
 /// `Resources/prefer.css`, read once and served under `/assets/` with a year
@@ -20,7 +21,7 @@ struct StaticAssets: Sendable {
         for (name, ext, type) in [("prefer", "js", "text/javascript; charset=utf-8"), ("prefer", "css", "text/css; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources"),
                   let data = try? Data(contentsOf: url) else { continue }
-            let version = ServerSecrets.hex(SHA256.hash(data: data).prefix(6))
+            let version = SHA256.hash(data: data).prefix(6).hexString
             files["\(name).\(ext)"] = Asset(bytes: [UInt8](data), contentType: type, version: version)
         }
         return files

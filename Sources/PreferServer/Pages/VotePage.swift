@@ -157,7 +157,7 @@ struct VotePage {
     private func criterion(_ name: String, index: Int) -> HTML {
         let options: [(String, String)] = [("left", "A"), ("right", "B"), ("tie", "Tie"), ("both_bad", "Both bad")]
         let radios = HTML.joined(options.map { value, label in
-            "<label class=\"pill\"><input type=\"radio\" name=\"criterion:\(name)\" value=\"\(value)\"> \(label)</label>"
+            "<label class=\"pill\"><input type=\"radio\" name=\"criteria[\(name)]\" value=\"\(value)\"> \(label)</label>"
         })
         return "<fieldset class=\"criterion\"><legend>\(name)</legend>\(radios)</fieldset>"
     }

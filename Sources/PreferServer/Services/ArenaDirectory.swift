@@ -20,7 +20,7 @@ actor ArenaDirectory {
     func index(_ reference: String) async throws -> ArenaIndex {
         if let id = Int64(reference), let index = try await index(id: id) { return index }
         if let cached = indexes.values.first(where: { $0.arena.name == reference }) { return cached }
-        guard let arena = try await store.arena(named: reference) else { throw APIError.unknownArena(reference) }
+        guard let arena = try await store.arena(named: reference) else { throw PreferError.unknownArena(reference) }
         return try await load(arena)
     }
 

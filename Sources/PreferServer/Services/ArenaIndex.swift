@@ -1,4 +1,5 @@
 import PreferCore
+import PreferStore
 
 /// An arena's contenders, prompts and outputs held in memory, indexed for
 /// drawing battles and resolving names, rebuilt whenever an admin changes the
@@ -32,14 +33,14 @@ struct ArenaIndex: Sendable {
         battlePrompts = outputByPromptAndContender.filter { $0.value.count >= 2 }.keys.sorted()
     }
 
-    func contender(_ reference: Reference) -> Contender? {
+    func contender(_ reference: OutputImport.Reference) -> Contender? {
         switch reference {
         case .id(let id): contenders[id]
         case .name(let name): contenderByName[name].flatMap { contenders[$0] }
         }
     }
 
-    func prompt(_ reference: Reference) -> Prompt? {
+    func prompt(_ reference: OutputImport.Reference) -> Prompt? {
         switch reference {
         case .id(let id): prompts[id]
         case .name(let text): promptByText[text].flatMap { prompts[$0] }

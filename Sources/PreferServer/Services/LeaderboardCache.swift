@@ -23,31 +23,6 @@ actor LeaderboardCache {
         var board: Leaderboard
         var votesUsed: Int
         var computedAt: Date
-        /// The board's members of the API's JSON, encoded once when it is
-        /// computed (`LeaderboardController`): encoding 100 contenders on
-        /// every request cost more than the rest of the request.
-        var json: String
-
-        init(board: Leaderboard, votesUsed: Int, computedAt: Date) throws {
-            self.board = board
-            self.votesUsed = votesUsed
-            self.computedAt = computedAt
-            let members = BoardMembers(
-                contenders: board.contenders, method: board.method, warnings: board.warnings, audit: board.audit,
-                computedAt: computedAt)
-            let text = String(decoding: try JSONResponse.encoder.encode(members), as: UTF8.self)
-            json = String(text.dropFirst().dropLast())
-        }
-    }
-
-    /// What a leaderboard response says about the board itself.
-    struct BoardMembers: Encodable {
-        var contenders: [Leaderboard.Entry]
-        var method: Leaderboard.Method
-        var warnings: [String]
-        /// What the vote audit removed (absent when the votes carry no voters).
-        var audit: AuditReport.Summary?
-        var computedAt: Date
     }
 
     let store: any PreferStore
@@ -109,7 +84,7 @@ actor LeaderboardCache {
         lastRefresh[key] = .now
         let task = Task.detached(priority: .utility) { () throws -> Entry in
             let board = try Self.compute(current, key: key)
-            return try Entry(board: board, votesUsed: current.table.count, computedAt: Date())
+            return Entry(board: board, votesUsed: current.table.count, computedAt: Date())
         }
         refreshing[key] = task
         Task {

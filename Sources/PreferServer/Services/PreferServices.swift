@@ -1,7 +1,8 @@
 import Logging
 import PreferStore
 
-/// What request handlers share: the store and the in-memory services built on it.
+/// What request handlers share: the store, the in-memory services built on
+/// it, and the operations the API, the pages and the CLI all call.
 struct PreferServices: Sendable {
     let store: any PreferStore
     let directory: ArenaDirectory
@@ -11,6 +12,15 @@ struct PreferServices: Sendable {
     let secrets: ServerSecrets
     let configuration: ServerConfiguration
     let logger: Logger
+
+    /// Arenas and their contents.
+    let arenas: ArenaService
+    /// Battles and votes.
+    let battles: BattleService
+    /// API keys.
+    let keyRing: KeyRing
+    /// Anonymous visitors' sessions.
+    let sessions: SessionCookies
 
     init(store: any PreferStore, secrets: ServerSecrets, configuration: ServerConfiguration, logger: Logger) {
         self.store = store
@@ -24,5 +34,11 @@ struct PreferServices: Sendable {
             store: store, directory: directory,
             minimumInterval: configuration.leaderboardRefreshInterval, logger: logger
         )
+        arenas = ArenaService(store: store, directory: directory)
+        battles = BattleService(
+            store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
+            secrets: secrets, battleLifetime: configuration.battleLifetime)
+        keyRing = KeyRing(secrets: secrets)
+        sessions = SessionCookies(secrets: secrets, secure: configuration.secureCookies)
     }
 }

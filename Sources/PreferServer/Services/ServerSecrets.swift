@@ -1,4 +1,5 @@
 import Crypto
+import ExtrasBase64
 import Foundation
 import PreferStore
 
@@ -33,50 +34,20 @@ struct ServerSecrets: Sendable {
     }
 
     static func sha256(_ text: String) -> String {
-        hex(SHA256.hash(data: Data(text.utf8)))
-    }
-
-    /// Lower-case hexadecimal of bytes.
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        ContentHash.sha256(text)
     }
 
     /// A new random token: 32 bytes, URL-safe base64, after a short prefix
     /// saying what it is (and keeping it from starting with "-").
     static func randomToken(prefix: String = "") -> String {
-        prefix + SymmetricKey(size: .bits256).withUnsafeBytes { BattleToken.base64URL(Data($0)) }
+        prefix + SymmetricKey(size: .bits256).withUnsafeBytes { Base64.encodeToString(bytes: $0, options: .url) }
     }
 
-    /// Whether `candidate` is the admin key, compared in constant time.
-    func isAdminKey(_ candidate: String) -> Bool {
-        isAdminKey(hash: Self.sha256(candidate))
-    }
-
-    /// Whether `hash` (`sha256` of a token) is the admin key's.
+    /// Whether `hash` (`sha256` of a presented token) is the admin key's.
+    /// Keys are compared by their SHA-256, as a lookup of a key by its hash in
+    /// the database is: how long the comparison takes tells nothing usable
+    /// about the key itself.
     func isAdminKey(hash: String) -> Bool {
-        guard let adminKeyHash else { return false }
-        return Self.constantTimeEqual(hash, adminKeyHash)
-    }
-
-    /// Whether two strings are equal, in time that depends only on their lengths.
-    static func constantTimeEqual(_ first: String, _ second: String) -> Bool {
-        let a = Array(first.utf8)
-        let b = Array(second.utf8)
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for (x, y) in zip(a, b) { diff |= x ^ y }
-        return diff == 0
-    }
-
-    /// A stable pseudonym for a session id that does not reveal it.
-    func pseudonym(forSession session: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: voterSecret)
-        return "anon-" + Self.hex(mac.prefix(6))
+        adminKeyHash == hash
     }
 }

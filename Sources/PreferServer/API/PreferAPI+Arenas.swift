@@ -1,0 +1,119 @@
+import Foundation
+import NIOCore
+import OpenAPIRuntime
+import PreferCore
+import PreferStore
+
+// Admin operations on arenas and their contents (an API key with the admin role).
+
+extension PreferAPI {
+    func createArena(_ input: Operations.CreateArena.Input) async throws -> Operations.CreateArena.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let new = NewArena(
+            name: body.name, description: body.description, sampling: try Self.sampling(body.sampling),
+            criteria: body.criteria ?? [], minPlayMs: body.minPlayMs,
+            annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false
+        )
+        return .created(.init(body: .json(.init(try await services.arenas.create(new)))))
+    }
+
+    /// The sampling named, or uniform; the generated enum's `_empty_` (how the
+    /// generator spells the `null` its schema allows) is no sampling at all.
+    static func sampling(_ value: Components.Schemas.ArenaCreate.SamplingPayload?) throws -> Sampling {
+        switch value {
+        case nil: .uniform
+        case .uniform: .uniform
+        case .weighted: .weighted
+        case ._empty_: throw PreferError.invalidField("sampling", "sampling must be one of \(Sampling.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+        }
+    }
+
+    func listArenas(_ input: Operations.ListArenas.Input) async throws -> Operations.ListArenas.Output {
+        let arenas = try await services.arenas.summaries().map(Components.Schemas.Arena.init)
+        return .ok(.init(body: .json(.init(arenas: arenas))))
+    }
+
+    func getArena(_ input: Operations.GetArena.Input) async throws -> Operations.GetArena.Output {
+        .ok(.init(body: .json(.init(try await services.arenas.summary(input.path.arena)))))
+    }
+
+    func createContender(_ input: Operations.CreateContender.Input) async throws -> Operations.CreateContender.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let contender = try await services.arenas.createContender(arena: input.path.arena, name: body.name, weight: body.weight)
+        return .created(.init(body: .json(.init(contender))))
+    }
+
+    func listContenders(_ input: Operations.ListContenders.Input) async throws -> Operations.ListContenders.Output {
+        let contenders = try await services.arenas.contenders(arena: input.path.arena).map { Components.Schemas.Contender($0) }
+        return .ok(.init(body: .json(.init(contenders: contenders))))
+    }
+
+    func createPrompt(_ input: Operations.CreatePrompt.Input) async throws -> Operations.CreatePrompt.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let prompt = try await services.arenas.createPrompt(arena: input.path.arena, text: body.text, category: body.category)
+        return .created(.init(body: .json(.init(prompt))))
+    }
+
+    func listPrompts(_ input: Operations.ListPrompts.Input) async throws -> Operations.ListPrompts.Output {
+        let prompts = try await services.arenas.prompts(arena: input.path.arena).map(Components.Schemas.Prompt.init)
+        return .ok(.init(body: .json(.init(prompts: prompts))))
+    }
+
+    func createOutput(_ input: Operations.CreateOutput.Input) async throws -> Operations.CreateOutput.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let output = try await services.arenas.createOutput(arena: input.path.arena, try Self.draft(body))
+        return .created(.init(body: .json(.init(output))))
+    }
+
+    /// An output as the API's `OutputCreate` gives it.
+    static func draft(_ body: Components.Schemas.OutputCreate) throws -> ArenaService.OutputDraft {
+        let media: Media
+        switch body.media {
+        case nil: media = .text
+        case ._empty_: throw PreferError.invalidField("media", "media must be one of \(Media.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+        case let value?: media = Media(rawValue: value.rawValue) ?? .text
+        }
+        return ArenaService.OutputDraft(
+            prompt: .init(body.prompt), contender: .init(body.contender), content: body.content, media: media,
+            url: body.url, category: body.category)
+    }
+
+    /// `POST /api/arenas/{arena}/import`: JSON Lines of `OutputCreate`, read
+    /// line by line (LF or CRLF), each decoded as the document's type.
+    func importOutputs(_ input: Operations.ImportOutputs.Input) async throws -> Operations.ImportOutputs.Output {
+        guard case .applicationXNdjson(let body) = input.body else { throw PreferError.badRequest("Send the outputs as JSON Lines (Content-Type: application/x-ndjson).") }
+        let bytes = try await [UInt8](collecting: body, upTo: services.configuration.maxBodyBytes)
+        let decoder = JSONDecoder()
+        var lines: [(line: Int, draft: Result<ArenaService.OutputDraft, PreferError>)] = []
+        for line in JSONLines(bytes) {
+            do {
+                let item = try decoder.decode(Components.Schemas.OutputCreate.self, from: Data(line.bytes))
+                lines.append((line.number, .success(try Self.draft(item))))
+            } catch let error as PreferError {
+                lines.append((line.number, .failure(error)))
+            } catch let error as DecodingError {
+                lines.append((line.number, .failure(DecodingFailure.translate(error, allowed: Self.outputFields))))
+            }
+        }
+        let summary = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines)
+        return .created(.init(body: .json(.init(outputs: summary.outputs, contendersCreated: summary.contendersCreated, promptsCreated: summary.promptsCreated))))
+    }
+
+    static let outputFields = APIDocument.shared.operation(id: "createOutput")?.bodyFields ?? []
+
+    func createInvites(_ input: Operations.CreateInvites.Input) async throws -> Operations.CreateInvites.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let invites = try await services.arenas.createInvites(arena: input.path.arena, names: body.names, baseURL: services.configuration.baseURL)
+        return .created(.init(body: .json(.init(invites: invites.map { .init(name: $0.name, token: $0.token, url: $0.url) }))))
+    }
+
+    /// `GET /api/arenas/{arena}/votes?format=jsonl|csv`, streamed page by page.
+    func exportVotes(_ input: Operations.ExportVotes.Input) async throws -> Operations.ExportVotes.Output {
+        let format: VoteExport.Format = input.query.format == .csv ? .csv : .jsonl
+        let index = try await services.directory.index(input.path.arena)
+        let lines = VoteExport.stream(arena: index, format: format, store: services.store, directory: services.directory)
+        let body = HTTPBody(lines, length: .unknown, iterationBehavior: .single)
+        let disposition = "attachment; filename=\"\(index.arena.name)-votes.\(format.rawValue)\""
+        return .ok(.init(headers: .init(contentDisposition: disposition), body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+    }
+}

@@ -1,0 +1,25 @@
+// Public leaderboards, served from `LeaderboardCache`.
+
+extension PreferAPI {
+    /// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S&include_flagged=B`.
+    func leaderboard(_ input: Operations.Leaderboard.Input) async throws -> Operations.Leaderboard.Output {
+        let arena = try await services.directory.arena(input.path.arena)
+        var rounds = services.configuration.leaderboardRounds
+        if let n = input.query.bootstrap {
+            guard n == 0 || (2...10_000).contains(n) else {
+                throw PreferError.invalidField("bootstrap", "bootstrap must be 0 (no intervals) or 2 to 10000 rounds; got \(n).")
+            }
+            rounds = n
+        }
+        var seed = services.configuration.leaderboardSeed
+        if let s = input.query.seed {
+            guard s >= 0 else { throw PreferError.invalidField("seed", "seed must be a non-negative integer; got \(s).") }
+            seed = UInt64(s)
+        }
+        let (entry, stale) = try await services.leaderboards.leaderboard(
+            arena: arena.id, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false)
+        let total = await services.leaderboards.voteCount(arena: arena.id)
+        return .ok(.init(body: .json(LeaderboardDocument(
+            arena: arena.name, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale))))
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import PreferCore
+import PreferStore
+
+// The API's types (generated from openapi.json) made from the domain's.
+
+extension Components.Schemas.Arena {
+    init(_ summary: ArenaService.Summary) {
+        self.init(summary.arena)
+        contenders = summary.contenders
+        prompts = summary.prompts
+        outputs = summary.outputs
+        votes = summary.votes
+    }
+
+    init(_ arena: Arena) {
+        self.init(
+            id: arena.id, name: arena.name, description: arena.description,
+            sampling: Components.Schemas.Sampling(arena.sampling), criteria: arena.criteria, minPlayMs: arena.minPlayMs,
+            annotationsPerItem: arena.annotationsPerItem, _private: arena.isPrivate, createdAt: arena.createdAt
+        )
+    }
+}
+
+extension Components.Schemas.Sampling {
+    init(_ sampling: Sampling) {
+        switch sampling {
+        case .uniform: self = .uniform
+        case .weighted: self = .weighted
+        }
+    }
+}
+
+extension Sampling {
+    init(_ sampling: Components.Schemas.Sampling) {
+        switch sampling {
+        case .uniform: self = .uniform
+        case .weighted: self = .weighted
+        }
+    }
+}
+
+extension Components.Schemas.Media {
+    init(_ media: Media) {
+        self = Self(rawValue: media.rawValue)!
+    }
+}
+
+extension Components.Schemas.Choice {
+    init(_ choice: Choice) {
+        self = Self(rawValue: choice.rawValue)!
+    }
+}
+
+extension Choice {
+    init(_ choice: Components.Schemas.Choice) {
+        self = Self(rawValue: choice.rawValue)!
+    }
+}
+
+extension Components.Schemas.Contender {
+    init(_ contender: Contender, votes: Int? = nil) {
+        self.init(id: contender.id, name: contender.name, weight: contender.weight, votes: votes)
+    }
+}
+
+extension Components.Schemas.Prompt {
+    init(_ prompt: Prompt) {
+        self.init(id: prompt.id, text: prompt.text, category: prompt.category)
+    }
+}
+
+extension Components.Schemas.Output {
+    init(_ output: Output) {
+        self.init(
+            id: output.id, prompt: output.promptId, contender: output.contenderId, content: output.content,
+            media: .init(output.media), url: output.url)
+    }
+}
+
+extension Components.Schemas.BattleSide {
+    init(_ output: Output) {
+        self.init(content: output.content, media: .init(output.media), url: output.url)
+    }
+}
+
+extension Components.Schemas.Battle {
+    /// What an annotator sees of a battle: no contender anywhere.
+    init(_ drawn: BattleService.Drawn) {
+        self.init(
+            battle: drawn.id, arena: drawn.index.arena.name,
+            prompt: .init(text: drawn.prompt?.text ?? "", category: drawn.prompt?.category),
+            left: .init(drawn.left), right: .init(drawn.right), criteria: drawn.index.arena.criteria,
+            minPlayMs: drawn.index.arena.minPlayMs,
+            expiresAt: Date(timeIntervalSince1970: Double(drawn.token.expiresAt))
+        )
+    }
+}
+
+extension Components.Schemas.Vote {
+    /// A stored vote, revealing the contenders.
+    init(_ recorded: BattleService.Recorded) {
+        let vote = recorded.vote
+        let index = recorded.index
+        self.init(
+            id: vote.id, battle: vote.battle, arena: index.arena.name, choice: .init(vote.choice),
+            left: .init(contender: index.contenders[vote.leftContenderId]?.name ?? "?"),
+            right: .init(contender: index.contenders[vote.rightContenderId]?.name ?? "?"),
+            criteria: .init(additionalProperties: vote.criteria.mapValues { .init($0) }),
+            rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs, leftPlayedMs: vote.leftPlayedMs,
+            rightPlayedMs: vote.rightPlayedMs, voter: vote.voter, clientVoteId: vote.clientVoteId,
+            createdAt: vote.createdAt, replayed: recorded.replayed, next: recorded.next.map { .init($0) }
+        )
+    }
+}
+
+extension OutputImport.Reference {
+    init(_ reference: Components.Schemas.Reference) {
+        switch reference {
+        case .case1(let id): self = .id(id)
+        case .case2(let name): self = .name(name)
+        }
+    }
+}

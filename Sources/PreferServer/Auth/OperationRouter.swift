@@ -1,0 +1,60 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// Where the generated server registers its operations: each lands in the
+/// route group whose middleware its `security` in the OpenAPI document asks
+/// for — open routes without authentication, annotator routes behind
+/// `AnnotatorAuthenticator`, key routes behind `APIKeyAuthenticator` and the
+/// role policy of the role they name. Authorisation is therefore by
+/// construction: a new operation is protected as its document entry says,
+/// with no call to remember in its handler, and one without a document entry
+/// cannot be registered at all.
+struct OperationRouter: ServerTransport {
+    typealias Context = PreferRequestContext
+
+    let document: APIDocument
+    let open: RouterGroup<Context>
+    let annotator: RouterGroup<Context>
+    let keys: [Role: RouterGroup<Context>]
+
+    init(router: Router<Context>, document: APIDocument, keyRing: KeyRing, annotatorAuthenticator: AnnotatorAuthenticator) {
+        self.document = document
+        open = router.group()
+        annotator = router.group()
+            .add(middleware: annotatorAuthenticator)
+            .add(middleware: IdentityScopeMiddleware())
+        var keys: [Role: RouterGroup<Context>] = [:]
+        for role in Role.allCases {
+            keys[role] = router.group()
+                .add(middleware: APIKeyAuthenticator(keys: keyRing))
+                .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<PreferIdentity>(role), deniedError: PreferError.insufficientRole(role), context: Context.self))
+                .add(middleware: IdentityScopeMiddleware())
+        }
+        self.keys = keys
+    }
+
+    struct UndocumentedOperation: Error, CustomStringConvertible {
+        var method: HTTPRequest.Method
+        var path: String
+        var description: String { "\(method) \(path) is not in openapi.json: every API route is defined there first." }
+    }
+
+    func register(
+        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+        method: HTTPRequest.Method,
+        path: String
+    ) throws {
+        guard let operation = document.operation(method: method.rawValue, path: path) else {
+            throw UndocumentedOperation(method: method, path: path)
+        }
+        let group = switch operation.access {
+        case .open: open
+        case .annotator: annotator
+        case .key(let role): keys[role]!
+        }
+        group.register(handler, method: method, path: path)
+    }
+}

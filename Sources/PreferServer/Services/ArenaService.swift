@@ -1,0 +1,196 @@
+import Foundation
+import PreferCore
+import PreferStore
+
+/// What admins do with arenas — create them, fill them with contenders,
+/// prompts and outputs, invite annotators — for the API, the pages and the
+/// command-line tool alike. Every input is checked against `ArenaRules`;
+/// every change refreshes the server's view of the arena (`ArenaDirectory`).
+public struct ArenaService: Sendable {
+    let store: any PreferStore
+    let directory: ArenaDirectory
+
+    init(store: any PreferStore, directory: ArenaDirectory) {
+        self.store = store
+        self.directory = directory
+    }
+
+    /// The service over `store` alone, for the command-line tool.
+    public init(store: any PreferStore) {
+        self.init(store: store, directory: ArenaDirectory(store: store))
+    }
+
+    /// An arena with how much it holds.
+    public struct Summary: Sendable {
+        public var arena: Arena
+        public var contenders: Int
+        public var prompts: Int
+        public var outputs: Int
+        public var votes: Int
+    }
+
+    /// An output as given: the prompt and contender by id or by text/name.
+    public struct OutputDraft: Sendable {
+        public var prompt: OutputImport.Reference
+        public var contender: OutputImport.Reference
+        public var content: String?
+        public var media: Media
+        public var url: String?
+        /// The category of a prompt an import creates.
+        public var category: String?
+
+        public init(prompt: OutputImport.Reference, contender: OutputImport.Reference, content: String?, media: Media = .text, url: String? = nil, category: String? = nil) {
+            self.prompt = prompt
+            self.contender = contender
+            self.content = content
+            self.media = media
+            self.url = url
+            self.category = category
+        }
+    }
+
+    // MARK: Arenas
+
+    public func create(_ new: NewArena) async throws -> Summary {
+        var checked = new
+        checked.name = try ArenaRules.arenaName(new.name)
+        checked.description = try ArenaRules.description(new.description)
+        checked.criteria = try ArenaRules.criteria(new.criteria)
+        checked.minPlayMs = try ArenaRules.minPlayMs(new.minPlayMs)
+        checked.annotationsPerItem = try ArenaRules.annotationsPerItem(new.annotationsPerItem)
+        let arena = try await store.createArena(checked)
+        return Summary(arena: arena, contenders: 0, prompts: 0, outputs: 0, votes: 0)
+    }
+
+    /// The arena named `name`, created (with `description`) when missing.
+    public func arena(named name: String, creatingWith description: String?) async throws -> (Arena, created: Bool) {
+        if let existing = try await store.arena(named: name) { return (existing, false) }
+        return (try await create(NewArena(name: name, description: description)).arena, true)
+    }
+
+    public func summaries() async throws -> [Summary] {
+        var out: [Summary] = []
+        for arena in try await store.arenas() {
+            out.append(try await summary(id: arena.id))
+        }
+        return out
+    }
+
+    public func summary(_ reference: String) async throws -> Summary {
+        try await summary(id: try await directory.arena(reference).id)
+    }
+
+    func summary(id: Int64) async throws -> Summary {
+        guard let index = try await directory.index(id: id) else { throw PreferError.unknownArena(String(id)) }
+        let votes = try await store.voteCount(arena: id)
+        return Summary(arena: index.arena, contenders: index.contenders.count, prompts: index.prompts.count, outputs: index.outputs.count, votes: votes)
+    }
+
+    // MARK: Contents
+
+    public func createContender(arena reference: String, name: String, weight: Double?) async throws -> Contender {
+        let arena = try await directory.arena(reference)
+        let contender = try await store.createContender(
+            arena: arena.id, name: try ArenaRules.contenderName(name), weight: try ArenaRules.weight(weight ?? 1))
+        try await directory.reload(arena.id)
+        return contender
+    }
+
+    public func contenders(arena reference: String) async throws -> [Contender] {
+        try await directory.index(reference).contenders.values.sorted { $0.id < $1.id }
+    }
+
+    public func createPrompt(arena reference: String, text: String, category: String?) async throws -> Prompt {
+        let arena = try await directory.arena(reference)
+        let prompt = try await store.createPrompt(
+            arena: arena.id, text: try ArenaRules.promptText(text), category: try ArenaRules.category(category))
+        try await directory.reload(arena.id)
+        return prompt
+    }
+
+    public func prompts(arena reference: String) async throws -> [Prompt] {
+        try await directory.index(reference).prompts.values.sorted { $0.id < $1.id }
+    }
+
+    public func createOutput(arena reference: String, _ draft: OutputDraft) async throws -> Output {
+        let index = try await directory.index(reference)
+        let (content, url) = try ArenaRules.output(content: draft.content, media: draft.media, url: draft.url)
+        guard let prompt = index.prompt(draft.prompt) else { throw PreferError.unknownPrompt(draft.prompt.description) }
+        guard let contender = index.contender(draft.contender) else { throw PreferError.unknownContender(draft.contender.description) }
+        let output = try await store.createOutput(NewOutput(promptId: prompt.id, contenderId: contender.id, content: content, media: draft.media, url: url))
+        try await directory.reload(index.arena.id)
+        return output
+    }
+
+    /// Imports outputs, creating contenders and prompts named by text on the
+    /// fly; all or nothing. `lines` are the outputs as read, numbered from 1,
+    /// or why a line could not be read; every bad line (up to 100) is named.
+    public func importOutputs(arena reference: String, lines: [(line: Int, draft: Result<OutputDraft, PreferError>)]) async throws -> ImportSummary {
+        let index = try await directory.index(reference)
+        var items: [OutputImport] = []
+        var numbers: [Int] = []
+        var problems: [PreferError.Detail] = []
+        for (line, read) in lines {
+            do {
+                let draft = try read.get()
+                let (content, url) = try ArenaRules.output(content: draft.content, media: draft.media, url: draft.url)
+                switch draft.prompt {
+                case .name(let text): _ = try ArenaRules.promptText(text, field: "prompt")
+                case .id(let id): if index.prompts[id] == nil { throw PreferError.unknownPrompt(String(id)) }
+                }
+                switch draft.contender {
+                case .name(let name): _ = try ArenaRules.contenderName(name, field: "contender")
+                case .id(let id): if index.contenders[id] == nil { throw PreferError.unknownContender(String(id)) }
+                }
+                items.append(OutputImport(
+                    prompt: draft.prompt, category: try ArenaRules.category(draft.category),
+                    contender: draft.contender, content: content, media: draft.media, url: url))
+                numbers.append(line)
+            } catch let error as PreferError {
+                problems.append(.init(line: line, field: error.field, message: error.message))
+                if problems.count >= 100 { break }
+            }
+        }
+        if !problems.isEmpty {
+            throw PreferError(.invalid, code: "invalid_import", "\(problems.count) line\(problems.count == 1 ? "" : "s") of the import are invalid; nothing was imported. Fix them and send the file again.", details: problems)
+        }
+        guard !items.isEmpty else { throw PreferError.badRequest("The import is empty: send one JSON object per line.") }
+        let summary: ImportSummary
+        do {
+            summary = try await store.importOutputs(arena: index.arena.id, items)
+        } catch let error as StoreError {
+            let line = error.item.flatMap { numbers.indices.contains($0) ? numbers[$0] : nil }
+            throw PreferError(
+                error.kind == .duplicate ? .conflict : .invalid, code: "invalid_import",
+                "Nothing was imported: \(line.map { "line \($0): " } ?? "")\(error.message)", field: error.field,
+                details: [.init(line: line, field: error.field, message: error.message)]
+            )
+        }
+        try await directory.reload(index.arena.id)
+        return summary
+    }
+
+    // MARK: Invites
+
+    /// A new invite per name: its token (shown once; only its hash is kept)
+    /// and the voting link that carries it.
+    public func createInvites(arena reference: String, names: [String], baseURL: String) async throws -> [(name: String, token: String, url: String)] {
+        let arena = try await directory.arena(reference)
+        var out: [(name: String, token: String, url: String)] = []
+        for name in try ArenaRules.inviteNames(names) {
+            let token = ServerSecrets.randomToken(prefix: "prefer_invite_")
+            let invite = try await store.createInvite(arena: arena.id, name: name, tokenHash: ServerSecrets.sha256(token))
+            out.append((invite.name, token, "\(baseURL)/arenas/\(arena.name)/vote?invite=\(token)"))
+        }
+        return out
+    }
+}
+
+extension OutputImport.Reference: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .id(let id): String(id)
+        case .name(let name): name
+        }
+    }
+}
