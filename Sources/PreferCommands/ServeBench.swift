@@ -31,6 +31,10 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: "Votes to load for the leaderboard phase (0 skips it).") var leaderboardVotes = 0
     @Option(help: "Contenders of the leaderboard phase's arena.") var leaderboardContenders = 100
     @Option(help: "Leaderboard requests timed.") var leaderboardRequests = 2000
+    @Flag(help: "Vote with ?next=true: each vote also draws the next battle, one request per vote (as the vote page does).")
+    var next = false
+    @Option(help: "Seconds of static-file requests measured with the same clients, the server's own yardstick (0 skips it).")
+    var staticSeconds = 5.0
 
     func run() async throws {
         var server: SpawnedServer?
@@ -50,7 +54,18 @@ struct ServeBench: AsyncParsableCommand {
 
         var report: [String: Any] = ["clients": clients, "duration_s": duration, "arena": arena, "server": base.absoluteString]
         if let server { report["database"] = server.databaseDescription }
-        report["votes"] = try await voteLoad(host: host, port: port, group: group)
+        report["mode"] = next ? "vote with ?next=true (one request a vote)" : "draw a battle, then vote (two requests a vote)"
+        let votes = try await voteLoad(host: host, port: port, group: group)
+        report["votes"] = votes
+        if staticSeconds > 0 {
+            // Absolute figures move 2x between shared machines: the server against itself.
+            let yardstick = try await staticLoad(host: host, port: port, group: group)
+            report["static_file"] = yardstick
+            if let votesPerSecond = (votes["vote"] as? [String: Any])?["per_s"] as? Double,
+               let staticPerSecond = yardstick["per_s"] as? Double, staticPerSecond > 0 {
+                report["votes_per_static_request"] = (votesPerSecond / staticPerSecond * 1000).rounded() / 1000
+            }
+        }
         if leaderboardVotes > 0 {
             guard let server else { throw ValidationError("--leaderboard-votes needs a server this command starts (no --url).") }
             report["leaderboard"] = try await leaderboardLoad(server: server, host: host, port: port, group: group)
@@ -98,7 +113,23 @@ struct ServeBench: AsyncParsableCommand {
                         var myVotes: [Double] = []
                         var myBattles: [Double] = []
                         var n = 0
+                        var upcoming: String?
                         while ContinuousClock.now < end {
+                            if next, let id = upcoming {
+                                // One request a vote: the vote draws the next battle.
+                                n += 1
+                                let body = Data(#"{"choice":"\#(["left", "right", "tie", "both_bad"][n % 4])","client_vote_id":"r\#(run)-c\#(client)-\#(n)","time_to_vote_ms":\#(3000 + n % 5000)}"#.utf8)
+                                let t2 = ContinuousClock.now
+                                let vote = try await send(.POST, "/api/battles/\(id)/vote?next=true", [("Content-Type", "application/json")], body)
+                                let t3 = ContinuousClock.now
+                                upcoming = vote.status == 201 ? Self.battleId(vote.body, after: #""next":{"#) : nil
+                                guard vote.status == 201 else {
+                                    failures.count(vote.status)
+                                    continue
+                                }
+                                if t2 >= measureFrom && t3 <= end { myVotes.append((t3 - t2).inSeconds) }
+                                continue
+                            }
                             let t0 = ContinuousClock.now
                             let battle = try await send(.POST, path, cookie, nil)
                             let t1 = ContinuousClock.now
@@ -112,12 +143,13 @@ struct ServeBench: AsyncParsableCommand {
                             n += 1
                             let body = Data(#"{"choice":"\#(["left", "right", "tie", "both_bad"][n % 4])","client_vote_id":"r\#(run)-c\#(client)-\#(n)","time_to_vote_ms":\#(3000 + n % 5000)}"#.utf8)
                             let t2 = ContinuousClock.now
-                            let vote = try await send(.POST, "/api/battles/\(id)/vote", [("Content-Type", "application/json")], body)
+                            let vote = try await send(.POST, "/api/battles/\(id)/vote\(next ? "?next=true" : "")", [("Content-Type", "application/json")], body)
                             let t3 = ContinuousClock.now
                             guard vote.status == 201 else {
                                 failures.count(vote.status)
                                 continue
                             }
+                            if next { upcoming = Self.battleId(vote.body, after: #""next":{"#) }
                             if t0 >= measureFrom && t3 <= end {
                                 myBattles.append((t1 - t0).inSeconds)
                                 myVotes.append((t3 - t2).inSeconds)
@@ -169,10 +201,44 @@ struct ServeBench: AsyncParsableCommand {
         var bytes: Int
     }
 
-    /// The battle id from a battle response, without a full JSON parse.
-    static func battleId(_ body: Data) -> String? {
+    /// `GET /assets/prefer.js` (17 KB) as fast as the clients can: what HTTP
+    /// alone costs on this machine, for the votes' ratio to it.
+    func staticLoad(host: String, port: Int, group: any EventLoopGroup) async throws -> [String: Any] {
+        let requests = Samples()
+        let start = ContinuousClock.now
+        let measureFrom = start + .milliseconds(500)
+        let end = measureFrom + .milliseconds(Int(staticSeconds * 1000))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<clients {
+                tasks.addTask {
+                    try await HTTPConnection.with(host: host, port: port, group: group) { send in
+                        var mine: [Double] = []
+                        while ContinuousClock.now < end {
+                            let t0 = ContinuousClock.now
+                            let reply = try await send(.GET, "/assets/prefer.js", [], nil)
+                            let t1 = ContinuousClock.now
+                            if reply.status == 200 && t0 >= measureFrom && t1 <= end { mine.append((t1 - t0).inSeconds) }
+                        }
+                        requests.add(mine)
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        return requests.summary(seconds: staticSeconds)
+    }
+
+    /// The battle id from a battle response (or, `after` a marker, from a
+    /// part of it), without a full JSON parse.
+    static func battleId(_ body: Data, after prefix: String? = nil) -> String? {
         let marker = Array(#""battle":""#.utf8)
-        let bytes = [UInt8](body)
+        var bytes = [UInt8](body)
+        if let prefix {
+            let start = Array(prefix.utf8)
+            guard bytes.count >= start.count,
+                  let at = (0...(bytes.count - start.count)).first(where: { Array(bytes[$0..<($0 + start.count)]) == start }) else { return nil }
+            bytes = Array(bytes[(at + start.count)...])
+        }
         guard bytes.count > marker.count else { return nil }
         for i in 0...(bytes.count - marker.count) where bytes[i] == marker[0] && Array(bytes[i..<(i + marker.count)]) == marker {
             var j = i + marker.count

@@ -81,9 +81,12 @@ struct PagesController {
         var timeToVoteMs: String?
         var leftPlayedMs: String?
         var rightPlayedMs: String?
+        /// "1": also draw the next battle and send its page with the vote
+        /// (the script asks for it, so a voter waits one round trip a vote).
+        var next: String?
 
         enum CodingKeys: String, CodingKey {
-            case battle, csrf, choice, criteria, rationale
+            case battle, csrf, choice, criteria, rationale, next
             case clientVoteId = "client_vote_id"
             case timeToVoteMs = "time_to_vote_ms"
             case leftPlayedMs = "left_played_ms"
@@ -105,9 +108,18 @@ struct PagesController {
             guard let battle = form.battle else { throw PreferError.unknownBattle }
             let (token, index) = try await services.battles.open(battle, inArena: reference)
             let ballot = try self.ballot(form, token: token, index: index)
-            let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: false)
+            let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: wantsJSON && form.next == "1")
             if wantsJSON {
-                let data = try JSONCoding.encoder.encode(Components.Schemas.Vote(recorded))
+                var reply = PageVoteReply(vote: Components.Schemas.Vote(recorded))
+                reply.vote.next = nil
+                if let drawn = recorded.next, let session = SessionCookies.existing(request) {
+                    reply.nextPage = VotePage(
+                        arena: drawn.index.arena, prompt: drawn.prompt, left: drawn.left, right: drawn.right, battle: drawn.id,
+                        csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                        inviteQuery: Self.inviteQuery(request), revealed: nil
+                    ).main().description
+                }
+                let data = try JSONCoding.encoder.encode(reply)
                 return Response(
                     status: recorded.replayed ? .ok : .created, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                     body: .init(byteBuffer: ByteBuffer(data: data)))
@@ -170,6 +182,24 @@ struct PagesController {
             rightPlayedMs: rightPlayed,
             clientVoteId: form.clientVoteId?.isEmpty == false ? form.clientVoteId : nil
         )
+    }
+
+    /// The script's answer to a vote: the API's vote (contenders revealed),
+    /// and the next battle's `<main>`, rendered here like every page (the
+    /// outputs through `SafeMarkdown`), for the script to show in place.
+    struct PageVoteReply: Encodable {
+        var vote: Components.Schemas.Vote
+        var nextPage: String?
+
+        enum CodingKeys: String, CodingKey {
+            case nextPage = "next_page"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try vote.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(nextPage, forKey: .nextPage)
+        }
     }
 
     static var forgedVote: PreferError { PreferError(

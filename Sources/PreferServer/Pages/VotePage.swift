@@ -38,13 +38,22 @@ struct VotePage {
     }
 
     func render() -> HTML {
+        PageLayout.page(title: Self.title(arena), body: main(), page: "vote")
+    }
+
+    static func title(_ arena: Arena) -> String { "Vote · \(arena.name)" }
+
+    /// The page's `<main>`: all that changes from one battle to the next, so
+    /// that the script can show the next battle (sent with the vote) in place.
+    func main() -> HTML {
         let criteria = HTML.joined(arena.criteria.enumerated().map { criterion($0.element, index: $0.offset) })
         let disabled: HTML = revealed != nil || needsPlayTime ? " disabled" : ""
         let playNote: HTML = needsPlayTime
             ? "<p class=\"hint\" id=\"play-hint\">Play each recording for at least \(seconds(arena.minPlayMs ?? 0)) before voting; the buttons wake up when you have.</p>"
             : ""
-        let body: HTML = """
-        <main id="main" class="vote">
+        let minPlay = needsPlayTime ? (arena.minPlayMs ?? 0) : 0
+        return """
+        <main id="main" class="vote" data-min-play-ms="\(minPlay)" data-title="\(Self.title(arena)) · Prefer">
         <div class="vote-head">
         <h1>Which response is better?</h1>
         <p class="meta">Arena <strong>\(arena.name)</strong> · <a href="/arenas/\(arena.name)/leaderboard">Leaderboard</a></p>
@@ -80,8 +89,6 @@ struct VotePage {
         \(result())
         </main>
         """
-        let attributes: HTML = " data-min-play-ms=\"\(needsPlayTime ? (arena.minPlayMs ?? 0) : 0)\""
-        return PageLayout.page(title: "Vote · \(arena.name)", body: body, page: "vote", attributes: attributes)
     }
 
     /// The after-vote panel: filled by the server after a form vote, by the script otherwise.

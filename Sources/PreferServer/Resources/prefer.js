@@ -4,7 +4,9 @@
 // Vote page: keys ← → t b vote, n or Enter opens the next battle; the vote is
 // sent with fetch (with the page's anti-forgery token) together with the time
 // to vote and, for audio and video, the time played; the contenders are then
-// revealed without a reload. When the arena sets a minimum play time, the
+// revealed without a reload. The answer also carries the next battle (drawn
+// with the vote, rendered by the server), which Next shows in place: a voter
+// waits for one round trip per vote. When the arena sets a minimum play time, the
 // buttons stay disabled until every recording has played that long.
 //
 // Admin page: calls the JSON API with the admin key kept in sessionStorage.
@@ -14,6 +16,9 @@
     'use strict';
 
     var page = document.body.getAttribute('data-page');
+    // The vote page's key handler: one listener, pointed at the battle on screen.
+    var onKey = null;
+    document.addEventListener('keydown', function (event) { if (onKey) { onKey(event); } });
     if (page === 'vote') { votePage(); }
     if (page === 'admin') { adminPage(); }
 
@@ -40,7 +45,10 @@
         if (!form || !result || !next) { return; }
         var buttons = Array.prototype.slice.call(form.querySelectorAll('button.choice'));
         var media = Array.prototype.slice.call(form.querySelectorAll('audio[data-side], video[data-side]'));
-        var minPlay = parseInt(document.body.getAttribute('data-min-play-ms') || '0', 10) || 0;
+        var root = document.getElementById('main');
+        var minPlay = parseInt((root && root.getAttribute('data-min-play-ms')) || '0', 10) || 0;
+        // The next battle's page, sent with the vote.
+        var prefetched = null;
         var hint = document.getElementById('play-hint');
         // Outputs are on screen once the document is parsed, which is when this deferred script runs.
         var shownAt = performance.now();
@@ -94,6 +102,7 @@
             });
             var data = new URLSearchParams(new FormData(form));
             data.set('choice', choice);
+            data.set('next', '1');
             data.set('time_to_vote_ms', String(Math.round(performance.now() - shownAt)));
             var left = playedOnSide('left');
             var right = playedOnSide('right');
@@ -116,6 +125,7 @@
                 });
             }).then(function (answer) {
                 if (answer.ok) {
+                    prefetched = answer.body.next_page || null;
                     reveal(answer.body);
                 } else {
                     failed(errorMessage(answer.body, 'The vote was not saved (HTTP ' + answer.status + ').'), answer.status >= 500);
@@ -143,6 +153,34 @@
             next.focus();
         }
 
+        // Shows the battle that came with the vote, or loads the next page.
+        function showNext() {
+            var fresh = null;
+            if (prefetched) {
+                fresh = new DOMParser().parseFromString(prefetched, 'text/html').getElementById('main');
+            }
+            if (!fresh || !root) {
+                window.location.assign(next.href);
+                return;
+            }
+            root.replaceWith(document.adoptNode(fresh));
+            document.body.classList.remove('revealed');
+            if (fresh.getAttribute('data-title')) { document.title = fresh.getAttribute('data-title'); }
+            window.scrollTo(0, 0);
+            var heading = fresh.querySelector('h1');
+            if (heading) {
+                heading.setAttribute('tabindex', '-1');
+                heading.focus();
+            }
+            votePage();
+        }
+        next.addEventListener('click', function (event) {
+            if (state === 'done' && prefetched) {
+                event.preventDefault();
+                showNext();
+            }
+        });
+
         function failed(message, canRetry) {
             resultText.textContent = message;
             result.classList.add('error');
@@ -163,7 +201,7 @@
         }
 
         var keys = { ArrowLeft: 'left', ArrowRight: 'right', t: 'tie', T: 'tie', b: 'both_bad', B: 'both_bad' };
-        document.addEventListener('keydown', function (event) {
+        onKey = function (event) {
             if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) { return; }
             var target = event.target || document.body;
             var tag = target.tagName || '';
@@ -171,7 +209,7 @@
             if (state === 'done') {
                 if (event.key === 'n' || event.key === 'N' || event.key === 'Enter') {
                     event.preventDefault();
-                    window.location.assign(next.href);
+                    showNext();
                 }
                 return;
             }
@@ -179,7 +217,7 @@
             if (!choice || state !== 'voting') { return; }
             event.preventDefault();
             send(choice);
-        });
+        };
     }
 
     // MARK: Admin
