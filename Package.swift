@@ -1,9 +1,19 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// Built and tested on Linux (Swift 6.2+). No platforms line: Prefer claims no
+// Apple platform it is not built and tested on.
+
+/// What every target turns on, as the Hummingbird packages do.
+let swiftSettings: [SwiftSetting] = [
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+    .enableUpcomingFeature("ExistentialAny"),
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "Prefer",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "prefer", targets: ["prefer"]),
         .library(name: "PreferCore", targets: ["PreferCore"]),
@@ -27,11 +37,14 @@ let package = Package(
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/async-kit", from: "1.22.0"),
     ],
     targets: [
         // Domain types and all statistics. Pure: no I/O, no server, no database.
-        .target(name: "PreferCore"),
+        .target(name: "PreferCore", swiftSettings: swiftSettings),
         // Persistence behind one protocol; one SQL implementation (SQLKit) for SQLite and PostgreSQL.
         .target(
             name: "PreferStore",
@@ -39,30 +52,40 @@ let package = Package(
                 "PreferCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        // The Hummingbird application: JSON API, pages, metrics.
+        // The Hummingbird application: the JSON API (generated from openapi.json), pages, metrics.
         .target(
             name: "PreferServer",
             dependencies: [
                 "PreferCore",
                 "PreferStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources"), .copy("openapi.json")],
+            swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // The command-line tool's commands, as a library so that tests can run them in-process.
@@ -73,20 +96,23 @@ let package = Package(
                 "PreferStore",
                 "PreferServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "prefer",
-            dependencies: ["PreferCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PreferCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
         ),
         // What the test targets share: the reference files (one copy, one way to find them).
-        .target(name: "PreferTestSupport", path: "Tests/PreferTestSupport", resources: [.copy("testdata")]),
-        .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore", "PreferTestSupport"]),
+        .target(name: "PreferTestSupport", path: "Tests/PreferTestSupport", resources: [.copy("testdata")], swiftSettings: swiftSettings),
+        .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore", "PreferTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PreferStoreTests",
             dependencies: [
@@ -94,15 +120,25 @@ let package = Package(
                 // To create and drop a database per test on the test server.
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PreferServerTests",
             dependencies: [
                 "PreferServer", "PreferStore", "PreferCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PreferCommandsTests", dependencies: ["PreferCommands", "PreferCore", "PreferTestSupport"]),
+        .testTarget(
+            name: "PreferCommandsTests",
+            dependencies: ["PreferCommands", "PreferCore", "PreferTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

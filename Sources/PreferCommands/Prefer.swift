@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `prefer` command-line tool.
-@available(macOS 10.15, *)
 public struct Prefer: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "prefer",

@@ -1,5 +1,6 @@
 import Foundation
 import PreferCore
+import CoreFoundation
 
 /// Reads vote files (`-` for standard input) into one `VoteTable` with
 /// `VoteParser`, memory-mapping regular files so that large files are parsed
@@ -61,7 +62,13 @@ struct VoteFileReader {
             let data = FileHandle(fileDescriptor: fd, closeOnDealloc: false).readDataToEndOfFile()
             return try data.withUnsafeBytes(body)
         }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else {
+        #if os(Linux)
+        // Linux: fault the pages in now, in one go (the scanner reads them all).
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let map = mmap(nil, size, PROT_READ, flags, fd, 0), map != MAP_FAILED else {
             throw CommandError("cannot map \(path): \(String(cString: strerror(errno))).")
         }
         defer { munmap(map, size) }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Logging
 
 /// One numbered step of the schema. Steps run in order, each in its own
 /// transaction together with its row in `schema_migrations`, so a step is

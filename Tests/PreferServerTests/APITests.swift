@@ -4,6 +4,7 @@ import HTTPTypes
 import PreferCore
 import PreferStore
 import Testing
+import Logging
 
 @Suite("JSON API")
 struct APITests {

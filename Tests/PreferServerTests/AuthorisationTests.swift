@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 @testable import PreferServer
 import Testing
+import Logging
 
 /// Authorisation by construction: every route of the router, as it is built,
 /// is checked against the security the OpenAPI document gives it — so a

@@ -4,6 +4,7 @@ import HTTPTypes
 import PreferCore
 import PreferStore
 import Testing
+import Logging
 
 /// The HTML pages over in-process HTTP: what they send, the anti-forgery
 /// token, the reveal, private arenas and hostile content in the markup.

@@ -6,6 +6,7 @@ import NIOCore
 @testable import PreferServer
 import PreferStore
 import Testing
+import NIOFoundationEssentialsCompat
 
 /// An in-process Prefer server on a fresh SQLite database, with helpers that
 /// send JSON, and check every JSON response against the OpenAPI document.

@@ -1,3 +1,4 @@
+import Foundation
 /// Names the field of a request body or parameter that failed to decode, as
 /// the API's errors do: `missing_field`, `unknown_field` (a misspelt field is
 /// an error, not ignored: the document's request schemas say

@@ -1,3 +1,4 @@
+import PreferCore
 // Public leaderboards, served from `LeaderboardCache`.
 
 extension PreferAPI {

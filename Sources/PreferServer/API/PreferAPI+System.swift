@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import PreferStore
 
 // Health, metrics and the API's own description.
 

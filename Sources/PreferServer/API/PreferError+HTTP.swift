@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// The API's rendering of a `PreferError`: its kind as a status and the body
 /// `{"error": {"code", "message", "field"?, "details"?}}`.

@@ -1,5 +1,7 @@
 import Hummingbird
 import PreferStore
+import HummingbirdAuth
+import PreferCore
 
 /// The authenticator of the routes annotators use: an invite token (as
 /// `?invite=` or a bearer token), an API key (its holder votes as "admin"),

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import PreferCore
 import PreferStore
+import NIOFoundationEssentialsCompat
 
 /// The HTML pages people use in a browser, and their static files:
 ///

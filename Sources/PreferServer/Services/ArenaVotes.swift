@@ -1,5 +1,6 @@
 import PreferCore
 import PreferStore
+import FoundationEssentials
 
 /// An arena's votes in memory as a `VoteTable`, kept up to date by reading
 /// only the votes stored since the last read (by id), so any number of

@@ -1,6 +1,7 @@
 import Foundation
 import PreferCore
 import PreferStore
+import CoreMetrics
 
 /// Battles and votes, for the API and the pages alike: draw an anonymous
 /// battle for an annotator, and store a vote on one (group-committed by

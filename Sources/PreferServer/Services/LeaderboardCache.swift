@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PreferCore
 import PreferStore
+import CoreMetrics
 
 /// Leaderboards computed from the stored votes, served from memory.
 ///

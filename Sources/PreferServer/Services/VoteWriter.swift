@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PreferStore
+import CoreMetrics
 
 /// Group commit for votes: concurrent submissions are written together in
 /// one transaction, and each caller resumes only after that transaction
