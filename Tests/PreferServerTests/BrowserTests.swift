@@ -7,17 +7,21 @@ import Testing
 
 /// The pages in headless Chromium, driven over WebDriver against a live
 /// in-process server: keyboard voting, the reveal, hostile outputs, the
-/// leaderboard's SVG, the phone layout — and the screenshots in
-/// `docs/screenshots/` that the README shows.
+/// leaderboard's SVG, the phone layout — and screenshots of the demo arena,
+/// written to a temporary folder (or to `PREFER_SCREENSHOTS`, which
+/// `scripts/screenshots` sets to refresh `docs/screenshots/` on purpose).
 ///
 /// Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`./scripts/test`
 /// installs them); without them these tests fail saying so, unless
 /// `PREFER_SKIP_BROWSER=1` is set.
 @Suite("Pages in headless Chromium", .serialized, .enabled(if: !BrowserSupport.skipped, "PREFER_SKIP_BROWSER=1 skips the browser tests"))
 struct BrowserTests {
-    static let screenshots = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/screenshots")
+    static let screenshots: URL = {
+        if let folder = ProcessInfo.processInfo.environment["PREFER_SCREENSHOTS"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder)
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("prefer-screenshots")
+    }()
 
     func withBrowser<T: Sendable>(_ device: WebDriver.Device, _ body: (WebDriver) async throws -> T) async throws -> T {
         let browser = try await WebDriver.start(device)
