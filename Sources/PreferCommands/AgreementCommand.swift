@@ -43,9 +43,9 @@ struct AgreementCommand: ParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            printOut(String(decoding: try encoder.encode(result), as: UTF8.self))
         case .table:
-            print(Self.table(result), terminator: "")
+            printOut(Self.table(result), terminator: "")
         }
     }
 

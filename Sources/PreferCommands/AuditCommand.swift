@@ -70,6 +70,6 @@ struct AuditCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
-        print(result.report.rendered(as: format, allVoters: all), terminator: "")
+        printOut(result.report.rendered(as: format, allVoters: all), terminator: "")
     }
 }

@@ -85,7 +85,7 @@ struct RankBench: ParsableCommand {
         report["seed"] = seed
         report["info"] = summary
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        printOut(String(decoding: data, as: UTF8.self))
     }
 
     static func maxError(_ board: Leaderboard, truth: SyntheticArena.Draw) -> Double {
@@ -146,6 +146,6 @@ struct CoverageBench: ParsableCommand {
         object["votes"] = votes
         object["rounds"] = rounds
         object["seed"] = seed
-        print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
     }
 }

@@ -49,7 +49,7 @@ struct ImportBattles: AsyncParsableCommand {
             progress.update("storing \(read.table.count) votes…", force: true)
             let count = try await store.importVotes(arena: target.id, read.table)
             progress.finish()
-            print("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreLocation.redacted(url))")
+            printOut("imported \(count) votes into arena \"\(arena)\" (\(read.table.contenders.count) contenders) in \(store.dialect) \(StoreLocation.redacted(url))")
         } catch {
             progress.finish()
             try? await store.shutdown()

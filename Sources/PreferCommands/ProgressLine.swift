@@ -14,7 +14,7 @@ final class ProgressLine: Sendable {
     private let state = Mutex(State())
 
     init(quiet: Bool) {
-        enabled = !quiet && isatty(STDERR_FILENO) == 1
+        enabled = !quiet && Console.errorIsTerminal
     }
 
     /// Shows `text` unless a line was drawn less than 0.1 s ago (`force` draws anyway).
@@ -27,7 +27,7 @@ final class ProgressLine: Sendable {
             s.visible = true
             return true
         }
-        if draw { FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text()).utf8)) }
+        if draw { Console.writeError("\r\u{1B}[2K" + text()) }
     }
 
     /// Erases the line.
@@ -37,16 +37,11 @@ final class ProgressLine: Sendable {
             defer { s.visible = false }
             return s.visible
         }
-        if wasVisible { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if wasVisible { Console.writeError("\r\u{1B}[2K") }
     }
 
     /// A callback for counted work: "label k of N".
     func counter(_ label: String) -> @Sendable (Int, Int) -> Void {
         { [self] done, total in update("\(label) \(done) of \(total)", force: done == total) }
     }
-}
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -106,7 +106,7 @@ struct RankCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
-        print(board.rendered(as: format), terminator: "")
+        printOut(board.rendered(as: format), terminator: "")
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }
         }

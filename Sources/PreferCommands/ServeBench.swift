@@ -71,7 +71,7 @@ struct ServeBench: AsyncParsableCommand {
             report["leaderboard"] = try await leaderboardLoad(server: server, host: host, port: port, group: group)
         }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        printOut(String(decoding: data, as: UTF8.self))
     }
 
     /// Recorded latencies (seconds) of one kind of request.

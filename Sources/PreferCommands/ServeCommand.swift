@@ -81,6 +81,6 @@ struct ServeCommand: AsyncParsableCommand {
         lines.append("  leaderboard:  \(configuration.baseURL)/arenas/demo/leaderboard")
         lines.append("  admin:        \(configuration.baseURL)/admin")
         lines.append("  API:          \(configuration.baseURL)/openapi.json   health: /health   metrics: /metrics")
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        printOut(lines.joined(separator: "\n"))
     }
 }

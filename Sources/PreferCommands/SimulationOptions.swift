@@ -49,8 +49,8 @@ struct SimulationOptions: ParsableArguments {
         }
         let report = study.run()
         switch format {
-        case .json: print(report.jsonText(), terminator: "")
-        case .table: print(report.markdown(command: "prefer audit --simulate --seed \(seed)" + (arenas > 1 ? " --arenas \(arenas)" : "")), terminator: "")
+        case .json: printOut(report.jsonText(), terminator: "")
+        case .table: printOut(report.markdown(command: "prefer audit --simulate --seed \(seed)" + (arenas > 1 ? " --arenas \(arenas)" : "")), terminator: "")
         }
     }
 }

@@ -42,7 +42,7 @@ struct VoteFileReader {
     /// Calls `body` with the file's bytes: mapped for regular files, read for standard input and pipes.
     func withBytes<T>(of path: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let data = Console.readInput()
             return try data.withUnsafeBytes(body)
         }
         let fd = open(path, O_RDONLY)

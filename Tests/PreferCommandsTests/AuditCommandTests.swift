@@ -18,8 +18,8 @@ struct AuditCommandTests {
         return (try JSONSerialization.jsonObject(with: data) as! [String: Any])["kinds"] as! [String: String]
     }
 
-    @Test func auditJSONContract() throws {
-        let out = try PreferProcess.run(["audit", Self.arena, "--format", "json"])
+    @Test func auditJSONContract() async throws {
+        let out = await CommandRun.run(["audit", Self.arena, "--format", "json"])
         #expect(out.status == 0, "\(out.stderr)")
         let json = try out.json()
         let voters = json["voters"] as! [[String: Any]]
@@ -47,23 +47,23 @@ struct AuditCommandTests {
         }
     }
 
-    @Test func auditTableExplainsFlags() throws {
-        let out = try PreferProcess.run(["audit", Self.arena, "--min-votes", "5"])
+    @Test func auditTableExplainsFlags() async throws {
+        let out = await CommandRun.run(["audit", Self.arena, "--min-votes", "5"])
         #expect(out.status == 0)
         #expect(out.stdout.contains("flagged"))
         #expect(out.stdout.contains("Why:"))
         #expect(out.stdout.contains("Chose the left side in 40 of 40"))
-        let bad = try PreferProcess.run(["audit", Self.arena, "--fdr", "2"])
+        let bad = await CommandRun.run(["audit", Self.arena, "--fdr", "2"])
         #expect(bad.status != 0 && bad.stderr.contains("--fdr must be between 0 and 1"))
-        let none = try PreferProcess.run(["audit"])
+        let none = await CommandRun.run(["audit"])
         #expect(none.status != 0 && none.stderr.contains("give vote files"))
     }
 
-    @Test func rankExcludesFlaggedVotersByDefault() throws {
-        let clean = try PreferProcess.run(["rank", Self.arena, "--format", "json", "--show-audit-shift"])
+    @Test func rankExcludesFlaggedVotersByDefault() async throws {
+        let clean = await CommandRun.run(["rank", Self.arena, "--format", "json", "--show-audit-shift"])
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(clean.stderr.contains("audit: excluded"))
-        let kept = try PreferProcess.run(["rank", Self.arena, "--format", "json", "--include-flagged"])
+        let kept = await CommandRun.run(["rank", Self.arena, "--format", "json", "--include-flagged"])
         #expect(kept.stderr.contains("flagged but kept"))
         func votes(_ o: PreferProcess.Output) throws -> Int {
             ((try o.json()["method"] as! [String: Any])["votes"] as! Int)
@@ -76,11 +76,11 @@ struct AuditCommandTests {
         #expect(contenders.allSatisfy { $0["audit_shift"] != nil })
         #expect(contenders.contains { Swift.abs($0["audit_shift"] as! Double) > 1 })
         // Votes without voters are not audited: the reference ratings stay exact.
-        let plain = try PreferProcess.run(["rank", PreferProcess.data("arena-basic.jsonl"), "--format", "json"])
+        let plain = await CommandRun.run(["rank", PreferProcess.data("arena-basic.jsonl"), "--format", "json"])
         #expect(!plain.stderr.contains("audit:"))
     }
 
-    @Test func agreementOnRepeatedBattles() throws {
+    @Test func agreementOnRepeatedBattles() async throws {
         // Two battles judged three times each: prompt p1 all say alpha (one with
         // sides swapped), prompt p2 splits alpha / bravo / tie. κ = 0 (see
         // AgreementTests for the arithmetic); α = 1 − (n−1)·D_o/D_e = 1 − 5·3/18
@@ -93,20 +93,20 @@ struct AuditCommandTests {
             #"{"model_a":"alpha","model_b":"bravo","winner":"model_b","prompt":"p2","judge":"y"}"#,
             #"{"model_a":"bravo","model_b":"alpha","winner":"tie","prompt":"p2","judge":"z"}"#,
         ]
-        let out = try PreferProcess.run(["agreement", "-", "--format", "json"], stdin: lines.joined(separator: "\n") + "\n")
+        let out = await CommandRun.run(["agreement", "-", "--format", "json"], stdin: lines.joined(separator: "\n") + "\n")
         #expect(out.status == 0, "\(out.stderr)")
         let overall = try out.json()["overall"] as! [String: Any]
         #expect(overall["battles"] as! Int == 2)
         #expect(Swift.abs((overall["fleiss_kappa"] as! Double) - 0) < 1e-12)
         #expect(Swift.abs((overall["krippendorff_alpha"] as! Double) - 1.0 / 6) < 1e-12)
-        let table = try PreferProcess.run(["agreement", "-"], stdin: lines.joined(separator: "\n") + "\n")
+        let table = await CommandRun.run(["agreement", "-"], stdin: lines.joined(separator: "\n") + "\n")
         #expect(table.stdout.contains("Krippendorff's α (nominal) 0.167, Fleiss' κ 0.000"))
-        let missing = try PreferProcess.run(["agreement", PreferProcess.data("arena-basic.jsonl")])
+        let missing = await CommandRun.run(["agreement", PreferProcess.data("arena-basic.jsonl")])
         #expect(missing.status != 0 && missing.stderr.contains("--item-field"))
     }
 
-    @Test func simulationReportsRecallAgainstTheOracle() throws {
-        let out = try PreferProcess.run([
+    @Test func simulationReportsRecallAgainstTheOracle() async throws {
+        let out = await CommandRun.run([
             "audit", "--simulate", "--seed", "2", "--contenders", "8", "--honest-voters", "150", "--bad-voters", "5",
             "--format", "json",
         ])
