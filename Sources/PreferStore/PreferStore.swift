@@ -65,7 +65,8 @@ public protocol PreferStore: Sendable {
 
     // MARK: Invites
 
-    func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite
+    /// Creates invites in one transaction: all of them, or none.
+    func createInvites(arena: Int64, _ invites: [(name: String, tokenHash: String)]) async throws -> [Invite]
     func invite(tokenHash: String) async throws -> Invite?
     /// The invites of an arena, oldest first.
     func invites(arena: Int64) async throws -> [Invite]
@@ -251,5 +252,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         error.item = index
         error.message = "Item \(index) (counting from 0): \(message)"
         return error
+    }
+}
+
+extension PreferStore {
+    /// Creates one invite.
+    public func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite {
+        try await createInvites(arena: arena, [(name, tokenHash)])[0]
     }
 }

@@ -3,19 +3,27 @@ import PreferCore
 import SQLKit
 
 extension SQLPreferStore {
-    public func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite {
+    public func createInvites(arena: Int64, _ invites: [(name: String, tokenHash: String)]) async throws -> [Invite] {
+        var current = 0
         do {
+            // One transaction: all or none, and one commit for a thousand invites.
             return try await connections.write { database in
                 try await Self.requireArena(arena, in: database)
-                let row = try await database.insert(into: "invites")
-                    .columns("arena_id", "name", "token_hash", "created_at")
-                    .values(arena, name, tokenHash, Date().timeIntervalSince1970)
-                    .returning("*")
-                    .first()
-                return try StoreRecords.invite(try row.orInternal("INSERT … RETURNING gave no invite"))
+                let now = Date().timeIntervalSince1970
+                var made: [Invite] = []
+                for (k, invite) in invites.enumerated() {
+                    current = k
+                    let row = try await database.insert(into: "invites")
+                        .columns("arena_id", "name", "token_hash", "created_at")
+                        .values(arena, invite.name, invite.tokenHash, now)
+                        .returning("*")
+                        .first()
+                    made.append(try StoreRecords.invite(try row.orInternal("INSERT … RETURNING gave no invite")))
+                }
+                return made
             }
-        } catch let error as StoreError where error.kind == .duplicate && error.field == "name" {
-            throw StoreError.duplicate("An invite named \"\(name)\" in this arena", field: "name")
+        } catch let error as StoreError where error.kind == .duplicate && error.field == "name" && invites.indices.contains(current) {
+            throw StoreError.duplicate("An invite named \"\(invites[current].name)\" in this arena", field: "name")
         }
     }
 

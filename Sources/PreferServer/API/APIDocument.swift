@@ -115,6 +115,26 @@ struct APIDocument: Sendable {
         operations["\(method.lowercased()) \(path)"]
     }
 
+    /// The documented methods of the path template `path` (the request
+    /// target, its query left out) matches, or nil when no template does.
+    func methods(matching path: String) -> [String]? {
+        let segments = Self.segments(path)
+        var found: Set<String> = []
+        for key in operations.keys {
+            let parts = key.split(separator: " ", maxSplits: 1)
+            let template = Self.segments(String(parts[1]))
+            guard template.count == segments.count,
+                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            found.insert(parts[0].uppercased())
+        }
+        return found.isEmpty ? nil : found.sorted()
+    }
+
+    private static func segments(_ path: String) -> [Substring] {
+        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return bare.split(separator: "/")
+    }
+
     func operation(id: String) -> Operation? {
         operations.values.first { $0.id == id }
     }

@@ -16,14 +16,29 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch {
-            let problem = translate(error, logger: context.logger)
-            // A browser asking for a page gets a page; API clients get JSON.
-            if !request.uri.path.hasPrefix("/api/"), request.headers[.accept]?.contains("text/html") == true {
-                return PageResponse.error(problem, title: PagesController.title(problem))
+        } catch let error as HTTPError where error.status == .notFound {
+            // A documented path asked with another method is 405 with the methods it takes.
+            if let allowed = document.methods(matching: request.uri.path) {
+                var response = try PreferError(
+                    .methodNotAllowed, code: "method_not_allowed",
+                    "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method.rawValue). GET /openapi.json describes the API."
+                ).response(from: request, context: context)
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
             }
-            return try problem.response(from: request, context: context)
+            return try respond(to: error, request: request, context: context)
+        } catch {
+            return try respond(to: error, request: request, context: context)
         }
+    }
+
+    func respond(to error: any Error, request: Request, context: Context) throws -> Response {
+        let problem = translate(error, logger: context.logger)
+        // A browser asking for a page gets a page; API clients get JSON.
+        if !request.uri.path.hasPrefix("/api/"), request.headers[.accept]?.contains("text/html") == true {
+            return PageResponse.error(problem, title: PagesController.title(problem))
+        }
+        return try problem.response(from: request, context: context)
     }
 
     func translate(_ error: any Error, logger: Logger, operation: String? = nil) -> PreferError {

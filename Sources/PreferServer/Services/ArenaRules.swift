@@ -27,6 +27,7 @@ enum ArenaRules {
     }
 
     static func criteria(_ criteria: [String]) throws -> [String] {
+        for name in criteria { try noNul(name, field: "criteria") }
         guard criteria.count <= 20, criteria.allSatisfy({ !$0.isEmpty && $0.count <= 100 }), Set(criteria).count == criteria.count else {
             throw PreferError.invalidField("criteria", "criteria must be at most 20 distinct, non-empty names of up to 100 characters.")
         }
@@ -47,7 +48,16 @@ enum ArenaRules {
         return k
     }
 
+    /// Names hold no NUL character (U+0000): SQLite's length() stops at it,
+    /// and no name needs one.
+    static func noNul(_ text: String, field: String) throws {
+        if text.utf8.contains(0) {
+            throw PreferError.invalidField(field, "\(field) must not contain the NUL character (U+0000).")
+        }
+    }
+
     static func contenderName(_ name: String, field: String = "name") throws -> String {
+        try noNul(name, field: field)
         guard !name.isEmpty, name.count <= 200 else {
             throw PreferError.invalidField(field, "\(field) must be 1 to 200 characters (a contender's name).")
         }
@@ -71,6 +81,7 @@ enum ArenaRules {
     }
 
     static func category(_ category: String?) throws -> String? {
+        if let category { try noNul(category, field: "category") }
         if let category, category.isEmpty || category.count > 100 {
             throw PreferError.invalidField("category", "category must be 1 to 100 characters.")
         }
@@ -103,8 +114,11 @@ enum ArenaRules {
         guard !names.isEmpty, names.count <= 1000 else {
             throw PreferError.invalidField("names", "names must list 1 to 1000 annotators.")
         }
-        for name in names where name.isEmpty || name.count > 100 {
-            throw PreferError.invalidField("names", "each name must be 1 to 100 characters; got \"\(name.prefix(100))\".")
+        for name in names {
+            try noNul(name, field: "names")
+            if name.isEmpty || name.count > 100 {
+                throw PreferError.invalidField("names", "each name must be 1 to 100 characters; got \"\(name.prefix(100))\".")
+            }
         }
         guard Set(names).count == names.count else {
             throw PreferError.invalidField("names", "names must be distinct.")

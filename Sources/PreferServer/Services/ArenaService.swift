@@ -176,13 +176,11 @@ public struct ArenaService: Sendable {
     /// and the voting link that carries it.
     public func createInvites(arena reference: String, names: [String], baseURL: String) async throws -> [(name: String, token: String, url: String)] {
         let arena = try await directory.arena(reference)
-        var out: [(name: String, token: String, url: String)] = []
-        for name in try ArenaRules.inviteNames(names) {
-            let token = ServerSecrets.randomToken(prefix: "prefer_invite_")
-            let invite = try await store.createInvite(arena: arena.id, name: name, tokenHash: ServerSecrets.sha256(token))
-            out.append((invite.name, token, "\(baseURL)/arenas/\(arena.name)/vote?invite=\(token)"))
+        let tokens = try ArenaRules.inviteNames(names).map { ($0, ServerSecrets.randomToken(prefix: "prefer_invite_")) }
+        let invites = try await store.createInvites(arena: arena.id, tokens.map { ($0.0, ServerSecrets.sha256($0.1)) })
+        return zip(invites, tokens).map { invite, made in
+            (invite.name, made.1, "\(baseURL)/arenas/\(arena.name)/vote?invite=\(made.1)")
         }
-        return out
     }
 }
 
