@@ -70,6 +70,6 @@ struct AuditCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
-        printOut(result.report.rendered(as: format, allVoters: all), terminator: "")
+        printOut(try result.report.rendered(as: format, allVoters: all), terminator: "")
     }
 }

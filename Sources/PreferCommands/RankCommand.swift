@@ -106,7 +106,7 @@ struct RankCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
-        printOut(board.rendered(as: format), terminator: "")
+        printOut(try board.rendered(as: format), terminator: "")
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }
         }

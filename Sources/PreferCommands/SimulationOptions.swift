@@ -47,9 +47,9 @@ struct SimulationOptions: ParsableArguments {
             let data = try JSONSerialization.data(withJSONObject: ["kinds": kinds, "target": arena.table.contenders[arena.target]], options: [.sortedKeys, .prettyPrinted])
             try data.write(to: URL(fileURLWithPath: write + ".kinds.json"))
         }
-        let report = study.run()
+        let report = try study.run()
         switch format {
-        case .json: printOut(report.jsonText(), terminator: "")
+        case .json: printOut(try report.jsonText(), terminator: "")
         case .table: printOut(report.markdown(command: "prefer audit --simulate --seed \(seed)" + (arenas > 1 ? " --arenas \(arenas)" : "")), terminator: "")
         }
     }

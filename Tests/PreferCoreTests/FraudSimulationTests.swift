@@ -21,8 +21,8 @@ struct FraudSimulationTests {
         #expect(a.table.count == (250 + 5 * 8) * 40)
     }
 
-    @Test func auditMeetsItsTargetsOnASmallArena() {
-        let r = small(4).run()
+    @Test func auditMeetsItsTargetsOnASmallArena() throws {
+        let r = try small(4).run()
         #expect(r.falseFlagRate <= 0.02)
         let recall = Dictionary(uniqueKeysWithValues: r.kinds.map { ($0.kind, $0.recall) })
         #expect(recall["always_left"] == 1)

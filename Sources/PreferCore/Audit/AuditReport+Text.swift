@@ -5,18 +5,18 @@ extension AuditReport {
         case table, json
     }
 
-    public func rendered(as format: TextFormat, allVoters: Bool = false) -> String {
+    public func rendered(as format: TextFormat, allVoters: Bool = false) throws -> String {
         switch format {
-        case .json: return jsonText()
+        case .json: return try jsonText()
         case .table: return tableText(allVoters: allVoters)
         }
     }
 
-    public func jsonText(pretty: Bool = true) -> String {
+    public func jsonText(pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try! encoder.encode(self)
+        let data = try encoder.encode(self)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

@@ -7,20 +7,21 @@ extension Leaderboard {
     }
 
     /// The leaderboard as text. `matrices` are appended when present.
-    public func rendered(as format: TextFormat) -> String {
+    public func rendered(as format: TextFormat) throws -> String {
         switch format {
-        case .json: return jsonText()
+        case .json: return try jsonText()
         case .csv: return csvText()
         case .table: return tableText(markdown: false)
         case .markdown: return tableText(markdown: true)
         }
     }
 
-    public func jsonText(pretty: Bool = true) -> String {
+    /// The JSON contract. Throws (`EncodingError`) rather than print a
+    /// non-finite number: ratings are always finite, so that is a bug worth seeing.
+    public func jsonText(pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Ratings are always finite; an encoding failure is a bug worth seeing.
-        let data = try! encoder.encode(self)
+        let data = try encoder.encode(self)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

@@ -75,10 +75,10 @@ public struct FraudStudyReport: Sendable, Codable {
         case seconds
     }
 
-    public func jsonText() -> String {
+    public func jsonText() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
     /// Markdown tables, as pasted into the README.
@@ -130,7 +130,7 @@ public struct FraudStudyReport: Sendable, Codable {
 
 extension FraudSimulation {
     /// Draws `arenas` arenas, audits each, and pools the counts.
-    public func run() -> FraudStudyReport {
+    public func run() throws -> FraudStudyReport {
         let clock = ContinuousClock()
         let started = clock.now
         var planted: [Kind: Int] = [:]
@@ -146,7 +146,7 @@ extension FraudSimulation {
         let oracle = LikelihoodRatioOracle(simulation: self)
         for index in 0..<arenas {
             let arena = draw(arena: index)
-            let result = try! VoteAudit(options: options).run(arena.table, inputs: arena.inputs)
+            let result = try VoteAudit(options: options).run(arena.table, inputs: arena.inputs)
             let names = arena.table.voters!.values
             let scores = oracle.scores(arena)
             var arenaHonest: [Double] = []
@@ -178,7 +178,7 @@ extension FraudSimulation {
             for (kind, caught) in Self.oracleCatches(honest: arenaHonest, bad: arenaBad, falseFlags: arenaFalseFlags) {
                 perArenaCaught[kind, default: 0] += caught
             }
-            boosted.append(boostedRating(arena, keep: result.keep, arena: index))
+            boosted.append(try boostedRating(arena, keep: result.keep, arena: index))
         }
         let oracleCaught = Self.oracleCatches(honest: honestScores, bad: badScores, falseFlags: falseFlags)
 
@@ -215,24 +215,23 @@ extension FraudSimulation {
 
     /// The target's rating fitted on all votes, on the audited votes (with a
     /// bootstrap interval) and on the honest voters' votes alone.
-    func boostedRating(_ arena: Arena, keep: [Bool], arena index: Int) -> FraudStudyReport.Boosted {
+    func boostedRating(_ arena: Arena, keep: [Bool], arena index: Int) throws -> FraudStudyReport.Boosted {
         let table = arena.table
         let name = table.contenders[arena.target]
         let eloPerNat = BradleyTerry().eloPerNat
         let truth = 1000 + eloPerNat * arena.theta[arena.target]
-        func rating(_ t: VoteTable) -> Double {
-            let board = try! LeaderboardBuilder().build(t)
-            return board.entry(named: name)!.rating
+        func rating(_ t: VoteTable) throws -> Double {
+            try LeaderboardBuilder().build(t).entry(named: name)?.rating ?? .nan
         }
         let codes = table.voters!.codes
         let honestOnly = table.filtered(codes.map { arena.kinds[Int($0)] == .honest })
         let audited = table.filtered(keep)
         let options = LeaderboardOptions(intervals: .bootstrap(rounds: bootstrapRounds, seed: seed &+ UInt64(index)))
-        let board = try! LeaderboardBuilder(options: options).build(audited)
-        let entry = board.entry(named: name)!
+        let board = try LeaderboardBuilder(options: options).build(audited)
+        guard let entry = board.entry(named: name) else { throw RatingError.invalidOption("the boosted contender \(name) has no votes left after the audit") }
         return FraudStudyReport.Boosted(
-            arena: index + 1, contender: name, truth: truth, allVotes: rating(table), audited: entry.rating,
-            auditedLower: entry.lower, auditedUpper: entry.upper, honestOnly: rating(honestOnly),
+            arena: index + 1, contender: name, truth: truth, allVotes: try rating(table), audited: entry.rating,
+            auditedLower: entry.lower, auditedUpper: entry.upper, honestOnly: try rating(honestOnly),
             withinInterval: entry.lower <= truth && truth <= entry.upper)
     }
 }
