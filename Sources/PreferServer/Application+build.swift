@@ -38,8 +38,17 @@ public func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: JSONErrorMiddleware(bodyLimit: configuration.maxBodyBytes, document: document))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
-    let annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, sessions: services.sessions)
-    let operations = OperationRouter(router: router, document: document, keyRing: services.keyRing, annotatorAuthenticator: annotators)
+    let annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, cookies: services.sessions)
+    let administration = services.administration
+    let operations = OperationRouter(
+        router: router, document: document, keyRing: services.keyRing, annotatorAuthenticator: annotators,
+        log: { entry in
+            do {
+                try await administration.record(entry)
+            } catch {
+                logger.error("could not write the admin action log", metadata: ["operation": "\(entry.operation)", "error": "\(error)"])
+            }
+        })
     try PreferAPI(services: services).registerHandlers(on: operations, configuration: JSONCoding.configuration)
     // The pages are not API operations: registered on groups of their own, outside the document.
     PagesController(services: services).register(on: router)

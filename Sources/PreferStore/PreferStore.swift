@@ -39,11 +39,15 @@ public protocol PreferStore: Sendable {
     func createPrompt(arena: Int64, text: String, category: String?) async throws -> Prompt
     func prompts(arena: Int64) async throws -> [Prompt]
     func createOutput(_ output: NewOutput) async throws -> Output
-    func outputs(arena: Int64) async throws -> [Output]
+    /// The arena's outputs: the current ones, and with `withdrawn` the
+    /// withdrawn (and replaced) ones too.
+    func outputs(arena: Int64, withdrawn: Bool) async throws -> [Output]
 
     /// Adds outputs, creating contenders and prompts named in them that do
-    /// not exist yet; all or nothing.
-    func importOutputs(arena: Int64, _ items: [OutputImport]) async throws -> ImportSummary
+    /// not exist yet; all or nothing. An item identical to the current
+    /// output of its (prompt, contender) is skipped; a different one is
+    /// refused, or replaces it with `.replace`.
+    func importOutputs(arena: Int64, _ items: [OutputImport], existing: ExistingOutputs) async throws -> ImportSummary
 
     // MARK: Votes
 
@@ -70,6 +74,36 @@ public protocol PreferStore: Sendable {
     func invite(tokenHash: String) async throws -> Invite?
     /// The invites of an arena, oldest first.
     func invites(arena: Int64) async throws -> [Invite]
+    /// Revokes the invite named `name`: its token stops admitting anyone.
+    func revokeInvite(arena: Int64, name: String) async throws -> Invite
+
+    // MARK: Administration
+
+    /// Changes an arena's settings; nil fields keep their value.
+    func updateArena(id: Int64, _ changes: ArenaChanges) async throws -> Arena
+    /// Changes a contender; nil fields keep their value.
+    func updateContender(arena: Int64, id: Int64, _ changes: ContenderChanges) async throws -> Contender
+    /// Withdraws the current output `id` and adds `replacement` in its place
+    /// (same prompt and contender); votes cast on the old one keep naming it.
+    func replaceOutput(arena: Int64, id: Int64, content: String, media: Media, url: String?) async throws -> Output
+    /// Withdraws output `id`: no new battles show it.
+    func withdrawOutput(arena: Int64, id: Int64) async throws -> Output
+
+    /// Stores a new API key (only its hash).
+    func createAPIKey(name: String, role: String, keyHash: String) async throws -> APIKey
+    func apiKeys() async throws -> [APIKey]
+    /// The key whose SHA-256 is `hash`, unless revoked.
+    func apiKey(hash: String) async throws -> APIKey?
+    func revokeAPIKey(name: String) async throws -> APIKey
+
+    /// Appends to the admin action log.
+    func appendAudit(_ entry: NewAuditEntry) async throws
+    /// The log, newest first, `limit` entries before id `before`.
+    func auditLog(before: Int64?, limit: Int) async throws -> [AuditEntry]
+
+    /// Records (or, with nil, clears) an admin's decision about an annotator.
+    func setVoterDecision(arena: Int64, voter: String, decision: VoterDecision.Kind?, actor: String, note: String?) async throws
+    func voterDecisions(arena: Int64) async throws -> [VoterDecision]
 }
 
 /// A new arena's settings.
@@ -138,16 +172,32 @@ public struct OutputImport: Sendable, Hashable, Codable {
     }
 }
 
-/// What an import created.
+/// What an import does with an item whose (prompt, contender) already has a
+/// different output.
+public enum ExistingOutputs: Sendable, Hashable {
+    /// Refuse the import, naming the item.
+    case refuse
+    /// Withdraw the old output and add the new one in its place.
+    case replace
+}
+
+/// What an import did.
 public struct ImportSummary: Sendable, Hashable, Codable {
+    /// Outputs added where there was none.
     public var outputs: Int
     public var contendersCreated: Int
     public var promptsCreated: Int
+    /// Outputs that replaced a different one.
+    public var replaced: Int
+    /// Items identical to the output already there.
+    public var skipped: Int
 
-    public init(outputs: Int, contendersCreated: Int, promptsCreated: Int) {
+    public init(outputs: Int, contendersCreated: Int, promptsCreated: Int, replaced: Int = 0, skipped: Int = 0) {
         self.outputs = outputs
         self.contendersCreated = contendersCreated
         self.promptsCreated = promptsCreated
+        self.replaced = replaced
+        self.skipped = skipped
     }
 }
 
@@ -168,13 +218,18 @@ public struct NewVote: Sendable, Hashable {
     public var clientVoteId: String?
     public var source: StoredVote.Source
     public var createdAt: Date
+    /// The outputs shown on each side (votes on battles).
+    public var leftOutputId: Int64?
+    public var rightOutputId: Int64?
 
     public init(
         arenaId: Int64, battle: String?, promptId: Int64?, leftContenderId: Int64, rightContenderId: Int64,
         choice: Choice, criteria: [String: Choice] = [:], rationale: String? = nil, timeToVoteMs: Int? = nil,
         leftPlayedMs: Int? = nil, rightPlayedMs: Int? = nil, voter: String? = nil, clientVoteId: String? = nil,
-        source: StoredVote.Source = .battle, createdAt: Date = Date()
+        source: StoredVote.Source = .battle, createdAt: Date = Date(), leftOutputId: Int64? = nil, rightOutputId: Int64? = nil
     ) {
+        self.leftOutputId = leftOutputId
+        self.rightOutputId = rightOutputId
         self.arenaId = arenaId
         self.battle = battle
         self.promptId = promptId
@@ -228,8 +283,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 
-    public static func duplicate(_ what: String, field: String) -> StoreError {
-        StoreError(.duplicate, "\(what) already exists; choose another \(field).", field: field)
+    /// `what` exists already; `advice` says what to do instead (by default,
+    /// to choose another name when the field is a name).
+    public static func duplicate(_ what: String, field: String, advice: String? = nil) -> StoreError {
+        let advice = advice ?? (field == "name" ? "choose another name" : nil)
+        return StoreError(.duplicate, "\(what) already exists" + (advice.map { "; \($0)." } ?? "."), field: field)
     }
 
     public static func notFound(_ what: String, field: String? = nil) -> StoreError {
@@ -256,6 +314,16 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension PreferStore {
+    /// The arena's current outputs.
+    public func outputs(arena: Int64) async throws -> [Output] {
+        try await outputs(arena: arena, withdrawn: false)
+    }
+
+    /// Adds outputs, refusing an item whose (prompt, contender) holds a different one.
+    public func importOutputs(arena: Int64, _ items: [OutputImport]) async throws -> ImportSummary {
+        try await importOutputs(arena: arena, items, existing: .refuse)
+    }
+
     /// Creates one invite.
     public func createInvite(arena: Int64, name: String, tokenHash: String) async throws -> Invite {
         try await createInvites(arena: arena, [(name, tokenHash)])[0]

@@ -51,9 +51,7 @@ extension SQLPreferStore {
     }
 
     public func createContender(arena: Int64, name: String, weight: Double) async throws -> Contender {
-        guard weight.isFinite, weight > 0 else {
-            throw StoreError.invalid("A contender's weight must be a finite number above 0, not \(weight).", field: "weight")
-        }
+        try Self.checkWeight(weight)
         do {
             return try await connections.write { database in
                 try await Self.requireArena(arena, in: database)
@@ -89,7 +87,8 @@ extension SQLPreferStore {
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate(
-                "A prompt with this text (\"\(Self.excerpt(text))\") in this arena", field: "text")
+                "A prompt with this text (\"\(Self.excerpt(text))\") in this arena", field: "text",
+                advice: "a prompt's text is unique within its arena: add outputs to the existing prompt")
         }
     }
 
@@ -109,24 +108,34 @@ extension SQLPreferStore {
                 let row = try await database.insert(into: "outputs")
                     .columns("arena_id", "prompt_id", "contender_id", "content", "media", "url")
                     .values(arena, output.promptId, output.contenderId, output.content, output.media.rawValue, output.url)
-                    .returning("id", "prompt_id", "contender_id", "content", "media", "url")
+                    .returning("*")
                     .first()
                 return try StoreRecords.output(try row.orInternal("INSERT … RETURNING gave no output"))
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate(
-                "An output of contender \(output.contenderId) for prompt \(output.promptId)", field: "contenderId")
+                "This contender's output for this prompt", field: "contender",
+                advice: "replace it (PUT /api/arenas/{arena}/outputs/{output}) or withdraw it first")
         }
     }
 
-    public func outputs(arena: Int64) async throws -> [Output] {
+    public func outputs(arena: Int64, withdrawn: Bool) async throws -> [Output] {
         try await connections.withConnection { database in
-            try await database.select().columns("id", "prompt_id", "contender_id", "content", "media", "url")
-                .from("outputs").where("arena_id", .equal, arena).orderBy("id").all().map(StoreRecords.output)
+            var query = database.select().column("*").from("outputs").where("arena_id", .equal, arena)
+            if !withdrawn { query = query.where("withdrawn_at", .is, SQLLiteral.null) }
+            return try await query.orderBy("id").all().map(StoreRecords.output)
         }
     }
 
     // MARK: Checks shared by the methods
+
+    /// Contender weights: finite, above 0 and below 1e308 (the schema's CHECK
+    /// says the same; NaN would reach SQLite as NULL and fail as a missing value).
+    static func checkWeight(_ weight: Double) throws {
+        guard weight.isFinite, weight > 0, weight < 1e308 else {
+            throw StoreError.invalid("A contender's weight must be a number above 0 and below 1e308, not \(weight).", field: "weight")
+        }
+    }
 
     /// Throws `.notFound` unless arena `id` exists.
     static func requireArena(_ id: Int64, in database: any SQLDatabase) async throws {

@@ -29,7 +29,8 @@ extension SQLPreferStore {
 
     public func invite(tokenHash: String) async throws -> Invite? {
         try await connections.withConnection { database in
-            try await database.select().column("*").from("invites").where("token_hash", .equal, tokenHash).first()
+            try await database.select().column("*").from("invites").where("token_hash", .equal, tokenHash)
+                .where("revoked_at", .is, SQLLiteral.null).first()
                 .map(StoreRecords.invite)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PreferCore
 import SQLKit
 
@@ -6,7 +7,7 @@ extension SQLPreferStore {
     /// 32,766 and PostgreSQL's 65,535 bound parameters with 6 columns.
     private static var outputChunk: Int { 1000 }
 
-    public func importOutputs(arena: Int64, _ items: [OutputImport]) async throws -> ImportSummary {
+    public func importOutputs(arena: Int64, _ items: [OutputImport], existing: ExistingOutputs) async throws -> ImportSummary {
         for (index, item) in items.enumerated() {
             do {
                 try Self.checkMedia(item.media, url: item.url)
@@ -122,26 +123,56 @@ extension SQLPreferStore {
                     }
                 pairs.append((prompt, contender))
             }
-            var taken = Set<[Int64]>()
+            // What each (prompt, contender) holds now: an identical output is
+            // skipped, a different one replaced (with `.replace`) or refused.
+            var current: [[Int64]: Output] = [:]
             for chunk in Array(Set(pairs.map(\.prompt))).chunks(of: Self.outputChunk) {
-                let rows = try await database.select().columns("prompt_id", "contender_id").from("outputs")
-                    .where("arena_id", .equal, arena).where("prompt_id", .in, Array(chunk)).all()
+                let rows = try await database.select().column("*").from("outputs")
+                    .where("arena_id", .equal, arena).where("prompt_id", .in, Array(chunk))
+                    .where("withdrawn_at", .is, SQLLiteral.null).all()
                 for row in rows {
-                    taken.insert([
-                        try row.decode(column: "prompt_id", as: Int64.self),
-                        try row.decode(column: "contender_id", as: Int64.self),
-                    ])
+                    let output = try StoreRecords.output(row)
+                    current[[output.promptId, output.contenderId]] = output
                 }
             }
-            for (index, pair) in pairs.enumerated() where !taken.insert([pair.prompt, pair.contender]).inserted {
-                throw StoreError.duplicate(
-                    "An output of contender \(Self.describe(items[index].contender)) for prompt "
-                        + Self.describe(items[index].prompt),
-                    field: "contender"
-                ).atItem(index)
+            var seen = Set<[Int64]>()
+            var added: [Int] = []
+            var replaced: [(index: Int, old: Int64)] = []
+            var skipped = 0
+            for (index, pair) in pairs.enumerated() {
+                let key = [pair.prompt, pair.contender]
+                guard seen.insert(key).inserted else {
+                    throw StoreError.duplicate(
+                        "An earlier line of this import with an output of contender "
+                            + "\(Self.describe(items[index].contender)) for prompt \(Self.describe(items[index].prompt))",
+                        field: "contender", advice: "keep one line per prompt and contender"
+                    ).atItem(index)
+                }
+                let item = items[index]
+                guard let old = current[key] else {
+                    added.append(index)
+                    continue
+                }
+                if old.content == item.content && old.media == item.media && old.url == item.url {
+                    skipped += 1
+                } else if existing == .replace {
+                    replaced.append((index, old.id))
+                } else {
+                    throw StoreError.duplicate(
+                        "A different output of contender \(Self.describe(item.contender)) for prompt "
+                            + "\(Self.describe(item.prompt))",
+                        field: "contender", advice: "import with update (?update=true) to replace it"
+                    ).atItem(index)
+                }
             }
-            for chunk in Array(items.indices).chunks(of: Self.outputChunk) {
-                try await database.insert(into: "outputs")
+            let now = Date().timeIntervalSince1970
+            for chunk in replaced.chunks(of: Self.outputChunk) {
+                try await database.update("outputs").set("withdrawn_at", to: now)
+                    .where("id", .in, chunk.map(\.old)).run()
+            }
+            var newIds: [Int64] = []
+            for chunk in (added + replaced.map(\.index)).chunks(of: Self.outputChunk) {
+                let rows = try await database.insert(into: "outputs")
                     .columns("arena_id", "prompt_id", "contender_id", "content", "media", "url")
                     .rows(
                         chunk.map { index in
@@ -152,10 +183,18 @@ extension SQLPreferStore {
                             ]
                         }
                     )
-                    .run()
+                    .returning("id")
+                    .all()
+                for row in rows { newIds.append(try row.decode(column: "id", as: Int64.self)) }
+            }
+            // Each replaced output points at its successor.
+            for (k, replacement) in replaced.enumerated() {
+                try await database.update("outputs").set("replaced_by", to: newIds[added.count + k])
+                    .where("id", .equal, replacement.old).run()
             }
             return ImportSummary(
-                outputs: items.count, contendersCreated: newContenders.count, promptsCreated: newPrompts.count)
+                outputs: added.count, contendersCreated: newContenders.count, promptsCreated: newPrompts.count,
+                replaced: replaced.count, skipped: skipped)
         }
     }
 

@@ -38,7 +38,8 @@ extension SQLPreferStore {
             let rows = try await connection.query(
                 """
                 SELECT id, arena_id, battle, prompt_id, left_contender_id, right_contender_id, choice, criteria,
-                       rationale, time_to_vote_ms, left_played_ms, right_played_ms, voter, client_vote_id, source, created_at
+                       rationale, time_to_vote_ms, left_played_ms, right_played_ms, voter, client_vote_id, source, created_at,
+                       left_output_id, right_output_id
                 FROM votes WHERE arena_id = \(arena) AND id > \(after ?? 0) ORDER BY id LIMIT \(limit)
                 """,
                 logger: logger)
@@ -47,7 +48,7 @@ extension SQLPreferStore {
             for try await row in rows {
                 let columns = try row.decode(
                     (Int64, Int64, String?, Int64?, Int64, Int64, String, String, String?, Int?, Int?, Int?, String?,
-                     String?, String, Double).self)
+                     String?, String, Double, Int64?, Int64?).self)
                 votes.append(try StoreRecords.vote(columns))
             }
             return votes

@@ -34,11 +34,11 @@ struct SchemaConstraint: Sendable {
             .invalid("A contender's weight must be a finite number above 0.", field: "weight")),
         unique(
             "prompts_arena_text_unique", "prompts.arena_id, prompts.text_hash",
-            .duplicate("A prompt with this text in this arena", field: "text")),
+            .duplicate("A prompt with this text in this arena", field: "text", advice: "a prompt's text is unique within its arena")),
         check("prompts_text_hash_check", .invalid("A prompt's text hash must be 64 hex digits.", field: "text")),
         unique(
-            "outputs_prompt_contender_unique", "outputs.prompt_id, outputs.contender_id",
-            .duplicate("An output of this contender for this prompt", field: "contenderId")),
+            "outputs_current_unique", "outputs.prompt_id, outputs.contender_id",
+            .duplicate("This contender's output for this prompt", field: "contender", advice: "replace or withdraw the current one first")),
         check(
             "outputs_media_check",
             .invalid("Media must be one of text, image, audio, video, model3d.", field: "media")),
@@ -46,7 +46,7 @@ struct SchemaConstraint: Sendable {
         unique("votes_battle_unique", "votes.battle", .duplicate("A vote for this battle", field: "battle")),
         unique(
             "votes_client_vote_id_unique", "votes.client_vote_id",
-            .duplicate("A vote with this client vote id", field: "clientVoteId")),
+            .duplicate("A vote with this client vote id", field: "client_vote_id", advice: "use a fresh id per vote")),
         check(
             "votes_distinct_sides_check",
             .invalid("A vote must compare two different contenders.", field: "rightContenderId")),

@@ -16,7 +16,9 @@ enum StoreRecords {
             minPlayMs: try row.decode(column: "min_play_ms", as: Int?.self),
             annotationsPerItem: try row.decode(column: "annotations_per_item", as: Int.self),
             isPrivate: try row.decode(column: "is_private", as: Bool.self),
-            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self))
+            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
+            archivedAt: try row.decode(column: "archived_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            leaderboardPublic: try row.decode(column: "leaderboard_public", as: Bool.self)
         )
     }
 
@@ -25,7 +27,9 @@ enum StoreRecords {
             id: try row.decode(column: "id", as: Int64.self),
             arenaId: try row.decode(column: "arena_id", as: Int64.self),
             name: try row.decode(column: "name", as: String.self),
-            weight: try row.decode(column: "weight", as: Double.self)
+            weight: try row.decode(column: "weight", as: Double.self),
+            retiredAt: try row.decode(column: "retired_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            hidden: try row.decode(column: "hidden", as: Bool.self)
         )
     }
 
@@ -46,7 +50,9 @@ enum StoreRecords {
             contenderId: try row.decode(column: "contender_id", as: Int64.self),
             content: try row.decode(column: "content", as: String.self),
             media: try Media(rawValue: media).orThrow("outputs.media", media),
-            url: try row.decode(column: "url", as: String?.self)
+            url: try row.decode(column: "url", as: String?.self),
+            withdrawnAt: try row.decode(column: "withdrawn_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            replacedBy: try row.decode(column: "replaced_by", as: Int64?.self)
         )
     }
 
@@ -55,7 +61,42 @@ enum StoreRecords {
             id: try row.decode(column: "id", as: Int64.self),
             arenaId: try row.decode(column: "arena_id", as: Int64.self),
             name: try row.decode(column: "name", as: String.self),
-            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self))
+            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))
+        )
+    }
+
+    static func apiKey(_ row: any SQLRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode(column: "id", as: Int64.self),
+            name: try row.decode(column: "name", as: String.self),
+            role: try row.decode(column: "role", as: String.self),
+            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))
+        )
+    }
+
+    static func auditEntry(_ row: any SQLRow) throws -> AuditEntry {
+        AuditEntry(
+            id: try row.decode(column: "id", as: Int64.self),
+            actor: try row.decode(column: "actor", as: String.self),
+            operation: try row.decode(column: "operation", as: String.self),
+            method: try row.decode(column: "method", as: String.self),
+            path: try row.decode(column: "path", as: String.self),
+            status: try row.decode(column: "status", as: Int.self),
+            detail: try row.decode(column: "detail", as: String?.self),
+            at: Date(timeIntervalSince1970: try row.decode(column: "at", as: Double.self))
+        )
+    }
+
+    static func voterDecision(_ row: any SQLRow) throws -> VoterDecision {
+        let decision = try row.decode(column: "decision", as: String.self)
+        return VoterDecision(
+            voter: try row.decode(column: "voter", as: String.self),
+            decision: try VoterDecision.Kind(rawValue: decision).orThrow("voter_decisions.decision", decision),
+            decidedAt: Date(timeIntervalSince1970: try row.decode(column: "decided_at", as: Double.self)),
+            actor: try row.decode(column: "actor", as: String.self),
+            note: try row.decode(column: "note", as: String?.self)
         )
     }
 
@@ -76,7 +117,9 @@ enum StoreRecords {
             try row.decode(column: "voter", as: String?.self),
             try row.decode(column: "client_vote_id", as: String?.self),
             try row.decode(column: "source", as: String.self),
-            try row.decode(column: "created_at", as: Double.self)
+            try row.decode(column: "created_at", as: Double.self),
+            try row.decode(column: "left_output_id", as: Int64?.self),
+            try row.decode(column: "right_output_id", as: Int64?.self)
         ))
     }
 
@@ -84,7 +127,7 @@ enum StoreRecords {
     typealias VoteColumns = (
         id: Int64, arenaId: Int64, battle: String?, promptId: Int64?, left: Int64, right: Int64, choice: String,
         criteria: String, rationale: String?, timeToVoteMs: Int?, leftPlayedMs: Int?, rightPlayedMs: Int?,
-        voter: String?, clientVoteId: String?, source: String, createdAt: Double
+        voter: String?, clientVoteId: String?, source: String, createdAt: Double, leftOutput: Int64?, rightOutput: Int64?
     )
 
     static func vote(_ columns: VoteColumns) throws -> StoredVote {
@@ -96,7 +139,8 @@ enum StoreRecords {
             timeToVoteMs: columns.timeToVoteMs, leftPlayedMs: columns.leftPlayedMs, rightPlayedMs: columns.rightPlayedMs,
             voter: columns.voter, clientVoteId: columns.clientVoteId,
             source: try StoredVote.Source(rawValue: columns.source).orThrow("votes.source", columns.source),
-            createdAt: Date(timeIntervalSince1970: columns.createdAt)
+            createdAt: Date(timeIntervalSince1970: columns.createdAt),
+            leftOutputId: columns.leftOutput, rightOutputId: columns.rightOutput
         )
     }
 

@@ -33,7 +33,7 @@ struct VoteBatch {
     /// before inserting (and reject the votes whose are not).
     let checkReferences: Bool
 
-    /// Rows per INSERT statement: 15 parameters each, well under SQLite's
+    /// Rows per INSERT statement: 17 parameters each, well under SQLite's
     /// 32,766 and PostgreSQL's 65,535.
     static let insertChunk = 1000
     /// Values per IN list.
@@ -42,7 +42,7 @@ struct VoteBatch {
     static let columns = [
         "arena_id", "battle", "prompt_id", "left_contender_id", "right_contender_id", "choice", "criteria",
         "rationale", "time_to_vote_ms", "left_played_ms", "right_played_ms", "voter", "client_vote_id", "source",
-        "created_at",
+        "created_at", "left_output_id", "right_output_id",
     ]
 
     /// Longest battle or client vote id (the schema checks it too).
@@ -300,6 +300,7 @@ struct VoteBatch {
             .text(vote.rationale), .integer(vote.timeToVoteMs.map(Int64.init)), .integer(vote.leftPlayedMs.map(Int64.init)),
             .integer(vote.rightPlayedMs.map(Int64.init)), .text(vote.voter), .text(vote.clientVoteId),
             .text(vote.source.rawValue), .real(vote.createdAt.timeIntervalSince1970),
+            .integer(vote.leftOutputId), .integer(vote.rightOutputId),
         ]
     }
 
@@ -344,6 +345,7 @@ struct VoteBatch {
             criteria: vote.criteria, rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs,
             leftPlayedMs: vote.leftPlayedMs, rightPlayedMs: vote.rightPlayedMs, voter: vote.voter,
             clientVoteId: vote.clientVoteId, source: vote.source,
-            createdAt: Date(timeIntervalSince1970: vote.createdAt.timeIntervalSince1970))
+            createdAt: Date(timeIntervalSince1970: vote.createdAt.timeIntervalSince1970),
+            leftOutputId: vote.leftOutputId, rightOutputId: vote.rightOutputId)
     }
 }

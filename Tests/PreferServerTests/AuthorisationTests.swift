@@ -53,10 +53,10 @@ struct AuthorisationTests {
         try await TestServer.run { server in
             let router = Router(context: PreferRequestContext.self)
             let secrets = try await ServerSecrets.load(from: server.store)
-            let keys = KeyRing(secrets: secrets)
+            let keys = KeyRing(store: server.store)
             let operations = OperationRouter(
                 router: router, document: APIDocument.shared, keyRing: keys,
-                annotatorAuthenticator: AnnotatorAuthenticator(keys: keys, store: server.store, sessions: SessionCookies(secrets: secrets, secure: false)))
+                annotatorAuthenticator: AnnotatorAuthenticator(keys: keys, store: server.store, cookies: SessionCookies(secrets: secrets, secure: false)))
             #expect(throws: OperationRouter.UndocumentedOperation.self) {
                 try operations.register({ _, _, _ in (HTTPResponse(status: .ok), nil) }, method: .get, path: "/api/secret-admin-thing")
             }

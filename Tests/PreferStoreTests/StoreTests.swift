@@ -346,11 +346,15 @@ struct StoreTests {
                 #expect(try await store.outputs(arena: arena.id).isEmpty)
             }
 
-            // An output that already exists in the database fails the whole import too.
+            // An output that already exists in the database with other content fails the whole
+            // import too (an identical one is skipped: re-importing a file adds only what is new).
             _ = try await store.importOutputs(arena: arena.id, [good])
+            let again = try await store.importOutputs(arena: arena.id, [good])
+            #expect(again.outputs == 0 && again.skipped == 1)
+            let changed = OutputImport(prompt: .name("p1"), contender: .name("c1"), content: "different")
             let error = try await storeError {
                 try await store.importOutputs(
-                    arena: arena.id, [OutputImport(prompt: .name("p9"), contender: .name("c9"), content: "new"), good])
+                    arena: arena.id, [OutputImport(prompt: .name("p9"), contender: .name("c9"), content: "new"), changed])
             }
             #expect(error?.kind == .duplicate && error?.item == 1)
             #expect(try await store.contenders(arena: arena.id).map(\.name) == ["c1"])

@@ -16,6 +16,10 @@ public struct Arena: Sendable, Hashable, Codable {
     /// Whether only invited annotators may vote.
     public var isPrivate: Bool
     public var createdAt: Date
+    /// When an admin archived it: no new battles, kept for its leaderboard and data.
+    public var archivedAt: Date?
+    /// A private arena whose leaderboard anyone may read (its votes stay private).
+    public var leaderboardPublic: Bool
 
     public init(
         id: Int64,
@@ -26,7 +30,9 @@ public struct Arena: Sendable, Hashable, Codable {
         minPlayMs: Int? = nil,
         annotationsPerItem: Int = 1,
         isPrivate: Bool = false,
-        createdAt: Date = Date()
+        createdAt: Date = Date(),
+        archivedAt: Date? = nil,
+        leaderboardPublic: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -37,5 +43,9 @@ public struct Arena: Sendable, Hashable, Codable {
         self.annotationsPerItem = annotationsPerItem
         self.isPrivate = isPrivate
         self.createdAt = createdAt
+        self.archivedAt = archivedAt
+        self.leaderboardPublic = leaderboardPublic
     }
+
+    public var isArchived: Bool { archivedAt != nil }
 }

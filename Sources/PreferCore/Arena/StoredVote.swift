@@ -36,14 +36,21 @@ public struct StoredVote: Sendable, Hashable, Codable {
     public var clientVoteId: String?
     public var source: Source
     public var createdAt: Date
+    /// The outputs shown on each side, for votes on battles (an output may
+    /// since have been withdrawn or replaced: the vote keeps naming it).
+    public var leftOutputId: Int64?
+    public var rightOutputId: Int64?
 
     public init(
         id: Int64, arenaId: Int64, battle: String?, promptId: Int64?,
         leftContenderId: Int64, rightContenderId: Int64, choice: Choice,
         criteria: [String: Choice] = [:], rationale: String? = nil, timeToVoteMs: Int? = nil,
         leftPlayedMs: Int? = nil, rightPlayedMs: Int? = nil, voter: String? = nil,
-        clientVoteId: String? = nil, source: Source = .battle, createdAt: Date = Date()
+        clientVoteId: String? = nil, source: Source = .battle, createdAt: Date = Date(),
+        leftOutputId: Int64? = nil, rightOutputId: Int64? = nil
     ) {
+        self.leftOutputId = leftOutputId
+        self.rightOutputId = rightOutputId
         self.id = id
         self.arenaId = arenaId
         self.battle = battle

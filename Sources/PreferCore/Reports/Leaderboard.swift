@@ -33,6 +33,8 @@ public struct Leaderboard: Sendable, Codable {
         /// How far excluding the audit's flagged voters moved the rating
         /// (audited minus all votes), when asked for.
         public var auditShift: Double?
+        /// True for a contender an admin retired (it gets no new battles).
+        public var retired: Bool?
 
         enum CodingKeys: String, CodingKey {
             case name, rating, lower, upper, votes, rank
@@ -44,6 +46,7 @@ public struct Leaderboard: Sendable, Codable {
             case winRate = "win_rate"
             case provisional, group
             case auditShift = "audit_shift"
+            case retired
         }
     }
 
@@ -118,5 +121,21 @@ public struct Leaderboard: Sendable, Codable {
 
     public func entry(named name: String) -> Entry? {
         contenders.first { $0.name == name }
+    }
+}
+
+extension Leaderboard {
+    /// The board as an arena shows it: contenders in `hidden` left out (their
+    /// votes were counted for the others all the same), those in `retired`
+    /// marked retired.
+    public func shown(hiding hidden: Set<String>, retiring retired: Set<String>) -> Leaderboard {
+        guard !hidden.isEmpty || !retired.isEmpty else { return self }
+        var board = self
+        board.contenders = contenders.filter { !hidden.contains($0.name) }.map { entry in
+            var entry = entry
+            if retired.contains(entry.name) { entry.retired = true }
+            return entry
+        }
+        return board
     }
 }

@@ -12,8 +12,11 @@ struct APIDocument: Sendable {
     enum Access: Sendable, Hashable {
         /// `security: []`: anyone.
         case open
-        /// A session cookie, an invite token or no credentials at all.
+        /// A session cookie, an invite token or no credentials at all (a
+        /// first-time visitor gets a session).
         case annotator
+        /// An API key, an invite token or no credentials at all (no session).
+        case reader
         /// An API key whose role includes this one.
         case key(Role)
     }
@@ -143,7 +146,8 @@ struct APIDocument: Sendable {
     /// nothing); key routes need the lowest role any requirement names.
     static func access(_ security: [[String: [String]]]) -> Access {
         if security.isEmpty { return .open }
-        if security.contains(where: { $0.keys.contains("sessionCookie") || $0.keys.contains("inviteToken") }) { return .annotator }
+        if security.contains(where: { $0.keys.contains("sessionCookie") }) { return .annotator }
+        if security.contains(where: { $0.keys.contains("inviteToken") }) { return .reader }
         let roles = security.compactMap { $0["apiKey"] }.flatMap { $0 }.compactMap(Role.init(rawValue:))
         return .key(roles.min() ?? .owner)
     }

@@ -63,7 +63,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.kind {
             case .duplicate: return .duplicate(error.message, field: error.field)
             case .notFound: return .notFound(error.message, field: error.field)
-            case .invalid: return .badRequest(error.message, field: error.field)
+            // A rule the data broke: named by its field, as the API's own checks name theirs.
+            case .invalid: return error.field.map { .invalidField($0, error.message) } ?? .badRequest(error.message)
             case .unavailable: return .unavailable
             }
         case let error as DecodingError:

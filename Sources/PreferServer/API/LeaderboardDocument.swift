@@ -27,6 +27,12 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
         case votesTotal = "votes_total"
     }
 
+    /// The board of `arena` as served: hidden contenders left out (their
+    /// votes still count for the others), retired ones marked.
+    init(arena index: ArenaIndex, board: Leaderboard, computedAt: Date, votesTotal: Int, stale: Bool) {
+        self.init(arena: index.arena.name, board: index.shown(board), computedAt: computedAt, votesTotal: votesTotal, stale: stale)
+    }
+
     init(arena: String, board: Leaderboard, computedAt: Date, votesTotal: Int, stale: Bool) {
         self.arena = arena
         contenders = board.contenders

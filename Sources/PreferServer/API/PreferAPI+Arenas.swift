@@ -33,6 +33,28 @@ extension PreferAPI {
         return .ok(.init(body: .json(.init(arenas: arenas))))
     }
 
+    func updateArena(_ input: Operations.UpdateArena.Input) async throws -> Operations.UpdateArena.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        var sampling: Sampling?
+        switch body.sampling {
+        case nil: sampling = nil
+        case .uniform: sampling = .uniform
+        case .weighted: sampling = .weighted
+        case ._empty_: throw PreferError.invalidField("sampling", "sampling must be one of \(Sampling.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+        }
+        let changes = ArenaChanges(
+            description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
+            annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
+            archived: body.archived)
+        return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
+    }
+
+    func deleteArena(_ input: Operations.DeleteArena.Input) async throws -> Operations.DeleteArena.Output {
+        let deleted = try await services.arenas.delete(input.path.arena, confirm: input.query.confirm)
+        await services.leaderboards.forget(arena: deleted.id)
+        return .ok(.init(body: .json(.init(deleted: deleted.name, votes: deleted.votes))))
+    }
+
     func getArena(_ input: Operations.GetArena.Input) async throws -> Operations.GetArena.Output {
         .ok(.init(body: .json(.init(try await services.arenas.summary(input.path.arena)))))
     }
@@ -41,6 +63,14 @@ extension PreferAPI {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
         let contender = try await services.arenas.createContender(arena: input.path.arena, name: body.name, weight: body.weight)
         return .created(.init(body: .json(.init(contender))))
+    }
+
+    func updateContender(_ input: Operations.UpdateContender.Input) async throws -> Operations.UpdateContender.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let contender = try await services.arenas.updateContender(
+            arena: input.path.arena, contender: input.path.contender,
+            ContenderChanges(name: body.name, weight: body.weight, retired: body.retired, hidden: body.hidden))
+        return .ok(.init(body: .json(.init(contender))))
     }
 
     func listContenders(_ input: Operations.ListContenders.Input) async throws -> Operations.ListContenders.Output {
@@ -63,6 +93,27 @@ extension PreferAPI {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
         let output = try await services.arenas.createOutput(arena: input.path.arena, try Self.draft(body))
         return .created(.init(body: .json(.init(output))))
+    }
+
+    func listOutputs(_ input: Operations.ListOutputs.Input) async throws -> Operations.ListOutputs.Output {
+        let outputs = try await services.arenas.outputs(arena: input.path.arena, withdrawn: input.query.withdrawn ?? false)
+        return .ok(.init(body: .json(.init(outputs: outputs.map(Components.Schemas.Output.init)))))
+    }
+
+    func replaceOutput(_ input: Operations.ReplaceOutput.Input) async throws -> Operations.ReplaceOutput.Output {
+        guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let media: Media
+        switch body.media {
+        case nil: media = .text
+        case ._empty_: throw PreferError.invalidField("media", "media must be one of \(Media.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+        case let value?: media = Media(rawValue: value.rawValue) ?? .text
+        }
+        let output = try await services.arenas.replaceOutput(arena: input.path.arena, id: input.path.output, content: body.content, media: media, url: body.url)
+        return .ok(.init(body: .json(.init(output))))
+    }
+
+    func withdrawOutput(_ input: Operations.WithdrawOutput.Input) async throws -> Operations.WithdrawOutput.Output {
+        .ok(.init(body: .json(.init(try await services.arenas.withdrawOutput(arena: input.path.arena, id: input.path.output)))))
     }
 
     /// An output as the API's `OutputCreate` gives it.
@@ -95,8 +146,10 @@ extension PreferAPI {
                 lines.append((line.number, .failure(DecodingFailure.translate(error, allowed: Self.outputFields))))
             }
         }
-        let summary = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines)
-        return .created(.init(body: .json(.init(outputs: summary.outputs, contendersCreated: summary.contendersCreated, promptsCreated: summary.promptsCreated))))
+        let summary = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines, update: input.query.update ?? false)
+        return .created(.init(body: .json(.init(
+            outputs: summary.outputs, contendersCreated: summary.contendersCreated, promptsCreated: summary.promptsCreated,
+            replaced: summary.replaced, skipped: summary.skipped))))
     }
 
     static let outputFields = APIDocument.shared.operation(id: "createOutput")?.bodyFields ?? []
@@ -105,6 +158,15 @@ extension PreferAPI {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
         let invites = try await services.arenas.createInvites(arena: input.path.arena, names: body.names, baseURL: services.configuration.baseURL)
         return .created(.init(body: .json(.init(invites: invites.map { .init(name: $0.name, token: $0.token, url: $0.url) }))))
+    }
+
+    func listInvites(_ input: Operations.ListInvites.Input) async throws -> Operations.ListInvites.Output {
+        let invites = try await services.arenas.invites(arena: input.path.arena)
+        return .ok(.init(body: .json(.init(invites: invites.map(Components.Schemas.Invite.init)))))
+    }
+
+    func revokeInvite(_ input: Operations.RevokeInvite.Input) async throws -> Operations.RevokeInvite.Output {
+        .ok(.init(body: .json(.init(try await services.arenas.revokeInvite(arena: input.path.arena, name: input.path.name)))))
     }
 
     /// `GET /api/arenas/{arena}/votes?format=jsonl|csv`, streamed page by page.

@@ -1,10 +1,14 @@
 import PreferCore
-// Public leaderboards, served from `LeaderboardCache`.
+import PreferCore
+
+// Leaderboards, served from `LeaderboardCache`.
 
 extension PreferAPI {
     /// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S&include_flagged=B`.
     func leaderboard(_ input: Operations.Leaderboard.Input) async throws -> Operations.Leaderboard.Output {
-        let arena = try await services.directory.arena(input.path.arena)
+        let index = try await services.directory.index(input.path.arena)
+        let arena = index.arena
+        try ArenaAccess.requireReader(arena, RequestScope.identity)
         var rounds = services.configuration.leaderboardRounds
         if let n = input.query.bootstrap {
             guard n == 0 || (2...10_000).contains(n) else {
@@ -21,6 +25,7 @@ extension PreferAPI {
             arena: arena.id, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false)
         let total = await services.leaderboards.voteCount(arena: arena.id)
         return .ok(.init(body: .json(LeaderboardDocument(
-            arena: arena.name, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale))))
+            arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale))))
     }
 }
+

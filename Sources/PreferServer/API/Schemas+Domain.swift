@@ -17,7 +17,8 @@ extension Components.Schemas.Arena {
         self.init(
             id: arena.id, name: arena.name, description: arena.description,
             sampling: Components.Schemas.Sampling(arena.sampling), criteria: arena.criteria, minPlayMs: arena.minPlayMs,
-            annotationsPerItem: arena.annotationsPerItem, _private: arena.isPrivate, createdAt: arena.createdAt
+            annotationsPerItem: arena.annotationsPerItem, _private: arena.isPrivate, createdAt: arena.createdAt,
+            archivedAt: arena.archivedAt, leaderboardPublic: arena.leaderboardPublic
         )
     }
 }
@@ -60,7 +61,9 @@ extension Choice {
 
 extension Components.Schemas.Contender {
     init(_ contender: Contender, votes: Int? = nil) {
-        self.init(id: contender.id, name: contender.name, weight: contender.weight, votes: votes)
+        self.init(
+            id: contender.id, name: contender.name, weight: contender.weight, votes: votes,
+            retiredAt: contender.retiredAt, hidden: contender.hidden)
     }
 }
 
@@ -74,7 +77,7 @@ extension Components.Schemas.Output {
     init(_ output: Output) {
         self.init(
             id: output.id, prompt: output.promptId, contender: output.contenderId, content: output.content,
-            media: .init(output.media), url: output.url)
+            media: .init(output.media), url: output.url, withdrawnAt: output.withdrawnAt, replacedBy: output.replacedBy)
     }
 }
 
@@ -120,5 +123,35 @@ extension OutputImport.Reference {
         case .case1(let id): self = .id(id)
         case .case2(let name): self = .name(name)
         }
+    }
+}
+
+extension Components.Schemas.Invite {
+    init(_ invite: Invite) {
+        self.init(name: invite.name, createdAt: invite.createdAt, revokedAt: invite.revokedAt)
+    }
+}
+
+extension Components.Schemas.Key {
+    init(_ key: APIKey, secret: String? = nil) {
+        self.init(
+            name: key.name, role: .init(rawValue: key.role) ?? .viewer, createdAt: key.createdAt, revokedAt: key.revokedAt,
+            key: secret)
+    }
+}
+
+extension Components.Schemas.AuditLogEntry {
+    init(_ entry: AuditEntry) {
+        self.init(
+            id: entry.id, at: entry.at, actor: entry.actor, operation: entry.operation, method: entry.method,
+            path: entry.path, status: entry.status, detail: entry.detail)
+    }
+}
+
+extension Components.Schemas.VoterDecision {
+    init(_ decision: PreferCore.VoterDecision) {
+        self.init(
+            voter: decision.voter, decision: .init(rawValue: decision.decision.rawValue) ?? .exclude,
+            decidedAt: decision.decidedAt, actor: decision.actor, note: decision.note)
     }
 }

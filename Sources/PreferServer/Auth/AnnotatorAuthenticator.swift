@@ -3,42 +3,46 @@ import PreferStore
 import HummingbirdAuth
 import PreferCore
 
-/// The authenticator of the routes annotators use: an invite token (as
-/// `?invite=` or a bearer token), an API key (its holder votes as "admin"),
-/// or the visitor's session cookie — a first-time visitor gets a new session
-/// (HttpOnly, SameSite=Lax) with the response. Whether the identity may use
-/// a given arena (private arenas need an invite to that arena) is the
-/// battle service's rule, not this one's.
-///
-/// `alwaysSession`: the pages need a session even for invited annotators (it
-/// binds their forms' anti-forgery token), and put it in the context.
+/// The authenticator of the routes annotators (and readers of leaderboards)
+/// use: an invite token (as `?invite=` or a bearer token), an API key (its
+/// holder votes as "admin"), or the visitor's session cookie. Whether the
+/// identity may use a given arena (private arenas need an invite to that
+/// arena) is the services' rule, not this one's.
 struct AnnotatorAuthenticator: RouterMiddleware {
     typealias Context = PreferRequestContext
 
+    /// When a visitor gets a session.
+    enum SessionPolicy: Sendable {
+        /// Never: readers of leaderboards are anonymous, or hold a token.
+        case never
+        /// When the request carries no token: an anonymous annotator (API).
+        case whenAnonymous
+        /// Always: the pages bind their forms' anti-forgery token to it, for
+        /// invited annotators too; the session goes in the context.
+        case always
+    }
+
     let keys: KeyRing
     let store: any PreferStore
-    let sessions: SessionCookies
-    var alwaysSession = false
+    let cookies: SessionCookies
+    var sessions: SessionPolicy = .whenAnonymous
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var newCookie: Cookie?
         var session = SessionCookies.existing(request)
-        if session == nil, alwaysSession {
-            let made = sessions.make()
+        let token = Self.token(request)
+        let wantsSession = sessions == .always || (sessions == .whenAnonymous && token == nil)
+        if session == nil, wantsSession {
+            let made = cookies.make()
             session = made.id
             newCookie = made.cookie
         }
         context.session = session
-        if let token = Self.token(request) {
+        if let token {
             context.identity = try await identity(token: token)
-        } else {
-            if session == nil {
-                let made = sessions.make()
-                session = made.id
-                newCookie = made.cookie
-            }
-            context.identity = .annotator(voter: sessions.pseudonym(forSession: session!), inviteArena: nil)
+        } else if let session, sessions != .never {
+            context.identity = .annotator(voter: cookies.pseudonym(forSession: session), inviteArena: nil)
         }
         var response = try await next(request, context)
         if let newCookie { response.setCookie(newCookie) }
@@ -54,7 +58,7 @@ struct AnnotatorAuthenticator: RouterMiddleware {
 
     func identity(token: String) async throws -> PreferIdentity {
         let hash = ServerSecrets.sha256(token)
-        if let key = keys.identity(hash: hash) { return key }
+        if let key = try await keys.identity(hash: hash) { return key }
         guard let invite = try await store.invite(tokenHash: hash) else { throw PreferError.wrongInvite }
         return .annotator(voter: "invite:\(invite.name)", inviteArena: invite.arenaId)
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdAuth
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import PreferStore
 
 /// Where the generated server registers its operations: each lands in the
 /// route group whose middleware its `security` in the OpenAPI document asks
@@ -11,20 +12,34 @@ import OpenAPIRuntime
 /// role policy of the role they name. Authorisation is therefore by
 /// construction: a new operation is protected as its document entry says,
 /// with no call to remember in its handler, and one without a document entry
-/// cannot be registered at all.
+/// cannot be registered at all. Every change made with an API key (any
+/// method but GET) that succeeds is written to the admin action log the same
+/// way: who (the key's name), what (the operation), on what (the path), when.
 struct OperationRouter: ServerTransport {
     typealias Context = PreferRequestContext
 
     let document: APIDocument
     let open: RouterGroup<Context>
     let annotator: RouterGroup<Context>
+    let reader: RouterGroup<Context>
     let keys: [Role: RouterGroup<Context>]
+    /// Writes an admin action to the log.
+    let log: @Sendable (NewAuditEntry) async -> Void
 
-    init(router: Router<Context>, document: APIDocument, keyRing: KeyRing, annotatorAuthenticator: AnnotatorAuthenticator) {
+    init(
+        router: Router<Context>, document: APIDocument, keyRing: KeyRing, annotatorAuthenticator: AnnotatorAuthenticator,
+        log: @escaping @Sendable (NewAuditEntry) async -> Void = { _ in }
+    ) {
         self.document = document
+        self.log = log
         open = router.group()
         annotator = router.group()
             .add(middleware: annotatorAuthenticator)
+            .add(middleware: IdentityScopeMiddleware())
+        var readers = annotatorAuthenticator
+        readers.sessions = .never
+        reader = router.group()
+            .add(middleware: readers)
             .add(middleware: IdentityScopeMiddleware())
         var keys: [Role: RouterGroup<Context>] = [:]
         for role in Role.allCases {
@@ -53,8 +68,22 @@ struct OperationRouter: ServerTransport {
         let group = switch operation.access {
         case .open: open
         case .annotator: annotator
+        case .reader: reader
         case .key(let role): keys[role]!
         }
-        group.register(handler, method: method, path: path)
+        guard case .key = operation.access, method != .get else {
+            group.register(handler, method: method, path: path)
+            return
+        }
+        let log = self.log
+        group.register({ request, body, metadata in
+            let (response, responseBody) = try await handler(request, body, metadata)
+            if response.status.code < 400, case .key(let actor, _) = RequestScope.identity {
+                let target = String((request.path ?? path).split(separator: "?", maxSplits: 1).first ?? "")
+                await log(NewAuditEntry(
+                    actor: actor, operation: operation.id, method: method.rawValue, path: target, status: response.status.code))
+            }
+            return (response, responseBody)
+        }, method: method, path: path)
     }
 }

@@ -32,12 +32,14 @@ struct PagesController {
 
     func register(on router: Router<Context>) {
         router.get("/", use: home)
-        router.get("/arenas/:arena/leaderboard", use: leaderboardPage)
-        router.get("/arenas/:arena/leaderboard.svg", use: leaderboardSVG)
         router.get("/admin", use: admin)
+        let reading = router.group()
+            .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .never))
+        reading.get("/arenas/:arena/leaderboard", use: leaderboardPage)
+        reading.get("/arenas/:arena/leaderboard.svg", use: leaderboardSVG)
         router.get("/assets/:file", use: asset)
         let voting = router.group()
-            .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, sessions: services.sessions, alwaysSession: true))
+            .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .always))
         voting.get("/arenas/:arena/vote", use: votePage)
         voting.post("/arenas/:arena/vote", use: vote)
     }
@@ -46,7 +48,7 @@ struct PagesController {
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         var rows: [HomePage.Row] = []
-        for summary in try await services.arenas.summaries() where !summary.arena.isPrivate {
+        for summary in try await services.arenas.summaries() where !summary.arena.isPrivate && !summary.arena.isArchived {
             rows.append(.init(arena: summary.arena, contenders: summary.contenders, votes: summary.votes))
         }
         return PageResponse.html(HomePage(rows: rows).render(), cache: "no-cache")
@@ -212,12 +214,14 @@ struct PagesController {
 
     @Sendable func leaderboardPage(_ request: Request, context: Context) async throws -> Response {
         do {
-            let arena = try await services.directory.arena(context.parameters.require("arena"))
+            let index = try await services.directory.index(context.parameters.require("arena"))
+            let arena = index.arena
+            try ArenaAccess.requireReader(arena, context.identity)
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false
             )
             let total = await services.leaderboards.voteCount(arena: arena.id)
-            let page = LeaderboardPage(arena: arena, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
+            let page = LeaderboardPage(arena: arena, board: index.shown(entry.board), computedAt: entry.computedAt, votesTotal: total, stale: stale)
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)
@@ -226,11 +230,12 @@ struct PagesController {
     }
 
     @Sendable func leaderboardSVG(_ request: Request, context: Context) async throws -> Response {
-        let arena = try await services.directory.arena(context.parameters.require("arena"))
+        let index = try await services.directory.index(context.parameters.require("arena"))
+        try ArenaAccess.requireReader(index.arena, context.identity)
         let (entry, _) = try await services.leaderboards.leaderboard(
-            arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false
+            arena: index.arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false
         )
-        let svg = LeaderboardSVG.document(entry.board, title: "Leaderboard · \(arena.name)")
+        let svg = LeaderboardSVG.document(index.shown(entry.board), title: "Leaderboard · \(index.arena.name)")
         return Response(
             status: .ok,
             headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-cache"],

@@ -30,6 +30,11 @@ actor ArenaDirectory {
         return try await load(arena)
     }
 
+    /// Drops a deleted arena.
+    func forget(_ id: Int64) {
+        indexes[id] = nil
+    }
+
     /// Re-reads an arena after a change.
     @discardableResult
     func reload(_ id: Int64) async throws -> ArenaIndex? {
@@ -40,7 +45,7 @@ actor ArenaDirectory {
     private func load(_ arena: Arena) async throws -> ArenaIndex {
         async let contenders = store.contenders(arena: arena.id)
         async let prompts = store.prompts(arena: arena.id)
-        async let outputs = store.outputs(arena: arena.id)
+        async let outputs = store.outputs(arena: arena.id, withdrawn: true)
         let index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs)
         indexes[arena.id] = index
         return index

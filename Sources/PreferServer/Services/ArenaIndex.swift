@@ -28,6 +28,8 @@ struct ArenaIndex: Sendable {
         }
         for o in outputs {
             self.outputs[o.id] = o
+            // Battles show current outputs of contenders still in the running.
+            guard o.isCurrent, self.contenders[o.contenderId]?.isRetired == false else { continue }
             outputByPromptAndContender[o.promptId, default: [:]][o.contenderId] = o.id
         }
         battlePrompts = outputByPromptAndContender.filter { $0.value.count >= 2 }.keys.sorted()
@@ -45,5 +47,13 @@ struct ArenaIndex: Sendable {
         case .id(let id): prompts[id]
         case .name(let text): promptByText[text].flatMap { prompts[$0] }
         }
+    }
+
+    /// A board of this arena as it is shown: hidden contenders left out,
+    /// retired ones marked.
+    func shown(_ board: Leaderboard) -> Leaderboard {
+        board.shown(
+            hiding: Set(contenders.values.filter(\.hidden).map(\.name)),
+            retiring: Set(contenders.values.filter(\.isRetired).map(\.name)))
     }
 }

@@ -64,15 +64,6 @@ enum ArenaRules {
         return name
     }
 
-    /// Contender weights (weighted sampling): finite and above 0. The database
-    /// holds doubles below 1e308.
-    static func weight(_ weight: Double) throws -> Double {
-        guard weight > 0, weight < 1e308, weight.isFinite else {
-            throw PreferError.invalidField("weight", "weight must be a number above 0 and below 1e308; got \(weight).")
-        }
-        return weight
-    }
-
     static func promptText(_ text: String, field: String = "text") throws -> String {
         guard !text.isEmpty, text.count <= 100_000 else {
             throw PreferError.invalidField(field, "\(field) must be 1 to 100,000 characters (a prompt's text).")

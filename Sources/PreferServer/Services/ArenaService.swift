@@ -68,6 +68,31 @@ public struct ArenaService: Sendable {
         return (try await create(NewArena(name: name, description: description)).arena, true)
     }
 
+    /// Changes an arena's settings (checked as at creation).
+    public func update(_ reference: String, _ changes: ArenaChanges) async throws -> Summary {
+        let arena = try await directory.arena(reference)
+        var checked = changes
+        checked.description = try ArenaRules.description(changes.description)
+        if let criteria = changes.criteria { checked.criteria = try ArenaRules.criteria(criteria) }
+        checked.minPlayMs = try ArenaRules.minPlayMs(changes.minPlayMs)
+        if let k = changes.annotationsPerItem { checked.annotationsPerItem = try ArenaRules.annotationsPerItem(k) }
+        _ = try await store.updateArena(id: arena.id, checked)
+        try await directory.reload(arena.id)
+        return try await summary(id: arena.id)
+    }
+
+    /// Deletes an arena with everything in it. `confirm` must repeat its name.
+    public func delete(_ reference: String, confirm: String) async throws -> (id: Int64, name: String, votes: Int) {
+        let arena = try await directory.arena(reference)
+        guard confirm == arena.name else {
+            throw PreferError.invalidField("confirm", "To delete arena \"\(arena.name)\" and all its votes, repeat its name in confirm (export the votes first: GET /api/arenas/\(arena.name)/votes).")
+        }
+        let votes = try await store.voteCount(arena: arena.id)
+        try await store.deleteArena(id: arena.id)
+        await directory.forget(arena.id)
+        return (arena.id, arena.name, votes)
+    }
+
     public func summaries() async throws -> [Summary] {
         var out: [Summary] = []
         for arena in try await store.arenas() {
@@ -91,9 +116,25 @@ public struct ArenaService: Sendable {
     public func createContender(arena reference: String, name: String, weight: Double?) async throws -> Contender {
         let arena = try await directory.arena(reference)
         let contender = try await store.createContender(
-            arena: arena.id, name: try ArenaRules.contenderName(name), weight: try ArenaRules.weight(weight ?? 1))
+            arena: arena.id, name: try ArenaRules.contenderName(name), weight: weight ?? 1)
         try await directory.reload(arena.id)
         return contender
+    }
+
+    /// Renames, reweights, retires or hides the contender named or numbered `contender`.
+    public func updateContender(arena reference: String, contender: String, _ changes: ContenderChanges) async throws -> Contender {
+        let index = try await directory.index(reference)
+        let id = Int64(contender).flatMap { index.contenders[$0] != nil ? $0 : nil } ?? index.contenderByName[contender]
+        guard let id else { throw PreferError.unknownContender(contender) }
+        var checked = changes
+        if let name = changes.name { checked.name = try ArenaRules.contenderName(name) }
+        do {
+            let updated = try await store.updateContender(arena: index.arena.id, id: id, checked)
+            try await directory.reload(index.arena.id)
+            return updated
+        } catch let error as StoreError where error.kind == .duplicate {
+            throw PreferError(.conflict, code: "duplicate", "This arena already has a contender named \"\(changes.name ?? "")\"; choose another name.", field: "name")
+        }
     }
 
     public func contenders(arena reference: String) async throws -> [Contender] {
@@ -122,10 +163,35 @@ public struct ArenaService: Sendable {
         return output
     }
 
+    /// The arena's outputs, withdrawn ones too when asked.
+    public func outputs(arena reference: String, withdrawn: Bool) async throws -> [Output] {
+        let index = try await directory.index(reference)
+        return index.outputs.values.filter { withdrawn || $0.isCurrent }.sorted { $0.id < $1.id }
+    }
+
+    /// Replaces output `id` with a new one of the same prompt and contender.
+    public func replaceOutput(arena reference: String, id: Int64, content: String?, media: Media, url: String?) async throws -> Output {
+        let index = try await directory.index(reference)
+        let (content, url) = try ArenaRules.output(content: content, media: media, url: url)
+        let output = try await store.replaceOutput(arena: index.arena.id, id: id, content: content, media: media, url: url)
+        try await directory.reload(index.arena.id)
+        return output
+    }
+
+    /// Withdraws output `id`: no new battle shows it.
+    public func withdrawOutput(arena reference: String, id: Int64) async throws -> Output {
+        let index = try await directory.index(reference)
+        let output = try await store.withdrawOutput(arena: index.arena.id, id: id)
+        try await directory.reload(index.arena.id)
+        return output
+    }
+
     /// Imports outputs, creating contenders and prompts named by text on the
     /// fly; all or nothing. `lines` are the outputs as read, numbered from 1,
     /// or why a line could not be read; every bad line (up to 100) is named.
-    public func importOutputs(arena reference: String, lines: [(line: Int, draft: Result<OutputDraft, PreferError>)]) async throws -> ImportSummary {
+    /// A line identical to the output already there is skipped; a different
+    /// one replaces it with `update`, else the import is refused naming it.
+    public func importOutputs(arena reference: String, lines: [(line: Int, draft: Result<OutputDraft, PreferError>)], update: Bool = false) async throws -> ImportSummary {
         let index = try await directory.index(reference)
         var items: [OutputImport] = []
         var numbers: [Int] = []
@@ -157,12 +223,12 @@ public struct ArenaService: Sendable {
         guard !items.isEmpty else { throw PreferError.badRequest("The import is empty: send one JSON object per line.") }
         let summary: ImportSummary
         do {
-            summary = try await store.importOutputs(arena: index.arena.id, items)
+            summary = try await store.importOutputs(arena: index.arena.id, items, existing: update ? .replace : .refuse)
         } catch let error as StoreError {
             let line = error.item.flatMap { numbers.indices.contains($0) ? numbers[$0] : nil }
             throw PreferError(
                 error.kind == .duplicate ? .conflict : .invalid, code: "invalid_import",
-                "Nothing was imported: \(line.map { "line \($0): " } ?? "")\(error.message)", field: error.field,
+                "Nothing was imported: \(line.map { "line \($0): " } ?? "")\(error.message).", field: error.field,
                 details: [.init(line: line, field: error.field, message: error.message)]
             )
         }
@@ -171,6 +237,16 @@ public struct ArenaService: Sendable {
     }
 
     // MARK: Invites
+
+    /// The arena's invites (never their tokens: only hashes are kept).
+    public func invites(arena reference: String) async throws -> [Invite] {
+        try await store.invites(arena: try await directory.arena(reference).id)
+    }
+
+    /// Revokes the invite named `name`.
+    public func revokeInvite(arena reference: String, name: String) async throws -> Invite {
+        try await store.revokeInvite(arena: try await directory.arena(reference).id, name: name)
+    }
 
     /// A new invite per name: its token (shown once; only its hash is kept)
     /// and the voting link that carries it.

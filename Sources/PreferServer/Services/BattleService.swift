@@ -52,17 +52,15 @@ public struct BattleService: Sendable {
     /// admits its invitees (and key holders) only.
     func draw(arena reference: String, for identity: PreferIdentity) async throws -> Drawn {
         let index = try await directory.index(reference)
-        switch identity {
-        case .key: break
-        case .annotator(_, let inviteArena):
-            if let inviteArena, inviteArena != index.arena.id { throw PreferError.wrongInvite }
-            if index.arena.isPrivate && inviteArena == nil { throw PreferError.inviteRequired }
-        }
+        try ArenaAccess.requireVoter(index.arena, identity)
         return try await draw(index, voter: identity.voter)
     }
 
     /// A new battle of `index` for `voter`.
     func draw(_ index: ArenaIndex, voter: String) async throws -> Drawn {
+        if index.arena.isArchived {
+            throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" is archived: it takes no more votes. Its leaderboard stays at /arenas/\(index.arena.name)/leaderboard.")
+        }
         var rng = SystemRandomNumberGenerator()
         var draw: BattleSampler.Draw
         do {
@@ -166,7 +164,8 @@ public struct BattleService: Sendable {
             leftContenderId: token.leftContenderId, rightContenderId: token.rightContenderId,
             choice: ballot.choice, criteria: ballot.criteria, rationale: ballot.rationale, timeToVoteMs: ballot.timeToVoteMs,
             leftPlayedMs: ballot.leftPlayedMs, rightPlayedMs: ballot.rightPlayedMs, voter: token.voter,
-            clientVoteId: ballot.clientVoteId, source: .battle
+            clientVoteId: ballot.clientVoteId, source: .battle,
+            leftOutputId: token.leftOutputId, rightOutputId: token.rightOutputId
         )
     }
 }

@@ -31,6 +31,8 @@ actor LeaderboardCache {
     let minimumInterval: Duration
     let logger: Logger
     private var votes: [Int64: ArenaVotes] = [:]
+    /// Admins' decisions about annotators, per arena, read with the votes.
+    private var decisions: [Int64: [VoterDecision]] = [:]
     private var dirty: Set<Int64> = []
     private var entries: [Key: Entry] = [:]
     private var refreshing: [Key: Task<Entry, any Error>] = [:]
@@ -53,6 +55,21 @@ actor LeaderboardCache {
         dirty.insert(arena)
     }
 
+    /// Called after an admin decided about an annotator: the boards of the
+    /// arena are computed again on their next request.
+    func decisionsChanged(arena: Int64) {
+        decisions[arena] = nil
+        entries = entries.filter { $0.key.arena != arena }
+    }
+
+    /// Drops a deleted arena.
+    func forget(arena: Int64) {
+        votes[arena] = nil
+        decisions[arena] = nil
+        dirty.remove(arena)
+        entries = entries.filter { $0.key.arena != arena }
+    }
+
     /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
     /// and whether votes stored since are not yet in it.
     func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool) async throws -> (Entry, stale: Bool) {
@@ -62,6 +79,9 @@ actor LeaderboardCache {
             var current = votes[arena] ?? ArenaVotes()
             _ = try await current.sync(arena: arena, store: store, directory: directory)
             votes[arena] = current
+        }
+        if decisions[arena] == nil {
+            decisions[arena] = try await store.voterDecisions(arena: arena)
         }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
@@ -82,9 +102,10 @@ actor LeaderboardCache {
 
     private func startRefresh(_ key: Key) -> Task<Entry, any Error> {
         let current = votes[key.arena] ?? ArenaVotes()
+        let decided = decisions[key.arena] ?? []
         lastRefresh[key] = .now
         let task = Task.detached(priority: .utility) { () throws -> Entry in
-            let board = try Self.compute(current, key: key)
+            let board = try Self.compute(current, key: key, decisions: decided)
             return Entry(board: board, votesUsed: current.table.count, computedAt: Date())
         }
         refreshing[key] = task
@@ -110,7 +131,7 @@ actor LeaderboardCache {
     /// audit runs first and (unless `includeFlagged`) the flagged voters'
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
-    static func compute(_ votes: ArenaVotes, key: Key) throws -> Leaderboard {
+    static func compute(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
         let table = votes.table
         guard !table.isEmpty else {
             return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
@@ -129,7 +150,11 @@ actor LeaderboardCache {
             var auditOptions = AuditOptions()
             auditOptions.downsampler?.seed = key.seed
             audit = try? VoteAudit(options: auditOptions).run(table, inputs: inputs)
-            if let audit, !key.includeFlagged { ranked = audit.cleaned(table) }
+            if var result = audit {
+                result.keep = result.keep(table, applying: decisions)
+                audit = result
+                if !key.includeFlagged { ranked = result.cleaned(table) }
+            }
         }
         var fallback: String?
         if ranked.isEmpty {

@@ -17,6 +17,8 @@ struct PreferServices: Sendable {
     let arenas: ArenaService
     /// Battles and votes.
     let battles: BattleService
+    /// API keys, the admin action log, decisions about annotators.
+    let administration: AdministrationService
     /// API keys.
     let keyRing: KeyRing
     /// Anonymous visitors' sessions.
@@ -38,7 +40,8 @@ struct PreferServices: Sendable {
         battles = BattleService(
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
             secrets: secrets, battleLifetime: configuration.battleLifetime)
-        keyRing = KeyRing(secrets: secrets)
+        keyRing = KeyRing(store: store)
+        administration = AdministrationService(store: store)
         sessions = SessionCookies(secrets: secrets, secure: configuration.secureCookies)
     }
 }

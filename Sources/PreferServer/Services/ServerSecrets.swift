@@ -10,7 +10,6 @@ import PreferStore
 struct ServerSecrets: Sendable {
     let battleKey: SymmetricKey
     let voterSecret: SymmetricKey
-    let adminKeyHash: String?
 
     static let battleKeySetting = "battle_key"
     static let voterSecretSetting = "voter_secret"
@@ -19,8 +18,7 @@ struct ServerSecrets: Sendable {
     static func load(from store: any PreferStore) async throws -> ServerSecrets {
         ServerSecrets(
             battleKey: try await key(battleKeySetting, store),
-            voterSecret: try await key(voterSecretSetting, store),
-            adminKeyHash: try await store.setting(adminKeySetting)
+            voterSecret: try await key(voterSecretSetting, store)
         )
     }
 
@@ -43,11 +41,4 @@ struct ServerSecrets: Sendable {
         prefix + SymmetricKey(size: .bits256).withUnsafeBytes { Base64.encodeToString(bytes: $0, options: .url) }
     }
 
-    /// Whether `hash` (`sha256` of a presented token) is the admin key's.
-    /// Keys are compared by their SHA-256, as a lookup of a key by its hash in
-    /// the database is: how long the comparison takes tells nothing usable
-    /// about the key itself.
-    func isAdminKey(hash: String) -> Bool {
-        adminKeyHash == hash
-    }
 }
