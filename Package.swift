@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain types and all statistics. Pure: no I/O, no server, no database.
@@ -55,6 +56,18 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // AI judges over any OpenAI-compatible chat-completions endpoint: the HTTP
+        // client with retries and rate limits, the judge-run job, the cache.
+        .target(
+            name: "PreferJudge",
+            dependencies: [
+                "PreferCore",
+                "PreferStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command-line tool's commands, as a library so that tests can run them in-process.
         .target(
             name: "PreferCommands",
@@ -62,6 +75,7 @@ let package = Package(
                 "PreferCore",
                 "PreferStore",
                 "PreferServer",
+                "PreferJudge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,5 +108,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PreferCommandsTests", dependencies: ["PreferCommands", "PreferCore", "PreferTestSupport"]),
+        .testTarget(
+            name: "PreferJudgeTests",
+            dependencies: [
+                "PreferJudge", "PreferCore", "PreferStore", "PreferTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )
