@@ -47,6 +47,15 @@ public struct JudgeAgreement: Sendable {
         /// `confusion[human][judge]`, labels as `JudgedBattle.labels`.
         public var confusion: [[Int]]
 
+        public init(battles: Int, decisiveBattles: Int, withTies: Interval, withoutTies: Interval, kappa: Interval, confusion: [[Int]]) {
+            self.battles = battles
+            self.decisiveBattles = decisiveBattles
+            self.withTies = withTies
+            self.withoutTies = withoutTies
+            self.kappa = kappa
+            self.confusion = confusion
+        }
+
         enum CodingKeys: String, CodingKey {
             case battles
             case decisiveBattles = "decisive_battles"

@@ -11,7 +11,13 @@ import Foundation
 /// verdict, the prompt's category (one indicator per category seen at least
 /// `minCategoryBattles` times), the length gap |log((1+|x|)/(1+|y|))| and
 /// whether the judge picked the longer output, and their product.
-/// Disagreement means a different three-way label (first, second, tie).
+/// The target is the disagreement in the score the battle gives the first
+/// output (1 win, ½ tie, 0 loss): 0 when the judge and people agree, ½ when
+/// one says tie and the other picks a winner, 1 when they pick opposite
+/// winners — a fractional response (quasi-likelihood logistic regression,
+/// Papke & Wooldridge, 1996), so that the risk is the expected error the
+/// judge's label puts into the leaderboard, and a reversed verdict counts
+/// twice a tie against a win.
 /// O(iterations · (n·d² + d³)) for n battles and d features.
 public struct DisagreementModel: Sendable, Hashable, Codable {
     public var categories: [String]
@@ -42,14 +48,23 @@ public struct DisagreementModel: Sendable, Hashable, Codable {
         return x
     }
 
-    /// P(the judge disagrees with people on this battle).
+    /// The expected disagreement (0…1) of the judge with people on this battle.
     public func probability(_ battle: JudgedBattle) -> Double {
         let z = zip(weights, features(battle)).reduce(0) { $0 + $1.0 * $1.1 }
         return 1 / (1 + exp(-z))
     }
 
-    /// Whether the judge and people disagree (the target).
-    public static func disagrees(_ battle: JudgedBattle) -> Bool { battle.human != battle.judge }
+    /// |score by the judge − score by people| for the first output: 0, ½ or 1 (the target).
+    public static func disagreement(_ battle: JudgedBattle) -> Double {
+        func score(_ winner: PairJudgement.Winner) -> Double {
+            switch winner {
+            case .a: 1
+            case .b: 0
+            case .tie: 0.5
+            }
+        }
+        return abs(score(battle.judge) - score(battle.human))
+    }
 
     /// Fits the model; the prior alone (no battles) predicts the base rate ½.
     public static func fit(_ battles: [JudgedBattle], l2: Double = 1, minCategoryBattles: Int = 10, iterations: Int = 50) -> DisagreementModel {
@@ -61,7 +76,7 @@ public struct DisagreementModel: Sendable, Hashable, Codable {
         model.weights = [Double](repeating: 0, count: d)
         guard !battles.isEmpty else { return model }
         let rows = battles.map { model.features($0) }
-        let y = battles.map { disagrees($0) ? 1.0 : 0.0 }
+        let y = battles.map(disagreement)
         for _ in 0..<iterations {
             var gradient = [Double](repeating: 0, count: d)
             var hessian = [Double](repeating: 0, count: d * d)

@@ -151,7 +151,7 @@ public struct RoutingSimulation: Sendable {
 
     /// Mean absolute rating difference (Elo) between the human board and the
     /// hybrid board on the battles in `sample`; nil when a board cannot be fitted.
-    static func distance(_ battles: [JudgedBattle], sample: [Int], routed: [Bool]) -> Double? {
+    public static func distance(_ battles: [JudgedBattle], sample: [Int], routed: [Bool]) -> Double? {
         var human = VoteTable()
         var hybrid = VoteTable()
         func outcome(_ winner: PairJudgement.Winner) -> Outcome {
