@@ -67,7 +67,7 @@ struct ChatCompletionRequest: Encodable {
                 content = .parts(message.parts.map { part in
                     switch part {
                     case .text(let text): Part(type: "text", text: text)
-                    case .imageURL(let url): Part(type: "image_url", imageURL: ImageURL(url: url))
+                    case .imageURL(let url): Part(type: "image_url", imageURL: Part.ImageURL(url: url))
                     }
                 })
             }

@@ -10,6 +10,12 @@ public enum JudgeFile {
         public var item: JudgeItem
         /// 1-based line (JSON Lines) or element (JSON array) number.
         public var line: Int
+
+        public init(id: RowID, item: JudgeItem, line: Int) {
+            self.id = id
+            self.item = item
+            self.line = line
+        }
     }
 
     public struct ParseError: Error, Sendable, CustomStringConvertible {

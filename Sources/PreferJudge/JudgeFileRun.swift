@@ -50,7 +50,7 @@ public struct JudgeFileRun: Sendable {
         let plans = try rows.map { row -> JudgePlan in
             do {
                 return try JudgePlan(configuration, item: row.item)
-            } catch {
+            } catch let error as JudgeError {
                 throw JudgeError("Row \(row.line): \(error.message)")
             }
         }
@@ -70,12 +70,12 @@ public struct JudgeFileRun: Sendable {
         var verdicts = 0
         var counters = JudgeRunCounters()
         let count = rows.count
-        try await JudgePipeline.run(count: count, width: configuration.limits.concurrency) { index in
+        try await JudgePipeline.run(count: count, width: configuration.limits.concurrency) { index -> JudgeEngine.ItemOutcome in
             let cached = try await prefetcher?.cached(for: index, count: count) ?? [:]
             let outcome = try await engine.judge(plans[index], cached: cached, cache: cacheSource)
             try await recorder.add(answers: outcome.answers, failures: outcome.failures, completion: nil, counters: outcome.counters)
             return outcome
-        } deliver: { index, outcome in
+        } deliver: { (index: Int, outcome: JudgeEngine.ItemOutcome) in
             done += 1
             counters += outcome.counters
             let result = JudgementResult(outcome.results, id: rows[index].id)
