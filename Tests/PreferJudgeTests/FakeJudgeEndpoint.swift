@@ -24,9 +24,15 @@ final class FakeJudgeEndpoint: Sendable {
             }
         }
 
-        /// The text between the markers of assistant A's (or B's) answer.
+        /// The text between the markers of assistant A's (or B's) answer
+        /// (or after "Answer A: " up to the next line that starts a part, in the one-letter layout).
         func answer(_ label: String) -> String? {
             let text = texts.joined(separator: "\n")
+            if let start = text.range(of: "\nAnswer \(label): ") {
+                let rest = text[start.upperBound...]
+                let end = ["\nAnswer B: ", "\nWhich answer"].compactMap { rest.range(of: $0)?.lowerBound }.min() ?? rest.endIndex
+                return String(rest[..<end])
+            }
             guard let start = text.range(of: "<|The Start of Assistant \(label)'s Answer|>\n"),
                   let end = text.range(of: "\n<|The End of Assistant \(label)'s Answer|>", range: start.upperBound..<text.endIndex)
             else { return nil }

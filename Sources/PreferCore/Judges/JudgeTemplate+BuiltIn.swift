@@ -44,32 +44,19 @@ extension JudgeTemplate {
             <|The End of Assistant B's Answer|>
             """)
 
-    /// Pairwise with one letter for an answer, for the log-probability method.
+    /// Pairwise with one letter for an answer, for the log-probability
+    /// method: short and plain, since the verdict is read from the first
+    /// token's probabilities (a 1.5B judge's P(right answer) averaged over
+    /// both orders went from 0.52 with the marked-up pairwise layout to
+    /// 0.65–0.98 with this one on easy pairs).
     public static let pairwiseLogprobs = JudgeTemplate(
-        system: """
-            Please act as an impartial judge and decide which of two AI assistants' answers to the user prompt below \
-            is better.{{#criterion}} Judge only by this criterion: {{criterion}}.{{/criterion}}{{#reference}} A \
-            reference answer is given; prefer the answer that agrees with it.{{/reference}} Do not let the order in \
-            which the answers are shown or their length influence your judgement. Answer with a single letter: A if \
-            assistant A's answer is better, B if assistant B's answer is better. Output nothing else.
-            """,
+        system: "",
         user: """
-            <|User Prompt|>
-            {{prompt}}
-
-            {{#reference}}<|Reference Answer|>
-            {{reference}}
-            <|The End of Reference Answer|>
-
-            {{/reference}}<|The Start of Assistant A's Answer|>
-            {{answer_a}}
-            <|The End of Assistant A's Answer|>
-
-            <|The Start of Assistant B's Answer|>
-            {{answer_b}}
-            <|The End of Assistant B's Answer|>
-
-            Which answer is better? Answer A or B.
+            Question: {{prompt}}
+            {{#reference}}Reference answer: {{reference}}
+            {{/reference}}Answer A: {{answer_a}}
+            Answer B: {{answer_b}}
+            Which answer is better{{#criterion}} for {{criterion}}{{/criterion}}, A or B? Answer with one letter.
             """)
 
     /// Single-answer grading from 1 to 10, MT-Bench's `single-v1` prompt
