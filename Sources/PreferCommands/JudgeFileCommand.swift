@@ -65,15 +65,13 @@ struct JudgeFileCommand: AsyncParsableCommand {
                 throw CommandError(error.message)
             }
             let runner = JudgeFileRun(engine: JudgeEngine(configuration: configuration, judgeId: nil, endpoint: endpoint), cache: store)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
             let format = self.format
             if format == .json { out.write("[") }
             let summary = try await SignalCancellation.run {
                 try await runner.run(rows, progress: { done, total, counters in
                     progress.update("judged \(done) of \(total) rows, \(counters.requests) requests, \(counters.cached) cached, \(counters.errors) errors")
                 }) { result in
-                    let line = String(decoding: try encoder.encode(result), as: UTF8.self)
+                    let line = try result.jsonText()
                     switch format {
                     case .jsonl: out.write(line + "\n")
                     case .json: out.writeElement(line)
