@@ -114,34 +114,6 @@ public enum RowID: Sendable, Hashable, Codable {
         }
     }
 
-    /// The result as one JSON object with its keys in the documented order
-    /// (id, verdict, strength, consistent, verdicts, raw, tokens, error, criteria, ranking).
-    public func jsonText() throws -> String {
-        let encoder = Self.fragmentEncoder
-        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        var fields: [String] = []
-        if let id { fields.append(#""id":"# + (try json(id))) }
-        fields.append(#""verdict":"# + (try json(verdict)))
-        fields.append(#""strength":"# + (try json(strength)))
-        fields.append(#""consistent":"# + (try json(consistent)))
-        fields.append(#""verdicts":"# + (try json(verdicts)))
-        fields.append(#""raw":"# + (try json(raw)))
-        fields.append(#""tokens":"# + (try json(tokens)))
-        if let error { fields.append(#""error":"# + (try json(error))) }
-        if let criteria {
-            let inner = try criteria.keys.sorted().map { key in (try json(key)) + ":" + (try criteria[key]!.jsonText()) }
-            fields.append(#""criteria":{"# + inner.joined(separator: ",") + "}")
-        }
-        if let ranking { fields.append(#""ranking":"# + (try json(ranking))) }
-        return "{" + fields.joined(separator: ",") + "}"
-    }
-
-    static let fragmentEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
-
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
