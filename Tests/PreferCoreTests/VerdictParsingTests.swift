@@ -1,3 +1,4 @@
+import Foundation
 import PreferCore
 import Testing
 
@@ -57,8 +58,9 @@ struct VerdictParsingTests {
     @Test func tokenProbabilities() throws {
         // P(A) = e^-0.2, P(B) = e^-1.78 (llama.cpp's answer to an easy pair), plus other tokens that do not count.
         let p = try #require(TokenProbabilities.firstBetter([("A", -0.2), ("B", -1.78), ("Answer", -4.8), (" a", -6)]))
-        let a = 0.8187307530779818 + 0.0024787521766663585
-        #expect(abs(p - a / (a + 0.16863814166437057)) < 1e-12)
+        // " a" counts as A too; "Answer" counts for neither.
+        let a = exp(-0.2) + exp(-6.0)
+        #expect(abs(p - a / (a + exp(-1.78))) < 1e-12)
         #expect(TokenProbabilities.firstBetter([("The", -0.1)]) == nil)
         #expect(TokenProbabilities.judgement(probabilityA: 0.97) == PairJudgement(winner: .a, strength: 2))
         #expect(TokenProbabilities.judgement(probabilityA: 0.7) == PairJudgement(winner: .a, strength: 1))
