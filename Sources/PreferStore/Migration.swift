@@ -1,6 +1,6 @@
 import Foundation
-import SQLKit
 import Logging
+import SQLKit
 
 /// One numbered step of the schema. Steps run in order, each in its own
 /// transaction together with its row in `schema_migrations`, so a step is
@@ -14,7 +14,7 @@ struct Migration: Sendable {
     let apply: @Sendable (any SQLDatabase) async throws -> Void
 
     /// Every step, in order; versions count up from 1 without gaps.
-    static let all: [Migration] = [initialSchema, administration]
+    static let all: [Migration] = [initialSchema, administration, judges]
 
     /// The version a fully migrated database records.
     static var latestVersion: Int { all.last?.version ?? 0 }
@@ -23,34 +23,56 @@ struct Migration: Sendable {
     /// and from several processes at once (PostgreSQL: an advisory lock;
     /// SQLite: the write lock).
     static func migrate(_ connections: StoreConnections) async throws {
-        try await connections.write { database in
-            try await lockOutOtherMigrators(database)
-            try await database.create(table: "schema_migrations")
-                .ifNotExists()
-                .column("version", type: .bigint, .primaryKey(autoIncrement: false))
-                .column("name", type: .text, .notNull)
-                .column("applied_at", type: .double, .notNull)
-                .run()
-        }
-        for migration in all {
+        try await whileBusy {
             try await connections.write { database in
                 try await lockOutOtherMigrators(database)
-                let newest = try await recordedVersion(database)
-                guard newest <= latestVersion else {
-                    throw StoreError.unavailable(
-                        "The database is at schema version \(newest), newer than this prefer knows (\(latestVersion)); "
-                            + "upgrade prefer.")
-                }
-                let applied = try await database.select().column("version").from("schema_migrations")
-                    .where("version", .equal, migration.version).first()
-                guard applied == nil else { return }
-                try await migration.apply(database)
-                try await database.insert(into: "schema_migrations")
-                    .columns("version", "name", "applied_at")
-                    .values(migration.version, migration.name, Date().timeIntervalSince1970)
+                try await database.create(table: "schema_migrations")
+                    .ifNotExists()
+                    .column("version", type: .bigint, .primaryKey(autoIncrement: false))
+                    .column("name", type: .text, .notNull)
+                    .column("applied_at", type: .double, .notNull)
                     .run()
-                database.logger.info(
-                    "Applied schema migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+        }
+        for migration in all {
+            try await whileBusy { try await apply(migration, connections) }
+        }
+    }
+
+    /// Applies one step in its own transaction unless it is recorded already.
+    private static func apply(_ migration: Migration, _ connections: StoreConnections) async throws {
+        try await connections.write { database in
+            try await lockOutOtherMigrators(database)
+            let newest = try await recordedVersion(database)
+            guard newest <= latestVersion else {
+                throw StoreError.unavailable(
+                    "The database is at schema version \(newest), newer than this prefer knows (\(latestVersion)); "
+                        + "upgrade prefer.")
+            }
+            let applied = try await database.select().column("version").from("schema_migrations")
+                .where("version", .equal, migration.version).first()
+            guard applied == nil else { return }
+            try await migration.apply(database)
+            try await database.insert(into: "schema_migrations")
+                .columns("version", "name", "applied_at")
+                .values(migration.version, migration.name, Date().timeIntervalSince1970)
+                .run()
+            database.logger.info(
+                "Applied schema migration",
+                metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+        }
+    }
+
+    /// Retries `body` while another process holds SQLite's write lock, for up
+    /// to a minute: at start-up, a second `prefer` waiting for the first one's
+    /// migration is right to wait rather than fail after the usual 5 s.
+    private static func whileBusy(_ body: () async throws -> Void) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await body()
+            } catch let error as StoreError where error.isBusy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
             }
         }
     }

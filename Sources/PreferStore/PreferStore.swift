@@ -273,6 +273,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String?
     /// The position (from 0) of the item at fault in a batch (an import), if one.
     public var item: Int?
+    /// True when another writer held the database's lock for longer than the
+    /// store waits (SQLite's busy timeout): the same call may succeed later.
+    public var isBusy = false
 
     public init(_ kind: Kind, _ message: String, field: String? = nil, item: Int? = nil) {
         self.kind = kind
@@ -302,6 +305,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The database cannot be reached or used right now; `message` says what to check.
     public static func unavailable(_ message: String) -> StoreError {
         StoreError(.unavailable, message)
+    }
+
+    /// Another writer held the lock too long; `message` says so.
+    static func busy(_ message: String) -> StoreError {
+        var error = StoreError(.unavailable, message)
+        error.isBusy = true
+        return error
     }
 
     /// The same error, said of item `index` (from 0) of a batch.

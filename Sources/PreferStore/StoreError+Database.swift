@@ -48,7 +48,7 @@ extension StoreError {
             let column = error.message.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? "a column"
             return .invalid("\(column) needs a value.")
         case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked, .lockedBySharedCache:
-            return .unavailable(
+            return .busy(
                 "The SQLite database is locked by another process for over 5 s (\(error.message)); try again.")
         case .readOnly, .readonlyInRecovery, .readonlyCantLock, .readonlyInRollback, .readonlyBackingMoved,
             .readonlyDirectory:
