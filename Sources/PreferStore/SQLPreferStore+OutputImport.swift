@@ -154,6 +154,7 @@ extension SQLPreferStore {
                     )
                     .run()
             }
+            try await Self.recordChange(arena: arena, .contents, in: database)
             return ImportSummary(
                 outputs: items.count, contendersCreated: newContenders.count, promptsCreated: newPrompts.count)
         }
