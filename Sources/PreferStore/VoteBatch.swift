@@ -327,9 +327,10 @@ struct VoteBatch {
     /// late. Rows keep their VALUES order (a cross join with one row).
     private func insertSQL(_ indices: [Int]) async throws -> [InsertedRow] {
         let columns = Self.columns.joined(separator: ", ")
-        var query = SQLQueryString(
+        let head: String =
             "WITH feed_lock AS MATERIALIZED (SELECT 1 AS locked FROM pg_advisory_xact_lock(\(SQLPreferStore.voteFeedLock))) "
-                + "INSERT INTO votes (\(columns)) SELECT v.* FROM feed_lock CROSS JOIN (VALUES ")
+            + "INSERT INTO votes (\(columns)) SELECT v.* FROM feed_lock CROSS JOIN (VALUES "
+        var query = SQLQueryString(head)
         for (row, index) in indices.enumerated() {
             query.appendLiteral(row == 0 ? "(" : ",(")
             for (column, (value, type)) in zip(try Self.values(votes[index]), Self.postgresTypes).enumerated() {
