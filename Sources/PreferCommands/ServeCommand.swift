@@ -1,9 +1,13 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Hummingbird
 import Logging
 import PreferServer
 import PreferStore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
 /// `prefer serve`: the arena server.
 struct ServeCommand: AsyncParsableCommand {
@@ -12,7 +16,13 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Prefer server: arenas, anonymous battles, votes and leaderboards over HTTP.",
         discussion: """
         On an empty database the first start runs the migrations, makes an admin key (printed once; \
-        only its hash is stored) and loads a demo arena. SIGINT or SIGTERM stops it gracefully.
+        only its hash is stored) and loads a demo arena. SIGINT or SIGTERM stops it gracefully: it stops \
+        accepting connections, answers the requests under way (their votes are stored), writes the votes \
+        still queued, closes the database and logs "Prefer stopped cleanly".
+
+        Several servers can share one PostgreSQL database (behind any HTTP load balancer): each reads the \
+        others' votes, arenas, contenders, prompts and outputs from the database every --sync-interval \
+        seconds. See docs/deployment.md.
 
         Environment: PREFER_DATABASE_URL (instead of --database), PREFER_ADMIN_KEY (sets the admin key).
         """
@@ -26,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a served battle may be voted on.") var battleTtl = 3600
     @Option(help: "Bootstrap rounds of the leaderboard when a request does not say.") var leaderboardRounds = 1000
     @Option(help: "Least seconds between two recomputations of one leaderboard.") var leaderboardRefresh = 2.0
+    @Option(help: "Seconds between two reads of the changes other servers on the same database wrote.")
+    var syncInterval = 0.25
     @Option(help: "The URL people reach this server at, for invite links (default http://host:port).") var publicUrl: String?
     @Flag(help: "Do not load the demo arena into an empty database.") var noDemo = false
     @Flag(help: "Mark cookies Secure (when served over HTTPS).") var secureCookies = false
@@ -35,14 +47,19 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535.") }
         guard maxBodyMB >= 1 else { throw ValidationError("--max-body-mb must be at least 1.") }
         guard battleTtl >= 10 else { throw ValidationError("--battle-ttl must be at least 10 seconds.") }
+        guard leaderboardRefresh >= 0 else { throw ValidationError("--leaderboard-refresh must be 0 or more seconds.") }
+        guard syncInterval >= 0.01 && syncInterval <= 3600 else { throw ValidationError("--sync-interval must be 0.01 to 3600 seconds.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.") }
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let metrics = Self.bootstrap(logLevel: level)
         var logger = Logger(label: "prefer")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = level
         let environment = ProcessInfo.processInfo.environment
         let (url, store) = try await StoreOpener.open(database, logger: logger)
+        let app: any Service
         do {
             try await store.migrate()
             let setup = try await ServerSetup.prepare(store: store, adminKey: environment["PREFER_ADMIN_KEY"], loadDemo: !noDemo)
@@ -50,18 +67,45 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, maxBodyBytes: maxBodyMB * 1_000_000,
                 battleLifetime: .seconds(battleTtl), leaderboardRounds: leaderboardRounds,
                 leaderboardRefreshInterval: .milliseconds(Int(leaderboardRefresh * 1000)),
-                publicURL: publicUrl, secureCookies: secureCookies
+                publicURL: publicUrl, secureCookies: secureCookies,
+                changePollInterval: .milliseconds(Int(syncInterval * 1000)), metrics: metrics
             )
-            let app = try await buildApplication(configuration: configuration, store: store, logger: logger) { _ in
+            app = try await buildApplication(configuration: configuration, store: store, logger: logger) { _ in
                 Self.announce(configuration: configuration, setup: setup, database: url, store: store)
             }
-            try await app.runService()
         } catch {
+            // The application never ran, so its service group will not close the store.
             try? await store.shutdown()
             throw error
         }
-        try await store.shutdown()
+        // The application's service group owns the store from here and closes it when it stops.
+        var group = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A request that still runs after this long is cancelled (its client gets no answer), so a
+        // stuck client cannot keep the process alive; votes already queued are written first.
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        try await ServiceGroup(configuration: group).run()
+        logger.info("Prefer stopped cleanly")
     }
+
+    /// Installs the process's log handler (stderr, at `logLevel`, so stdout
+    /// keeps the startup banner only) and its metrics system (Prometheus,
+    /// for `/metrics`), once per process; returns the metrics registry.
+    static func bootstrap(logLevel: Logger.Level) -> PrometheusCollectorRegistry {
+        observability.withLock { installed in
+            if let installed { return installed }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
+            let registry = ServerMetrics.bootstrapPrometheus()
+            installed = registry
+            return registry
+        }
+    }
+
+    private static let observability = Mutex<PrometheusCollectorRegistry?>(nil)
 
     static func announce(configuration: ServerConfiguration, setup: ServerSetup.Report, database: String, store: any PreferStore) {
         var lines: [String] = []

@@ -5,11 +5,19 @@ import NIOCore
 import OpenAPIHummingbird
 import PreferCore
 import PreferStore
+import ServiceLifecycle
 
 /// A router with Prefer's routes, and the services behind them.
 public struct PreferRouter {
     public let router: Router<PreferRequestContext>
     let services: PreferServices
+
+    /// The services the router's handlers need running — the store's life,
+    /// the vote writer, the leaderboard refresher, the change feed — for the
+    /// application's service group (`Application(router:services:)`), which
+    /// starts them before it serves and stops them, in reverse order, after
+    /// the last request. The group closes the store when it stops.
+    public var lifecycleServices: [any Service] { services.lifecycle }
 
     /// Every route of the router but the pages', as OpenAPI spells them
     /// ("post /api/arenas/{arena}/battles"): what the document must list.
@@ -28,7 +36,6 @@ public func buildRouter(
     store: any PreferStore,
     logger: Logger
 ) async throws -> PreferRouter {
-    ServerMetrics.bootstrap()
     let secrets = try await ServerSecrets.load(from: store)
     let services = PreferServices(store: store, secrets: secrets, configuration: configuration, logger: logger)
     let document = APIDocument.shared
@@ -56,7 +63,9 @@ public func buildRouter(
 }
 
 /// Builds the Hummingbird application serving Prefer on `configuration`'s
-/// host and port.
+/// host and port, with the router's services (`PreferRouter.lifecycleServices`)
+/// in its service group: run it with `runService()` or in a `ServiceGroup`,
+/// and it closes `store` when it stops.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any PreferStore,
@@ -67,6 +76,7 @@ public func buildApplication(
     return Application(
         router: built.router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Prefer"),
+        services: built.lifecycleServices,
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -1,3 +1,5 @@
+import Prometheus
+
 /// How `prefer serve` runs.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -16,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Marks cookies Secure (behind HTTPS).
     public var secureCookies: Bool
+    /// How often the server reads the store's change feed (votes, arenas,
+    /// contenders, prompts and outputs written by other processes sharing the
+    /// database): the bound on how late a replica sees another's writes.
+    public var changePollInterval: Duration
+    /// The Prometheus registry `/metrics` shows: the one the process
+    /// installed (`ServerMetrics.bootstrapPrometheus()`); none shows nothing.
+    public var metrics: PrometheusCollectorRegistry?
 
     public init(
         host: String = "127.0.0.1",
@@ -26,7 +35,9 @@ public struct ServerConfiguration: Sendable {
         leaderboardSeed: UInt64 = 42,
         leaderboardRefreshInterval: Duration = .seconds(2),
         publicURL: String? = nil,
-        secureCookies: Bool = false
+        secureCookies: Bool = false,
+        changePollInterval: Duration = .milliseconds(250),
+        metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,6 +48,8 @@ public struct ServerConfiguration: Sendable {
         self.leaderboardRefreshInterval = leaderboardRefreshInterval
         self.publicURL = publicURL
         self.secureCookies = secureCookies
+        self.changePollInterval = changePollInterval
+        self.metrics = metrics
     }
 
     /// The base URL for links.

@@ -67,6 +67,16 @@ public protocol PreferStore: Sendable {
     /// Loads a battle file's votes into an arena (creating contenders); returns how many.
     func importVotes(arena: Int64, _ votes: VoteTable) async throws -> Int
 
+    // MARK: Changes
+
+    /// Where the change feed stands now: `changes(after:)` from here returns
+    /// only what is written later.
+    func changeCursor() async throws -> ChangeCursor
+    /// What any process sharing the database wrote after `cursor`: arenas
+    /// with new votes, and arenas created, filled or deleted (see
+    /// `StoreChanges`). Each call is one cheap query; callers poll it.
+    func changes(after cursor: ChangeCursor) async throws -> StoreChanges
+
     // MARK: Invites
 
     /// Creates invites in one transaction: all of them, or none.

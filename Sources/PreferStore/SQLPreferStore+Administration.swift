@@ -28,7 +28,10 @@ extension SQLPreferStore {
                     ? SQLFunction("COALESCE", args: SQLIdentifier("archived_at"), SQLBind(Date().timeIntervalSince1970))
                     : SQLLiteral.null)
             }
-            if any { try await update.run() }
+            if any {
+                try await update.run()
+                try await Self.recordChange(arena: id, .contents, in: database)
+            }
             let row = try await database.select().column("*").from("arenas").where("id", .equal, id).first()
             return try StoreRecords.arena(try row.orInternal("the arena vanished during its update"))
         }
@@ -56,7 +59,10 @@ extension SQLPreferStore {
                     }
                     any = true
                 }
-                if any { try await update.run() }
+                if any {
+                    try await update.run()
+                    try await Self.recordChange(arena: arena, .contents, in: database)
+                }
                 let row = try await database.select().column("*").from("contenders").where("id", .equal, id).first()
                 return try StoreRecords.contender(try row.orInternal("the contender vanished during its update"))
             }
@@ -93,6 +99,7 @@ extension SQLPreferStore {
                 .first()
             let replacement = try StoreRecords.output(try row.orInternal("INSERT … RETURNING gave no output"))
             try await database.update("outputs").set("replaced_by", to: replacement.id).where("id", .equal, id).run()
+            try await Self.recordChange(arena: arena, .contents, in: database)
             return replacement
         }
     }
@@ -103,6 +110,7 @@ extension SQLPreferStore {
             let now = Date().timeIntervalSince1970
             try await database.update("outputs").set("withdrawn_at", to: now).where("id", .equal, id).run()
             output.withdrawnAt = Date(timeIntervalSince1970: now)
+            try await Self.recordChange(arena: arena, .contents, in: database)
             return output
         }
     }
@@ -193,11 +201,13 @@ extension SQLPreferStore {
         try await connections.write { database in
             try await Self.requireArena(arena, in: database)
             try await database.delete(from: "voter_decisions").where("arena_id", .equal, arena).where("voter", .equal, voter).run()
-            guard let decision else { return }
-            try await database.insert(into: "voter_decisions")
-                .columns("arena_id", "voter", "decision", "decided_at", "actor", "note")
-                .values(arena, voter, decision.rawValue, Date().timeIntervalSince1970, actor, note)
-                .run()
+            if let decision {
+                try await database.insert(into: "voter_decisions")
+                    .columns("arena_id", "voter", "decision", "decided_at", "actor", "note")
+                    .values(arena, voter, decision.rawValue, Date().timeIntervalSince1970, actor, note)
+                    .run()
+            }
+            try await Self.recordChange(arena: arena, .decisions, in: database)
         }
     }
 

@@ -16,7 +16,9 @@ extension SQLPreferStore {
                         arena.isPrivate, Date().timeIntervalSince1970)
                     .returning("*")
                     .first()
-                return try StoreRecords.arena(try row.orInternal("INSERT … RETURNING gave no arena"))
+                let created = try StoreRecords.arena(try row.orInternal("INSERT … RETURNING gave no arena"))
+                try await Self.recordChange(arena: created.id, .created, in: database)
+                return created
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate("An arena named \"\(arena.name)\"", field: "name")
@@ -27,6 +29,7 @@ extension SQLPreferStore {
         try await connections.write { database in
             let deleted = try await database.delete(from: "arenas").where("id", .equal, id).returning("id").all()
             guard !deleted.isEmpty else { throw StoreError.notFound("Arena \(id)", field: "arena") }
+            try await Self.recordChange(arena: id, .deleted, in: database)
         }
     }
 
@@ -60,7 +63,9 @@ extension SQLPreferStore {
                     .values(arena, name, weight)
                     .returning("*")
                     .first()
-                return try StoreRecords.contender(try row.orInternal("INSERT … RETURNING gave no contender"))
+                let contender = try StoreRecords.contender(try row.orInternal("INSERT … RETURNING gave no contender"))
+                try await Self.recordChange(arena: arena, .contents, in: database)
+                return contender
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate("A contender named \"\(name)\" in this arena", field: "name")
@@ -83,7 +88,9 @@ extension SQLPreferStore {
                     .values(arena, text, ContentHash.sha256(text), category)
                     .returning("*")
                     .first()
-                return try StoreRecords.prompt(try row.orInternal("INSERT … RETURNING gave no prompt"))
+                let prompt = try StoreRecords.prompt(try row.orInternal("INSERT … RETURNING gave no prompt"))
+                try await Self.recordChange(arena: arena, .contents, in: database)
+                return prompt
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate(
@@ -110,7 +117,9 @@ extension SQLPreferStore {
                     .values(arena, output.promptId, output.contenderId, output.content, output.media.rawValue, output.url)
                     .returning("*")
                     .first()
-                return try StoreRecords.output(try row.orInternal("INSERT … RETURNING gave no output"))
+                let created = try StoreRecords.output(try row.orInternal("INSERT … RETURNING gave no output"))
+                try await Self.recordChange(arena: arena, .contents, in: database)
+                return created
             }
         } catch let error as StoreError where error.kind == .duplicate {
             throw StoreError.duplicate(

@@ -192,6 +192,7 @@ extension SQLPreferStore {
                 try await database.update("outputs").set("replaced_by", to: newIds[added.count + k])
                     .where("id", .equal, replacement.old).run()
             }
+            try await Self.recordChange(arena: arena, .contents, in: database)
             return ImportSummary(
                 outputs: added.count, contendersCreated: newContenders.count, promptsCreated: newPrompts.count,
                 replaced: replaced.count, skipped: skipped)

@@ -76,6 +76,7 @@ extension SQLPreferStore {
                         """
                     ).run()
                 }
+                try await Self.recordChange(arena: arena, .votesImported, in: database)
                 return table.count
             }
             let constants: [any SQLExpression] = [
@@ -101,6 +102,7 @@ extension SQLPreferStore {
                     .rows(rows)
                     .run()
             }
+            try await Self.recordChange(arena: arena, .votesImported, in: database)
             return table.count
         }
     }

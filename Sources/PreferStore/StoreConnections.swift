@@ -17,7 +17,13 @@ import SQLiteKit
 /// - PostgreSQL: a pool of connections; a transaction that loses a deadlock or
 ///   a serialization conflict is run again (up to 5 times).
 ///
-/// The event loop group and thread pool are the store's own, closed by `shutdown()`.
+/// The pools run on NIO's shared event loops (`MultiThreadedEventLoopGroup
+/// .singleton`, the ones the HTTP server uses): a store starts no event loop
+/// threads of its own. SQLite's blocking calls (each commit waits for the
+/// disk) run on the store's own `NIOThreadPool`, so they never hold up an
+/// event loop or the threads that compute leaderboards. `shutdown()` closes
+/// the connections and that pool; a server runs it from its service group
+/// when it stops (`StoreService`).
 final class StoreConnections: @unchecked Sendable {
     // @unchecked: the AsyncKit pools are thread-safe (each event loop's pool
     // runs on its loop) but not marked Sendable; the rest is immutable.
@@ -28,7 +34,6 @@ final class StoreConnections: @unchecked Sendable {
     }
 
     private let backend: Backend
-    private let eventLoopGroup: MultiThreadedEventLoopGroup
     let logger: Logger
     /// "sqlite" or "postgresql".
     let dialect: String
@@ -56,11 +61,11 @@ final class StoreConnections: @unchecked Sendable {
             }
             let threadPool = NIOThreadPool(numberOfThreads: connections)
             threadPool.start()
-            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let source = SQLiteStoreConnectionSource(storage: storage, threadPool: threadPool)
+            // One event loop: the pool is per loop, and `:memory:` must have a single connection.
             let pool = EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: connections, requestTimeout: .seconds(30),
-                logger: logger, on: eventLoopGroup)
+                logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
             backend = .sqlite(pool, threadPool, WriteGate())
             dialect = "sqlite"
         case .postgres(let url):
@@ -72,10 +77,10 @@ final class StoreConnections: @unchecked Sendable {
                     "\"\(location.redactedDescription)\" is not a usable PostgreSQL URL; give \(StoreLocation.acceptedForms).",
                     field: "url")
             }
-            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: cores)
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup)
+                maxConnectionsPerEventLoop: max(4, 8 / System.coreCount), requestTimeout: .seconds(30), logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
             backend = .postgres(pool)
             dialect = "postgresql"
         }
@@ -158,7 +163,7 @@ final class StoreConnections: @unchecked Sendable {
         }
     }
 
-    /// Closes every connection, then the store's threads. Calling it again does nothing.
+    /// Closes every connection, then SQLite's thread pool. Calling it again does nothing.
     func shutdown() async throws {
         let first = isShutDown.withLockedValue { done in
             defer { done = true }
@@ -172,7 +177,6 @@ final class StoreConnections: @unchecked Sendable {
         case .postgres(let pool):
             try? await pool.shutdownAsync()
         }
-        try await eventLoopGroup.shutdownGracefully()
     }
 
     /// Runs `body` on a connection of the pool; errors come back as the database gave them.

@@ -283,6 +283,14 @@ struct VoteBatch {
             }
         }
 
+        var encodable: any Encodable & Sendable {
+            switch self {
+            case .integer(let value): value
+            case .text(let value): value
+            case .real(let value): value
+            }
+        }
+
         var sqlite: SQLiteData {
             switch self {
             case .integer(let value): value.map { .integer(Int($0)) } ?? .null
@@ -304,14 +312,37 @@ struct VoteBatch {
         ]
     }
 
-    /// The INSERT through SQLKit (PostgreSQL).
+    /// PostgreSQL types of `columns`, for the casts of the VALUES list.
+    static let postgresTypes = [
+        "bigint", "text", "bigint", "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "text",
+        "text", "text", "double precision",
+    ]
+
+    /// The INSERT on PostgreSQL, under the vote feed's advisory lock
+    /// (`SQLPreferStore.voteFeedLock`), still one statement that commits by
+    /// itself: the lock is taken in a materialized CTE that every inserted row
+    /// joins, so before any row draws its id from the sequence, and held to
+    /// the commit. Ids then grow in commit order across every process
+    /// sharing the database, which is what lets the others read new votes by
+    /// id (`PreferStore.changes(after:)`) without missing one that committed
+    /// late. Rows keep their VALUES order (a cross join with one row).
     private func insertSQL(_ indices: [Int]) async throws -> [InsertedRow] {
-        let rows = try indices.map { try Self.values(votes[$0]).map(\.bind) as [any SQLExpression] }
-        return try await database.insert(into: "votes")
-            .columns(Self.columns)
-            .rows(rows)
-            .ignoringConflicts()
-            .returning(Self.returning.map { SQLColumn($0) })
+        let columns = Self.columns.joined(separator: ", ")
+        let head: String =
+            "WITH feed_lock AS MATERIALIZED (SELECT 1 AS locked FROM pg_advisory_xact_lock(\(SQLPreferStore.voteFeedLock))) "
+            + "INSERT INTO votes (\(columns)) SELECT v.* FROM feed_lock CROSS JOIN (VALUES "
+        var query = SQLQueryString(head)
+        for (row, index) in indices.enumerated() {
+            query.appendLiteral(row == 0 ? "(" : ",(")
+            for (column, (value, type)) in zip(try Self.values(votes[index]), Self.postgresTypes).enumerated() {
+                if column > 0 { query.appendLiteral(",") }
+                query.appendInterpolation(bind: value.encodable)
+                query.appendLiteral("::" + type)
+            }
+            query.appendLiteral(")")
+        }
+        query.appendLiteral(") AS v(\(columns)) ON CONFLICT DO NOTHING RETURNING \(Self.returning.joined(separator: ", "))")
+        return try await database.raw(query)
             .all()
             .map { row in
                 (id: try row.decode(column: "id", as: Int64.self),

@@ -13,6 +13,8 @@ import NIOFoundationEssentialsCompat
 struct TestServer {
     static let adminKey = "test-admin-key-0123456789abcdef"
     static let openAPI = try! OpenAPIValidator(data: APIDocument.shared.data)
+    /// The process's metrics system, installed once and shared by every test's router.
+    static let metrics = ServerMetrics.bootstrapPrometheus()
 
     let client: any TestClientProtocol
     let store: any PreferStore
@@ -47,10 +49,10 @@ struct TestServer {
         do {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
-            var configuration = ServerConfiguration()
+            var configuration = ServerConfiguration(metrics: metrics)
             configure(&configuration)
             let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
-            let app = Application(router: built.router, logger: logger)
+            let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             let setup: TestingSetup = live ? .live : .router
             let result = try await app.test(setup) { client in
                 try await body(TestServer(client: client, store: store))

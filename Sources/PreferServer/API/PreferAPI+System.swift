@@ -15,7 +15,7 @@ extension PreferAPI {
     }
 
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
-        .ok(.init(body: .plainText(HTTPBody(ServerMetrics.exposition()))))
+        .ok(.init(body: .plainText(HTTPBody(ServerMetrics.exposition(services.configuration.metrics)))))
     }
 
     func openapi(_ input: Operations.Openapi.Input) async throws -> Operations.Openapi.Output {

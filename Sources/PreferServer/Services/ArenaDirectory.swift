@@ -3,7 +3,9 @@ import PreferCore
 import PreferStore
 
 /// The server's view of every arena: looked up by id or name, indexed once
-/// from the store and re-read after each change made through this server.
+/// from the store and re-read after each change — made through this server,
+/// or by another process sharing the database, as the change feed reports
+/// it (`ChangeFollower`, within `ServerConfiguration.changePollInterval`).
 actor ArenaDirectory {
     let store: any PreferStore
     private var indexes: [Int64: ArenaIndex] = [:]
@@ -30,16 +32,17 @@ actor ArenaDirectory {
         return try await load(arena)
     }
 
-    /// Drops a deleted arena.
-    func forget(_ id: Int64) {
-        indexes[id] = nil
-    }
-
     /// Re-reads an arena after a change.
     @discardableResult
     func reload(_ id: Int64) async throws -> ArenaIndex? {
         indexes[id] = nil
         return try await index(id: id)
+    }
+
+    /// Forgets an arena that changed elsewhere: the next lookup reads it again
+    /// (and finds it gone when it was deleted).
+    func forget(_ id: Int64) {
+        indexes[id] = nil
     }
 
     private func load(_ arena: Arena) async throws -> ArenaIndex {

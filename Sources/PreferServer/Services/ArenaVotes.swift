@@ -3,8 +3,9 @@ import PreferStore
 import FoundationEssentials
 
 /// An arena's votes in memory as a `VoteTable`, kept up to date by reading
-/// only the votes stored since the last read (by id), so any number of
-/// server processes sharing a database see each other's votes.
+/// only the votes stored since the last read (by id, which grows in commit
+/// order: see `StoreChanges`), so any number of server processes sharing a
+/// database see each other's votes, in the same order.
 struct ArenaVotes: Sendable {
     var table = VoteTable()
     var lastId: Int64 = 0
@@ -21,8 +22,18 @@ struct ArenaVotes: Sendable {
         while true {
             let page = try await store.votes(arena: arena, after: lastId, limit: 20_000)
             if page.isEmpty { break }
-            let index = try await directory.index(id: arena)
+            var index = try await directory.index(id: arena)
+            var reloaded = false
             for vote in page {
+                // An output written by another replica after this one indexed the
+                // arena: read the arena again (once a page), or the audit's
+                // reading-speed input would differ between replicas.
+                if let prompt = vote.promptId, !reloaded,
+                   index?.outputByPromptAndContender[prompt]?[vote.leftContenderId] == nil
+                    || index?.outputByPromptAndContender[prompt]?[vote.rightContenderId] == nil {
+                    index = try await directory.reload(arena)
+                    reloaded = true
+                }
                 let left = try await name(of: vote.leftContenderId, arena: arena, directory: directory)
                 let right = try await name(of: vote.rightContenderId, arena: arena, directory: directory)
                 var attributes: [String: String] = [:]

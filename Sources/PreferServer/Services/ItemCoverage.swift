@@ -8,8 +8,9 @@ import PreferStore
 /// inter-annotator agreement (Krippendorff's α, Fleiss' κ) needs.
 ///
 /// Loaded from the stored votes the first time an arena needs it, then kept
-/// up to date as this server stores votes. Memory: one entry per item and
-/// one per (voter, item).
+/// up to date by reading the votes stored since (by id) after this server
+/// or another process sharing the database stores some. Memory: one entry
+/// per item and one per (voter, item).
 actor ItemCoverage {
     struct Item: Hashable, Sendable {
         var prompt: Int64
@@ -29,6 +30,8 @@ actor ItemCoverage {
         var seen: [String: Set<Item>] = [:]
         /// Items with at least one vote and fewer than `target`.
         var open: Set<Item> = []
+        /// The last vote read.
+        var lastId: Int64 = 0
 
         mutating func record(_ item: Item, voter: String?) {
             let count = counts[item, default: 0] + 1
@@ -40,6 +43,8 @@ actor ItemCoverage {
 
     let store: any PreferStore
     private var arenas: [Int64: ArenaState] = [:]
+    /// Arenas with votes stored since they were last read.
+    private var dirty: Set<Int64> = []
 
     init(store: any PreferStore) {
         self.store = store
@@ -48,29 +53,39 @@ actor ItemCoverage {
     /// An item of `arena` that still needs annotators and `voter` has not
     /// voted on, if any; loads the arena's votes the first time.
     func pendingItem(arena: Arena, voter: String) async throws -> Item? {
-        if arenas[arena.id] == nil {
-            var state = ArenaState(target: arena.annotationsPerItem)
-            var after: Int64? = nil
+        if arenas[arena.id] == nil || dirty.contains(arena.id) {
+            dirty.remove(arena.id)
+            var state = arenas[arena.id] ?? ArenaState(target: arena.annotationsPerItem)
             while true {
-                let page = try await store.votes(arena: arena.id, after: after, limit: 20_000)
+                let page = try await store.votes(arena: arena.id, after: state.lastId, limit: 20_000)
                 for vote in page {
+                    state.lastId = max(state.lastId, vote.id)
                     guard let prompt = vote.promptId else { continue }
                     state.record(Item(prompt: prompt, vote.leftContenderId, vote.rightContenderId), voter: vote.voter)
                 }
-                guard let last = page.last, page.count == 20_000 else { break }
-                after = last.id
+                if page.count < 20_000 { break }
             }
-            // Another request may have loaded it meanwhile; keep the first.
-            if arenas[arena.id] == nil { arenas[arena.id] = state }
+            // Another request may have read further meanwhile; keep the further read.
+            if state.lastId >= arenas[arena.id]?.lastId ?? 0 { arenas[arena.id] = state }
         }
         guard let state = arenas[arena.id] else { return nil }
         let seen = state.seen[voter] ?? []
         return state.open.first { !seen.contains($0) }
     }
 
-    /// Counts a vote this server stored.
+    /// Counts a vote this server stored: read with the others' on the next draw.
     func record(arena: Int64, vote: StoredVote) {
-        guard let prompt = vote.promptId, arenas[arena] != nil else { return }
-        arenas[arena]!.record(Item(prompt: prompt, vote.leftContenderId, vote.rightContenderId), voter: vote.voter)
+        votesChanged(arena: arena)
+    }
+
+    /// Votes were stored in `arena` (here or in another process).
+    func votesChanged(arena: Int64) {
+        if arenas[arena] != nil { dirty.insert(arena) }
+    }
+
+    /// An arena deleted, or votes imported in bulk: read it again from the start.
+    func forget(_ arena: Int64) {
+        arenas[arena] = nil
+        dirty.remove(arena)
     }
 }

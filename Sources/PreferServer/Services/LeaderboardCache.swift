@@ -1,17 +1,31 @@
 import Foundation
 import Logging
+import NIOPosix
 import PreferCore
 import PreferStore
 import CoreMetrics
+import ServiceLifecycle
 
-/// Leaderboards computed from the stored votes, served from memory.
+/// Leaderboards computed from the stored votes, served from memory, and
+/// kept fresh by a `Service`.
 ///
-/// A request gets the latest computed leaderboard at once; if votes have
-/// arrived since, a refresh starts in the background (at most one per
-/// leaderboard at a time, and no more often than `minimumInterval`), so
-/// reading a leaderboard never waits for a fit and never blocks voting. Only
-/// the very first request for a leaderboard waits for its computation.
-actor LeaderboardCache {
+/// A request gets the latest computed leaderboard at once and never waits
+/// for a fit, nor blocks voting; only the very first request for a
+/// leaderboard waits for its computation. The service (`run()`) refreshes
+/// every leaderboard asked for in the last `keepFresh` whose arena has new
+/// votes — this server's, or another replica's as the change feed reports
+/// them (`ChangeFollower`) — at most once per `minimumInterval` each, so
+/// that replicas sharing a database serve the same board soon after the
+/// votes stop, without a request having to come first.
+///
+/// Fits (the audit and the bootstrap, which spread their rounds over the
+/// cores with `concurrentPerform` inside PreferCore) run on a `NIOThreadPool`
+/// of one thread that this service owns: never on Swift's cooperative pool
+/// (where a fit of a million votes would hold one of its few threads for
+/// seconds, stalling requests and the vote writer) nor on an event loop.
+/// One thread, so fits queue instead of competing with each other for the
+/// same cores.
+actor LeaderboardCache: Service {
     struct Key: Hashable {
         var arena: Int64
         var rounds: Int
@@ -29,30 +43,131 @@ actor LeaderboardCache {
     let store: any PreferStore
     let directory: ArenaDirectory
     let minimumInterval: Duration
+    /// How long after its last request a leaderboard is still refreshed by the service.
+    let keepFresh: Duration
     let logger: Logger
+    /// Where fits run (one thread; started and stopped by `run()`).
+    private let fits: NIOThreadPool
+
     private var votes: [Int64: ArenaVotes] = [:]
     /// Admins' decisions about annotators, per arena, read with the votes.
     private var decisions: [Int64: [VoterDecision]] = [:]
+    /// Bumped when an arena's votes must be read again from the start
+    /// (deleted, or votes imported in bulk): a read begun before is dropped.
+    private var generation: [Int64: Int] = [:]
     private var dirty: Set<Int64> = []
     private var entries: [Key: Entry] = [:]
-    private var refreshing: [Key: Task<Entry, any Error>] = [:]
+    private var computing: Set<Key> = []
     private var lastRefresh: [Key: ContinuousClock.Instant] = [:]
+    private var lastRequest: [Key: ContinuousClock.Instant] = [:]
+    /// The vote count a computation failed at: not tried again until votes change.
+    private var failedAt: [Key: Int] = [:]
+    /// Callers waiting for a computation of a key, with the vote count it must reach.
+    private var waiters: [Key: [(votes: Int, reply: CheckedContinuation<Entry, any Error>)]] = [:]
+    private var stopped = false
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
 
-    init(store: any PreferStore, directory: ArenaDirectory, minimumInterval: Duration, logger: Logger) {
+    init(
+        store: any PreferStore, directory: ArenaDirectory, minimumInterval: Duration,
+        keepFresh: Duration = .seconds(600), logger: Logger
+    ) {
         self.store = store
         self.directory = directory
         self.minimumInterval = minimumInterval
+        self.keepFresh = keepFresh
         self.logger = logger
+        fits = NIOThreadPool(numberOfThreads: 1)
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
+
+    // MARK: The service
+
+    /// Refreshes stale leaderboards whenever votes change, until graceful
+    /// shutdown; a fit under way then finishes, and the thread stops.
+    nonisolated func run() async throws {
+        fits.start()
+        await cancelWhenGracefulShutdown {
+            for await _ in self.wakes {
+                while let wait = await self.refreshDue() {
+                    if wait > .zero { try? await Task.sleep(for: wait) }
+                    if Task.isCancelled { break }
+                }
+            }
+        }
+        await stop()
+        try await fits.shutdownGracefully()
+    }
+
+    private func stop() {
+        stopped = true
+        for (_, list) in waiters { for waiter in list { waiter.reply.resume(throwing: PreferError.shuttingDown) } }
+        waiters = [:]
+    }
+
+    /// Reads the new votes of the arenas asked about, then refreshes each
+    /// stale leaderboard asked for lately whose `minimumInterval` has passed.
+    /// Returns `.zero` to look again at once (something was refreshed, and
+    /// votes may have come meanwhile), the time until the next throttled
+    /// refresh is due, or nil when every leaderboard is fresh.
+    private func refreshDue() async -> Duration? {
+        let now = ContinuousClock.now
+        let wanted = Set(lastRequest.filter { now - $0.value < keepFresh }.keys).union(waiters.keys)
+        for arena in Set(wanted.map(\.arena)) where dirty.contains(arena) {
+            do {
+                try await sync(arena)
+            } catch {
+                logger.warning("Could not read new votes", metadata: ["arena": "\(arena)", "error": "\(error)"])
+            }
+        }
+        var wait: Duration?
+        var refreshed = false
+        for key in wanted where !computing.contains(key) {
+            let count = voteCount(arena: key.arena)
+            // Up to date, or failed with these very votes: nothing to do until votes change.
+            if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
+            if let last = lastRefresh[key], now - last < minimumInterval {
+                let left = minimumInterval - (now - last)
+                wait = min(wait ?? left, left)
+                continue
+            }
+            await refresh(key)
+            refreshed = true
+        }
+        return refreshed ? .zero : wait
+    }
+
+    // MARK: Requests
 
     /// Votes of `arena` read so far.
     func voteCount(arena: Int64) -> Int {
         votes[arena]?.table.count ?? 0
     }
 
-    /// Called after votes are stored: the next request refreshes.
+    /// Called after votes are stored (here or, by the change feed, in
+    /// another process): the service reads them and refreshes.
     func votesChanged(arena: Int64) {
         dirty.insert(arena)
+        wake.yield()
+    }
+
+    /// Called when the change feed reports an arena deleted or votes
+    /// imported in bulk: its votes are read again from the start.
+    func arenaChanged(_ change: StoreChanges.ArenaChange) {
+        switch change.kind {
+        case .deleted, .votesImported:
+            votes[change.arena] = nil
+            generation[change.arena, default: 0] += 1
+            if change.kind == .deleted {
+                entries = entries.filter { $0.key.arena != change.arena }
+                lastRequest = lastRequest.filter { $0.key.arena != change.arena }
+            }
+            votesChanged(arena: change.arena)
+        case .decisions:
+            decisionsChanged(arena: change.arena)
+        case .created, .contents:
+            break
+        }
     }
 
     /// Called after an admin decided about an annotator: the boards of the
@@ -60,11 +175,13 @@ actor LeaderboardCache {
     func decisionsChanged(arena: Int64) {
         decisions[arena] = nil
         entries = entries.filter { $0.key.arena != arena }
+        votesChanged(arena: arena)
     }
 
     /// Drops a deleted arena.
     func forget(arena: Int64) {
         votes[arena] = nil
+        generation[arena, default: 0] += 1
         decisions[arena] = nil
         dirty.remove(arena)
         entries = entries.filter { $0.key.arena != arena }
@@ -74,57 +191,106 @@ actor LeaderboardCache {
     /// and whether votes stored since are not yet in it.
     func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool) async throws -> (Entry, stale: Bool) {
         let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
-        if votes[arena] == nil || dirty.contains(arena) {
-            dirty.remove(arena)
-            var current = votes[arena] ?? ArenaVotes()
-            _ = try await current.sync(arena: arena, store: store, directory: directory)
-            votes[arena] = current
-        }
-        if decisions[arena] == nil {
-            decisions[arena] = try await store.voterDecisions(arena: arena)
-        }
+        lastRequest[key] = .now
+        if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
             let stale = entry.votesUsed != count
-            if stale && refreshing[key] == nil {
-                let now = ContinuousClock.now
-                if let last = lastRefresh[key], now - last < minimumInterval {
-                    return (entry, true)
-                }
-                _ = startRefresh(key)
-            }
+            if stale { wake.yield() }
             return (entry, stale)
         }
-        let task = refreshing[key] ?? startRefresh(key)
-        let entry = try await task.value
+        let entry = try await computed(key, votes: 0)
         return (entry, entry.votesUsed != voteCount(arena: arena))
     }
 
-    private func startRefresh(_ key: Key) -> Task<Entry, any Error> {
-        let current = votes[key.arena] ?? ArenaVotes()
-        let decided = decisions[key.arena] ?? []
-        lastRefresh[key] = .now
-        let task = Task.detached(priority: .utility) { () throws -> Entry in
-            let board = try Self.compute(current, key: key, decisions: decided)
-            return Entry(board: board, votesUsed: current.table.count, computedAt: Date())
-        }
-        refreshing[key] = task
-        Task {
-            let result = await task.result
-            self.finish(key, result)
-        }
-        return task
+    /// The leaderboard once it holds at least `votes` votes — read when this
+    /// server or the change feed reports them: what a test awaits instead of
+    /// polling for a refresh.
+    func computed(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, votes: Int) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+        lastRequest[key] = .now
+        return try await computed(key, votes: votes)
     }
 
-    private func finish(_ key: Key, _ result: Result<Entry, any Error>) {
-        refreshing[key] = nil
+    /// The leaderboard once it holds every vote stored so far (read from the
+    /// store now).
+    func fresh(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+        lastRequest[key] = .now
+        try await sync(arena)
+        return try await computed(key, votes: voteCount(arena: arena))
+    }
+
+    /// An entry for `key` holding at least `votes` votes: the cached one, or
+    /// the next computation's — started here when none is under way.
+    private func computed(_ key: Key, votes needed: Int) async throws -> Entry {
+        if let entry = entries[key], entry.votesUsed >= needed { return entry }
+        guard !stopped else { throw PreferError.shuttingDown }
+        if computing.contains(key) || entries[key] != nil {
+            // The service computes it (at once, or when the interval allows).
+            return try await withCheckedThrowingContinuation { reply in
+                waiters[key, default: []].append((needed, reply))
+                wake.yield()
+            }
+        }
+        let entry = try await refresh(key).get()
+        if entry.votesUsed >= needed { return entry }
+        return try await withCheckedThrowingContinuation { reply in
+            waiters[key, default: []].append((needed, reply))
+            wake.yield()
+        }
+    }
+
+    // MARK: Reading votes and fitting
+
+    /// Reads the votes of `arena` stored since the last read.
+    private func sync(_ arena: Int64) async throws {
+        dirty.remove(arena)
+        let started = generation[arena, default: 0]
+        var current = votes[arena] ?? ArenaVotes()
+        _ = try await current.sync(arena: arena, store: store, directory: directory)
+        // Keep the longer of two reads that overlapped (both are prefixes of
+        // the arena's votes in id order); drop one that began before a reset.
+        if decisions[arena] == nil {
+            decisions[arena] = try await store.voterDecisions(arena: arena)
+        }
+        guard generation[arena, default: 0] == started, current.lastId >= votes[arena]?.lastId ?? 0 else { return }
+        votes[arena] = current
+    }
+
+    /// Computes `key`'s leaderboard from the votes read so far, on the fits' thread.
+    @discardableResult
+    private func refresh(_ key: Key) async -> Result<Entry, any Error> {
+        computing.insert(key)
+        lastRefresh[key] = .now
+        let current = votes[key.arena] ?? ArenaVotes()
+        let result: Result<Entry, any Error>
+        do {
+            let decided = decisions[key.arena] ?? []
+            let board = try await fits.runIfActive { try Self.compute(current, key: key, decisions: decided) }
+            result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date()))
+        } catch {
+            // The pool is stopped (or not yet started) only outside the service's run.
+            result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
+        }
+        computing.remove(key)
         switch result {
         case .success(let entry):
             entries[key] = entry
+            failedAt[key] = nil
             ServerMetrics.leaderboardsComputed.increment()
+            var left: [(votes: Int, reply: CheckedContinuation<Entry, any Error>)] = []
+            for waiter in waiters.removeValue(forKey: key) ?? [] {
+                if entry.votesUsed >= waiter.votes { waiter.reply.resume(returning: entry) } else { left.append(waiter) }
+            }
+            // Waiters for more votes than read so far wait for the next read.
+            if !left.isEmpty { waiters[key] = left }
         case .failure(let error):
             logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
+            failedAt[key] = current.table.count
+            for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.reply.resume(throwing: error) }
         }
+        return result
     }
 
     /// The leaderboard of the stored votes: when the votes carry voters, the

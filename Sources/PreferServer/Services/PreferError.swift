@@ -134,3 +134,11 @@ public struct PreferError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static let internalFailure = PreferError(.internal, code: "internal_error", "The server failed to handle this request; the failure is logged. Try again, and report it if it persists.")
 }
+
+extension PreferError {
+    /// A request that reached a service after the server began to stop (the
+    /// server drains requests before its services, so this is rare).
+    public static let shuttingDown = PreferError(
+        .unavailable, code: "shutting_down",
+        "This server is shutting down; send the request again (a vote with the same client_vote_id is stored once) to another replica or after the restart.")
+}

@@ -1,5 +1,6 @@
 import Logging
 import PreferStore
+import ServiceLifecycle
 
 /// What request handlers share: the store, the in-memory services built on
 /// it, and the operations the API, the pages and the CLI all call.
@@ -23,6 +24,15 @@ struct PreferServices: Sendable {
     let keyRing: KeyRing
     /// Anonymous visitors' sessions.
     let sessions: SessionCookies
+    /// Reads the store's change feed into the views above.
+    let follower: ChangeFollower
+
+    /// What the application's service group runs beside the HTTP server, in
+    /// start order (it stops them in reverse, after the server): the store,
+    /// the vote writer, the leaderboard refresher, the change feed.
+    var lifecycle: [any Service] {
+        [StoreService(store: store, logger: logger), writer, leaderboards, follower]
+    }
 
     init(store: any PreferStore, secrets: ServerSecrets, configuration: ServerConfiguration, logger: Logger) {
         self.store = store
@@ -43,5 +53,8 @@ struct PreferServices: Sendable {
         keyRing = KeyRing(store: store)
         administration = AdministrationService(store: store)
         sessions = SessionCookies(secrets: secrets, secure: configuration.secureCookies)
+        follower = ChangeFollower(
+            store: store, directory: directory, leaderboards: leaderboards, coverage: coverage,
+            interval: configuration.changePollInterval, logger: logger)
     }
 }

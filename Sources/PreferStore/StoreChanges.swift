@@ -1,0 +1,66 @@
+/// A position in the store's change feed: the last vote id and the last
+/// change id read. Start from `PreferStore.changeCursor()`.
+public struct ChangeCursor: Sendable, Hashable, Codable {
+    public var vote: Int64
+    public var change: Int64
+
+    public init(vote: Int64 = 0, change: Int64 = 0) {
+        self.vote = vote
+        self.change = change
+    }
+}
+
+/// What other processes (and this one) wrote to the store since a cursor:
+/// the arenas that have new votes, and the arenas created, filled, or
+/// deleted — so that every process sharing a database can keep its caches
+/// in step (`PreferStore.changes(after:)`).
+///
+/// Votes are told by their ids, which grow in commit order (SQLite has one
+/// writer at a time; PostgreSQL votes take ids under a transaction-scoped
+/// advisory lock held to their commit), so a reader that has seen vote `n`
+/// has seen every vote below `n` that will ever commit. Other changes are rows
+/// of `store_changes`, written last in their transaction under a lock of
+/// their own, in commit order too.
+public struct StoreChanges: Sendable, Hashable {
+    /// What happened to an arena.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The arena was created.
+        case created
+        /// Contenders, prompts or outputs were added or changed (renamed,
+        /// retired, replaced, withdrawn), or the arena's settings changed.
+        case contents
+        /// An admin kept or excluded an annotator's votes: leaderboards are
+        /// computed again.
+        case decisions
+        /// Votes were imported in bulk (their ids are older than the
+        /// transaction's commit: re-read the arena's votes from the start).
+        case votesImported = "votes_imported"
+        /// The arena and everything in it were deleted.
+        case deleted
+    }
+
+    public struct ArenaChange: Sendable, Hashable {
+        public var arena: Int64
+        public var kind: Kind
+
+        public init(arena: Int64, kind: Kind) {
+            self.arena = arena
+            self.kind = kind
+        }
+    }
+
+    /// Arenas with votes stored since the cursor, each with its highest new vote id.
+    public var votes: [Int64: Int64] = [:]
+    /// Arenas created, filled or deleted since the cursor, in commit order.
+    public var arenas: [ArenaChange] = []
+    /// Where to read from next time.
+    public var cursor: ChangeCursor
+
+    public init(votes: [Int64: Int64] = [:], arenas: [ArenaChange] = [], cursor: ChangeCursor) {
+        self.votes = votes
+        self.arenas = arenas
+        self.cursor = cursor
+    }
+
+    public var isEmpty: Bool { votes.isEmpty && arenas.isEmpty }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import PreferCore
+import PreferStore
+import Synchronization
+import Testing
+
+/// The change feed: what one process writes, another sharing the database
+/// reads from `changes(after:)` — and votes' ids grow in commit order, so
+/// reading by id never misses one that commits late.
+extension StoreTests {
+    /// Two stores on one database, as two server processes have.
+    static func withTwoStores(_ kind: StoreKind, _ body: (SQLPreferStore, SQLPreferStore) async throws -> Void) async throws {
+        let database = try await TestDatabase.create(kind)
+        let writer = try await SQLPreferStore.open(database.url, logger: StoreKind.logger)
+        let reader: SQLPreferStore
+        do {
+            reader = try await SQLPreferStore.open(database.url, logger: StoreKind.logger)
+        } catch {
+            try? await writer.shutdown()
+            try? await database.remove()
+            throw error
+        }
+        do {
+            try await writer.migrate()
+            try await body(writer, reader)
+        } catch {
+            try? await writer.shutdown()
+            try? await reader.shutdown()
+            try? await database.remove()
+            throw error
+        }
+        try await writer.shutdown()
+        try await reader.shutdown()
+        try await database.remove()
+    }
+
+    @Test(arguments: StoreKind.tested)
+    func theChangeFeedTellsAnotherProcessWhatWasWritten(kind: StoreKind) async throws {
+        try await Self.withTwoStores(kind) { writer, reader in
+            let start = try await reader.changeCursor()
+            #expect(try await reader.changes(after: start).isEmpty)
+
+            let fixture = try await Fixture.make(writer, name: "feed")
+            var changes = try await reader.changes(after: start)
+            #expect(changes.votes.isEmpty)
+            // Created, then 3 contenders, 2 prompts and 6 outputs: one row each, in order.
+            #expect(changes.arenas.first == .init(arena: fixture.arena.id, kind: .created))
+            #expect(changes.arenas.count == 12)
+            #expect(changes.arenas.dropFirst().allSatisfy { $0 == .init(arena: fixture.arena.id, kind: .contents) })
+            var cursor = changes.cursor
+            #expect(try await reader.changes(after: cursor).isEmpty)
+
+            let outcomes = try await writer.recordVotes([
+                fixture.vote(battle: "b1"), fixture.vote(battle: "b2", choice: .right), fixture.vote(battle: "b3"),
+            ])
+            let ids = outcomes.compactMap { if case .stored(let vote) = $0 { vote.id } else { nil } }
+            #expect(ids.count == 3)
+            changes = try await reader.changes(after: cursor)
+            #expect(changes.votes == [fixture.arena.id: ids.max()!])
+            #expect(changes.arenas.isEmpty)
+            #expect(changes.cursor.vote == ids.max()!)
+            cursor = changes.cursor
+
+            _ = try await writer.importOutputs(arena: fixture.arena.id, [
+                OutputImport(prompt: .name("A new prompt"), contender: .name("delta"), content: "new"),
+            ])
+            var table = VoteTable()
+            table.append(Vote(a: "alpha", b: "beta", outcome: .aWins))
+            _ = try await writer.importVotes(arena: fixture.arena.id, table)
+            changes = try await reader.changes(after: cursor)
+            #expect(changes.arenas == [
+                .init(arena: fixture.arena.id, kind: .contents), .init(arena: fixture.arena.id, kind: .votesImported),
+            ])
+            #expect(changes.votes.keys.sorted() == [fixture.arena.id])
+            cursor = changes.cursor
+
+            try await writer.deleteArena(id: fixture.arena.id)
+            changes = try await reader.changes(after: cursor)
+            #expect(changes.arenas == [.init(arena: fixture.arena.id, kind: .deleted)])
+            #expect(changes.votes.isEmpty)
+            // A new cursor starts past everything written.
+            #expect(try await reader.changes(after: try await reader.changeCursor()).isEmpty)
+        }
+    }
+
+    /// Writers in two "processes" store votes at once while a third reads
+    /// them by id: once the reader has seen vote n, no vote below n may
+    /// appear later (on PostgreSQL, without the feed's lock, concurrent
+    /// inserts commit out of id order and this fails).
+    @Test(arguments: StoreKind.tested)
+    func votesBecomeVisibleInIdOrder(kind: StoreKind) async throws {
+        try await Self.withTwoStores(kind) { first, second in
+            let fixture = try await Fixture.make(first, name: "order")
+            final class Watch: Sendable {
+                let done = Atomic<Bool>(false)
+                let violations = Mutex<[String]>([])
+            }
+            let watch = Watch()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (w, store) in [first, second, first, second].enumerated() {
+                    group.addTask {
+                        for batch in 0..<40 {
+                            let votes = (0..<4).map { fixture.vote(battle: "w\(w)-b\(batch)-\($0)", voter: "v\(w)") }
+                            _ = try await store.recordVotes(votes)
+                        }
+                    }
+                }
+                group.addTask {
+                    var seen: [Int64] = []
+                    var highest: Int64 = 0
+                    while !watch.done.load(ordering: .relaxed) {
+                        let ids = try await second.votes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id)
+                        let below = ids.filter { $0 <= highest }
+                        if below != seen {
+                            watch.violations.withLock { $0.append("after seeing up to \(highest), ids below it changed: \(Set(below).subtracting(seen).sorted())") }
+                        }
+                        seen = ids
+                        highest = ids.last ?? 0
+                    }
+                }
+                // Stop the reader once the writers are done.
+                for _ in 0..<4 { try await group.next() }
+                watch.done.store(true, ordering: .relaxed)
+                try await group.waitForAll()
+            }
+            #expect(watch.violations.withLock { $0 }.isEmpty, "\(watch.violations.withLock { $0.prefix(3) })")
+            #expect(try await first.voteCount(arena: fixture.arena.id) == 4 * 40 * 4)
+        }
+    }
+}
