@@ -120,6 +120,35 @@ struct DriverAnalysisTests {
         }
     }
 
+    @Test func aliasedFeaturesAreLeftOutAndNamed() throws {
+        var builder = ComparisonTableBuilder(textFeatures: TextFeatureSet(builtIns: [], script: false), numericFeatures: ["x", "twice", "noise", "team"])
+        var state: UInt64 = 17
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        let team = [0.0, 1, 1, 0]
+        for r in 0..<2000 {
+            let a = r % 4
+            let b = (a + 1 + r / 4 % 3) % 4
+            let xa = next() * 10
+            let xb = next() * 10
+            let win = next() < 1 / (1 + exp(-(xa - xb) / 5)) ? 1.0 : 0
+            builder.append(featuresA: [xa, 2 * xa, next(), team[a]], featuresB: [xb, 2 * xb, next(), team[b]],
+                           aWins: win, bWins: 1 - win, contenderA: "c\(a)", contenderB: "c\(b)")
+        }
+        let report = try DriverAnalysis().run(builder.build())
+        #expect(report.feature(named: "x")?.coefficient != nil)
+        #expect(report.feature(named: "noise")?.coefficient != nil)
+        #expect(report.feature(named: "twice")?.coefficient == nil)
+        #expect(report.feature(named: "team")?.coefficient == nil, "a per-contender constant is aliased with the strengths")
+        #expect(report.feature(named: "twice")?.winRate != nil)
+        #expect(report.warnings.contains { $0.contains("twice") && $0.contains("team") && $0.contains("exact combination") }, "\(report.warnings)")
+        #expect(report.method.converged)
+        let plain = try DriverAnalysis(contenders: false).run(builder.build())
+        #expect(plain.feature(named: "team")?.coefficient != nil, "without strengths the team feature is identified")
+    }
+
     @Test func adjustedPValuesMatchTheStepUp() {
         let p = [0.01, 0.04, 0.03, 0.5, .nan, 0.002]
         let q = BenjaminiHochberg.adjusted(p)

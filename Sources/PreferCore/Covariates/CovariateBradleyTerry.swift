@@ -71,9 +71,13 @@ public struct CovariateBradleyTerry: Sendable {
         var current = evaluate(design, params, rowCounts: rowCounts, hessian: true)
         var iterations = 0
         var converged = false
+        var singular = false
         while iterations < maxIterations {
             iterations += 1
-            guard let factor = Cholesky(definite(current.information, design), n: m) else { break }
+            guard let factor = Cholesky(definite(current.information, design), n: m) else {
+                singular = true
+                break
+            }
             var delta = current.gradient
             factor.solve(&delta)
             var step = 1.0
@@ -98,11 +102,44 @@ public struct CovariateBradleyTerry: Sendable {
             parameters: params,
             iterations: iterations,
             converged: converged,
+            singular: singular,
             gradientNorm: current.gradient.reduce(0) { max($0, Swift.abs($1)) },
             logLikelihood: current.logLikelihood,
             information: current.information,
             model: self
         )
+    }
+
+    /// The covariates whose columns are exact linear combinations of the
+    /// strengths' and of earlier covariates' (their coefficients are not
+    /// identified; leave them out): a Cholesky factorisation of the
+    /// information at zero, in parameter order, that skips every covariate
+    /// whose pivot is below 10⁻⁹ of its diagonal. O(rows·k² + (n + k)³).
+    public func aliasedCovariates(_ design: CovariateDesign) -> [Int] {
+        let n = design.contenderCount
+        let m = n + design.k
+        guard design.k > 0 else { return [] }
+        let h = definite(evaluate(design, [Double](repeating: 0, count: m), rowCounts: nil, hessian: true).information, design)
+        var l = [Double](repeating: 0, count: m * m)
+        var skipped = [Bool](repeating: false, count: m)
+        var aliased: [Int] = []
+        for j in 0..<m {
+            var d = h[j * m + j]
+            for k in 0..<j where !skipped[k] { d -= l[j * m + k] * l[j * m + k] }
+            guard d > 1e-9 * max(h[j * m + j], 1e-300) else {
+                skipped[j] = true
+                if j >= n { aliased.append(j - n) }
+                continue
+            }
+            let pivot = d.squareRoot()
+            l[j * m + j] = pivot
+            for i in (j + 1)..<max(j + 1, m) {
+                var v = h[i * m + j]
+                for k in 0..<j where !skipped[k] { v -= l[i * m + k] * l[j * m + k] }
+                l[i * m + j] = v / pivot
+            }
+        }
+        return aliased
     }
 
     /// The information made definite: + ridges, and + the components'
@@ -334,6 +371,8 @@ public struct CovariateFit: Sendable {
     public let parameters: [Double]
     public let iterations: Int
     public let converged: Bool
+    /// Whether the fit stopped on a singular information matrix (collinear covariates).
+    public let singular: Bool
     /// Largest absolute gradient of the (penalised) log-likelihood at the solution.
     public let gradientNorm: Double
     public let logLikelihood: Double

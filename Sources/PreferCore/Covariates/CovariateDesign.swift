@@ -23,9 +23,9 @@ public struct CovariateDesign: Sendable {
     public let a: [Int32]
     public let b: [Int32]
     /// Covariates, row-major: `covariates[r * k + j]`.
-    public let covariates: [Double]
+    public private(set) var covariates: [Double]
     /// Covariates per row.
-    public let k: Int
+    public private(set) var k: Int
     /// Weighted successes of A and weighted trials, per row.
     public let successes: [Double]
     public let trials: [Double]
@@ -155,6 +155,19 @@ public struct CovariateDesign: Sendable {
         }
         self.component = component
         componentCount = next
+    }
+
+    /// The same rows with only the covariates `keep` (indices, in order).
+    public func keeping(covariates keep: [Int]) -> CovariateDesign {
+        var copy = self
+        copy.k = keep.count
+        var z: [Double] = []
+        z.reserveCapacity(rows * keep.count)
+        for r in 0..<rows {
+            for j in keep { z.append(covariates[r * k + j]) }
+        }
+        copy.covariates = z
+        return copy
     }
 
     /// The covariates of row r.

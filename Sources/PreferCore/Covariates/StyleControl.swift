@@ -168,12 +168,27 @@ public struct StyleControl: Sendable {
             }
         }
 
-        let design = Self.design(table, covariates: z, k: k)
         let model = Self.model(estimator, threads: options.threads)
+        var design = Self.design(table, covariates: z, k: k)
+        var warnings = covariates.warnings
+        var features = covariates.features
+        var means = covariates.means
+        var deviations = covariates.deviations
+        let aliased = Set(model.aliasedCovariates(design))
+        if !aliased.isEmpty {
+            let keep = (0..<k).filter { !aliased.contains($0) }
+            warnings.append("The style feature\(aliased.count == 1 ? "" : "s") \(listNames(aliased.sorted().map { features[$0].name })) \(aliased.count == 1 ? "is an exact combination" : "are exact combinations") of the others (or of the contenders), so \(aliased.count == 1 ? "it was" : "they were") left out.")
+            design = design.keeping(covariates: keep)
+            features = keep.map { features[$0] }
+            means = keep.map { means[$0] }
+            deviations = keep.map { deviations[$0] }
+        }
         let fit = model.fit(design)
+        if fit.singular {
+            throw RatingError("The style-controlled fit has a singular information matrix (the votes cannot tell the contenders and the style features apart); try fewer style features.")
+        }
         let ratings = Self.ratings(fit.parameters, design: design, estimator: estimator, anchor: plain.anchorIndex)
 
-        var warnings = covariates.warnings
         if !fit.converged {
             warnings.append("The style-controlled fit did not converge within \(estimator.maxIterations) iterations (largest gradient \(fit.gradientNorm)); a style feature may separate the outcomes.")
         }
@@ -218,7 +233,7 @@ public struct StyleControl: Sendable {
 
         let eloPerNat = estimator.eloPerNat
         var coefficients: [Report.Coefficient] = []
-        for (j, feature) in covariates.features.enumerated() {
+        for (j, feature) in features.enumerated() {
             let g = fit.gamma[fit.gamma.startIndex + j]
             coefficients.append(Report.Coefficient(
                 name: feature.name,
@@ -230,8 +245,8 @@ public struct StyleControl: Sendable {
                 elo: g * eloPerNat,
                 eloLower: coefficientBounds.map { $0.lower[j] * eloPerNat },
                 eloUpper: coefficientBounds.map { $0.upper[j] * eloPerNat },
-                mean: covariates.means[j],
-                sd: covariates.deviations[j]
+                mean: means[j],
+                sd: deviations[j]
             ))
         }
         var shift: [String: Double] = [:]

@@ -166,3 +166,46 @@ public struct DriverError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static let noJudgements = DriverError("No decisive judgements to analyse: every row is a tie, has no judgement, or was filtered out.")
 }
+
+extension ComparisonTable {
+    /// Appends the rows of `other`, which must have the same features;
+    /// contenders are merged by name (and dropped when either table lacks them).
+    public mutating func append(contentsOf other: ComparisonTable) throws(DriverError) {
+        guard other.features == features else {
+            throw DriverError("the inputs measure different features (\(features.joined(separator: ", ")) and \(other.features.joined(separator: ", "))); give files of the same shape.")
+        }
+        let row = count
+        if count == 0 {
+            self = other
+            return
+        }
+        a += other.a
+        b += other.b
+        aWins += other.aWins
+        bWins += other.bWins
+        ties += other.ties
+        if weights != nil || other.weights != nil {
+            weights = (weights ?? Array(repeating: 1, count: row)) + (other.weights ?? Array(repeating: 1, count: other.count))
+        }
+        if hasContenders && other.hasContenders {
+            var index = Dictionary(uniqueKeysWithValues: contenders.enumerated().map { ($1, Int32($0)) })
+            let map = other.contenders.map { name -> Int32 in
+                if let id = index[name] { return id }
+                contenders.append(name)
+                index[name] = Int32(contenders.count - 1)
+                return Int32(contenders.count - 1)
+            }
+            contenderA += other.contenderA.map { map[Int($0)] }
+            contenderB += other.contenderB.map { map[Int($0)] }
+        } else {
+            contenders = []
+            contenderA = []
+            contenderB = []
+        }
+        if sources != nil || other.sources != nil {
+            var merged = sources ?? TextColumn(missing: row)
+            merged.append(contentsOf: other.sources ?? TextColumn(missing: other.count))
+            sources = merged
+        }
+    }
+}

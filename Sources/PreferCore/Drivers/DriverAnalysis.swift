@@ -288,11 +288,26 @@ public struct DriverAnalysis: Sendable {
             return Analysis(features: out, warnings: warnings, modelRows: modelRows, modelJudgements: modelJudgements,
                             iterations: 0, converged: true, logLikelihood: 0)
         }
-        let design = CovariateDesign(
+        var design = CovariateDesign(
             contenderCount: useContenders ? table.contenders.count : 0, a: a, b: b, covariates: z, k: k,
             aWins: aWins, bWins: bWins, ties: [Double](repeating: 0, count: modelRows), weights: weights, ties: .excluded)
         let model = CovariateBradleyTerry(tolerance: tolerance, maxIterations: maxIterations, threads: threads)
+        // Features that are exact combinations of others (or of the strengths) are not identified.
+        let aliased = Set(model.aliasedCovariates(design))
+        var fitted = modelFeatures
+        if !aliased.isEmpty {
+            let names = aliased.sorted().map { table.features[modelFeatures[$0]] }
+            warnings.append("\(listNames(names)) \(names.count == 1 ? "is an exact combination" : "are exact combinations") of the other features\(useContenders ? " and the contenders" : "") in these judgements, so \(names.count == 1 ? "its" : "their") joint coefficient cannot be estimated.")
+            let keep = (0..<k).filter { !aliased.contains($0) }
+            design = design.keeping(covariates: keep)
+            fitted = keep.map { modelFeatures[$0] }
+        }
         let fit = model.fit(design)
+        if fit.singular {
+            warnings.append("The joint model's information matrix is singular, so it has no coefficients.")
+            return Analysis(features: out, warnings: warnings, modelRows: modelRows, modelJudgements: modelJudgements,
+                            iterations: fit.iterations, converged: false, logLikelihood: fit.logLikelihood)
+        }
         if !fit.converged {
             warnings.append("The joint model did not converge within \(maxIterations) iterations (largest gradient \(fit.gradientNorm)): some feature may separate the outcomes; its coefficient is unreliable.")
         }
@@ -304,7 +319,7 @@ public struct DriverAnalysis: Sendable {
         let offset = design.contenderCount
         let z975 = Normal.quantile(1 - (1 - level) / 2)
         var pValues = [Double](repeating: .nan, count: width)
-        for (j, f) in modelFeatures.enumerated() {
+        for (j, f) in fitted.enumerated() {
             let g = fit.parameters[offset + j]
             guard g.isFinite else { continue }
             out[f].coefficient = g

@@ -9,8 +9,9 @@
 /// other languages and catches an apology that goes on to help); add your own
 /// with `prefer drivers --feature NAME=REGEX`.
 ///
-/// Matching walks a trie of the phrases from each word start whose first
-/// letter begins some phrase: O(text length) with a small constant.
+/// Matching runs a small automaton of the phrases from each word start that
+/// is a letter: O(text length) with a small constant (most attempts stop at
+/// the first or second letter).
 public enum RefusalPhrases {
     /// The phrases, lower case, with ASCII apostrophes.
     public static let phrases: [String] = [
@@ -51,89 +52,101 @@ public enum RefusalPhrases {
         "as an ai, i",
     ]
 
-    /// The phrases as a trie: node 0 is the root; `children[node]` lists
-    /// (byte, child) and `terminal[node]` marks the end of a phrase.
-    struct Trie: Sendable {
-        var children: [[(byte: UInt8, child: Int32)]] = [[]]
-        var terminal: [Bool] = [false]
-        /// Bit `b` set when some phrase starts with byte `b` (lower case).
-        var firstBytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// The phrases as a deterministic automaton over a small alphabet: byte
+    /// `b` (lower-cased) has code `alphabet[b]` (0: in no phrase), node k's
+    /// transition on code c is `next[k * width + c]` (0: none; node 0 is the
+    /// root, never a target), and `terminal[k]` marks the end of a phrase.
+    struct Automaton: Sendable {
+        let alphabet: [UInt8]
+        let next: [Int16]
+        let terminal: [Bool]
+        let width: Int
 
         init(_ phrases: [String]) {
+            var alphabet = [UInt8](repeating: 0, count: 256)
+            var symbols = 1
+            for phrase in phrases {
+                for b in phrase.utf8 where alphabet[Int(b)] == 0 {
+                    alphabet[Int(b)] = UInt8(symbols)
+                    symbols += 1
+                }
+            }
+            var next: [Int16] = Array(repeating: 0, count: symbols)
+            var terminal = [false]
             for phrase in phrases {
                 var node = 0
-                for byte in phrase.utf8 {
-                    if let next = children[node].first(where: { $0.byte == byte }) {
-                        node = Int(next.child)
-                    } else {
-                        children.append([])
+                for b in phrase.utf8 {
+                    let code = Int(alphabet[Int(b)])
+                    if next[node * symbols + code] == 0 {
+                        next += Array(repeating: 0, count: symbols)
                         terminal.append(false)
-                        children[node].append((byte, Int32(children.count - 1)))
-                        node = children.count - 1
+                        next[node * symbols + code] = Int16(terminal.count - 1)
                     }
+                    node = Int(next[node * symbols + code])
                 }
                 terminal[node] = true
-                if let first = phrase.utf8.first { setFirst(first) }
+            }
+            self.alphabet = alphabet
+            self.next = next
+            self.terminal = terminal
+            width = symbols
+        }
+
+        /// Plain pointers to the tables, valid inside `withTables`.
+        struct Tables {
+            let alphabet: UnsafePointer<UInt8>
+            let next: UnsafePointer<Int16>
+            let terminal: UnsafePointer<Bool>
+            let width: Int
+
+            /// Whether a phrase starts at `start` (lower-casing ASCII, ’ read as ').
+            @inline(__always)
+            func matches(_ p: UnsafePointer<UInt8>, from start: Int, _ n: Int) -> Bool {
+                var node = 0
+                var i = start
+                while i < n {
+                    var c = p[i]
+                    if c == 0xE2 && i &+ 2 < n && p[i &+ 1] == 0x80 && p[i &+ 2] == 0x99 {
+                        c = UInt8(ascii: "'")
+                        i &+= 3
+                    } else {
+                        if c &- 65 < 26 { c |= 0x20 }
+                        i &+= 1
+                    }
+                    let code = Int(alphabet[Int(c)])
+                    guard code != 0 else { return false }
+                    node = Int(next[node &* width &+ code])
+                    guard node != 0 else { return false }
+                    if terminal[node] { return true }
+                }
+                return false
             }
         }
 
-        private mutating func setFirst(_ b: UInt8) {
-            let bit = UInt64(1) << UInt64(b & 63)
-            switch b >> 6 {
-            case 0: firstBytes.0 |= bit
-            case 1: firstBytes.1 |= bit
-            case 2: firstBytes.2 |= bit
-            default: firstBytes.3 |= bit
-            }
-        }
-
-        @inline(__always)
-        func mayStart(_ b: UInt8) -> Bool {
-            let bit = UInt64(1) << UInt64(b & 63)
-            switch b >> 6 {
-            case 0: return firstBytes.0 & bit != 0
-            case 1: return firstBytes.1 & bit != 0
-            case 2: return firstBytes.2 & bit != 0
-            default: return firstBytes.3 & bit != 0
+        func withTables<R>(_ body: (Tables) -> R) -> R {
+            alphabet.withUnsafeBufferPointer { a in
+                next.withUnsafeBufferPointer { x in
+                    terminal.withUnsafeBufferPointer { t in
+                        body(Tables(alphabet: a.baseAddress!, next: x.baseAddress!, terminal: t.baseAddress!, width: width))
+                    }
+                }
             }
         }
     }
 
-    static let trie = Trie(phrases)
+    static let automaton = Automaton(phrases)
 
     /// Whether the `n` bytes at `p` contain a refusal phrase at a word start.
+    /// (`TextFeatures` checks the same while counting characters.)
     public static func matches(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let trie = trie
-        var i = 0
-        var previousIsAlnum = false
-        while i < n {
-            let c = p[i]
-            let lower = c &- 65 < 26 ? c | 0x20 : c
-            if !previousIsAlnum && trie.mayStart(lower) && walk(trie, p, from: i, n) { return true }
-            previousIsAlnum = lower &- 97 < 26 || c &- 48 < 10
-            i &+= 1
-        }
-        return false
-    }
-
-    /// Follows the trie from position `start`; true when a phrase ends.
-    @inline(__always)
-    private static func walk(_ trie: Trie, _ p: UnsafePointer<UInt8>, from start: Int, _ n: Int) -> Bool {
-        var node = 0
-        var i = start
-        while i < n {
-            var c = p[i]
-            if c == 0xE2 && i &+ 2 < n && p[i &+ 1] == 0x80 && p[i &+ 2] == 0x99 {
-                c = UInt8(ascii: "'")
-                i &+= 3
-            } else {
-                if c &- 65 < 26 { c |= 0x20 }
-                i &+= 1
+        automaton.withTables { tables in
+            var previousIsAlnum = false
+            for i in 0..<n {
+                let c = p[i]
+                if !previousIsAlnum && (c &- 65 < 26 || c &- 97 < 26) && tables.matches(p, from: i, n) { return true }
+                previousIsAlnum = c &- 65 < 26 || c &- 97 < 26 || c &- 48 < 10
             }
-            guard let next = trie.children[node].first(where: { $0.byte == c }) else { return false }
-            node = Int(next.child)
-            if trie.terminal[node] { return true }
+            return false
         }
-        return false
     }
 }

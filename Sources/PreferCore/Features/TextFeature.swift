@@ -26,6 +26,13 @@ public enum TextFeature: String, CaseIterable, Sendable, Codable, Hashable {
     /// The feature's name in files, flags and JSON.
     public var name: String { rawValue }
 
+    /// The features `prefer drivers` measures by default: every built-in one
+    /// but `length_words` and `length_tokens`, which are nearly collinear
+    /// with `length_chars` and would blur each other's joint coefficients.
+    public static let driverDefaults: [TextFeature] = [
+        .lengthChars, .lines, .headers, .listItems, .bold, .codeBlocks, .links, .digits, .brackets, .punctuation, .questions, .refusal,
+    ]
+
     /// One sentence defining the feature.
     public var definition: String {
         switch self {

@@ -1,13 +1,16 @@
+import Foundation
+
 /// Measures the built-in `TextFeature`s and the dominant `Script` of a text
 /// from its UTF-8 bytes.
 ///
 /// Two passes over the bytes, both O(length) and allocation-free: one by
-/// character (lengths, token estimate, digits, brackets, punctuation,
-/// questions, links, letters by script, refusal phrases), one by line
-/// (non-blank lines, fenced code blocks and, outside them, Markdown headers,
-/// list items and bold spans). Lines end at LF; a CR before it is ignored.
-/// Invalid UTF-8 is read byte by byte without failing: a stray continuation
-/// byte is not a character, a truncated sequence counts as one.
+/// character, run by run (lengths, token estimate, digits, brackets,
+/// punctuation, questions, links, letters by script, and the refusal
+/// phrases, tried at each word start), one by line with `memchr` (non-blank
+/// lines, fenced code blocks and, outside them, Markdown headers, list items
+/// and bold spans). Lines end at LF; a CR before it is ignored. Invalid UTF-8
+/// is read byte by byte without failing: a stray continuation byte is not a
+/// character, a truncated sequence counts as one.
 public enum TextFeatures {
     /// The features of one text.
     public struct Measurement: Sendable, Equatable {
@@ -58,9 +61,10 @@ public enum TextFeatures {
     public static func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> Measurement {
         guard let p = bytes.baseAddress, bytes.count > 0 else { return Measurement() }
         var m = Measurement()
-        measureCharacters(p, bytes.count, &m)
+        RefusalPhrases.automaton.withTables { refusal in
+            measureCharacters(p, bytes.count, &m, refusal)
+        }
         measureLines(p, bytes.count, &m)
-        m.refusal = RefusalPhrases.matches(p, bytes.count)
         return m
     }
 
@@ -87,9 +91,20 @@ public enum TextFeatures {
     /// Token-estimate runs.
     private enum Run { case none, letters, digits, punctuation, newlines, spaces }
 
-    private static func measureCharacters(_ p: UnsafePointer<UInt8>, _ n: Int, _ m: inout Measurement) {
-        var letterCounts = (latin: 0, greek: 0, cyrillic: 0, armenian: 0, hebrew: 0, arabic: 0, devanagari: 0,
-                            bengali: 0, tamil: 0, thai: 0, georgian: 0, hangul: 0, kana: 0, han: 0)
+    @inline(__always)
+    private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) &- 97 < 26 }
+
+    private static func measureCharacters(_ p: UnsafePointer<UInt8>, _ n: Int, _ m: inout Measurement, _ refusal: RefusalPhrases.Automaton.Tables) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Script.allCases.count) { letters in
+            letters.initialize(repeating: 0)
+            measureCharacters(p, n, &m, refusal, letters)
+        }
+    }
+
+    private static func measureCharacters(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ m: inout Measurement, _ refusal: RefusalPhrases.Automaton.Tables,
+        _ letters: UnsafeMutableBufferPointer<Int>
+    ) {
         var chars = 0
         var words = 0
         var tokens = 0
@@ -102,6 +117,8 @@ public enum TextFeatures {
         var run = Run.none
         var runLength = 0
         var previousQuestion = false
+        var previousAlnum = false
+        var refused = false
 
         @inline(__always) func closeRun() {
             switch run {
@@ -115,115 +132,129 @@ public enum TextFeatures {
             run = .none
             runLength = 0
         }
-        @inline(__always) func extend(_ kind: Run) {
+        @inline(__always) func extend(_ kind: Run, by count: Int) {
             if run != kind { closeRun(); run = kind }
-            runLength &+= 1
+            runLength &+= count
         }
 
         kinds.withUnsafeBufferPointer { kinds in
-            var i = 0
-            while i < n {
-                let c = p[i]
-                let kind = kinds[Int(c)]
-                switch kind {
-                case .letter:
-                    chars &+= 1
-                    letterCounts.latin &+= 1
-                    extend(.letters)
-                    previousQuestion = false
-                    if !inWord { words &+= 1; inWord = true }
-                    // "http://" or "https://", any case: look back from the colon instead.
-                    i &+= 1
-                case .digit:
-                    chars &+= 1
-                    digits &+= 1
-                    extend(.digits)
-                    previousQuestion = false
-                    if !inWord { words &+= 1; inWord = true }
-                    i &+= 1
-                case .space:
-                    chars &+= 1
-                    inWord = false
-                    extend(.spaces)
-                    previousQuestion = false
-                    i &+= 1
-                case .newline:
-                    chars &+= 1
-                    inWord = false
-                    extend(.newlines)
-                    previousQuestion = false
-                    i &+= 1
-                case .punctuation:
-                    chars &+= 1
-                    if !inWord { words &+= 1; inWord = true }
-                    extend(.punctuation)
-                    switch c {
-                    case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
-                        brackets &+= 1
-                    case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"):
-                        punctuation &+= 1
-                    case UInt8(ascii: ":"):
-                        punctuation &+= 1
-                        if isWebScheme(p, colon: i, n) { links &+= 1 }
-                    case UInt8(ascii: "?"):
-                        punctuation &+= 1
-                        if !previousQuestion { questions &+= 1 }
-                    default:
-                        break
-                    }
-                    previousQuestion = c == UInt8(ascii: "?")
-                    i &+= 1
-                case .other:
-                    chars &+= 1
-                    if !inWord { words &+= 1; inWord = true }
-                    closeRun()
-                    previousQuestion = false
-                    i &+= 1
-                case .continuation:
-                    // A stray continuation byte: not a character.
-                    i &+= 1
-                case .lead:
-                    let (scalar, length) = decode(p, i, n)
-                    chars &+= 1
-                    if !inWord { words &+= 1; inWord = true }
-                    var isQuestion = false
-                    switch scalar {
-                    case 0xFF08, 0xFF3B, 0xFF5B, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x300A, 0x3016:
-                        brackets &+= 1
-                    case 0x2026, 0x3002, 0x3001, 0xFF0C, 0xFF0E, 0xFF01, 0xFF1B, 0xFF1A:
-                        punctuation &+= 1
-                    case 0xFF1F:
-                        punctuation &+= 1
-                        isQuestion = true
-                        if !previousQuestion { questions &+= 1 }
-                    default:
-                        break
-                    }
-                    previousQuestion = isQuestion
-                    if scalar < 0x2000 {
-                        extend(.letters)
-                    } else {
+            do {
+                var i = 0
+                while i < n {
+                    let c = p[i]
+                    switch kinds[Int(c)] {
+                    case .letter:
+                        // Letter runs, and single spaces between them, without going back to the dispatch.
+                        var j = i
+                        while true {
+                            // A refusal phrase may start at a letter after a non-alphanumeric character.
+                            if !refused && !previousAlnum && refusal.matches(p, from: j, n) { refused = true }
+                            var k = j &+ 1
+                            while k < n && isLetter(p[k]) { k &+= 1 }
+                            let length = k &- j
+                            chars &+= length
+                            letters[Int(Script.latin.rawValue)] &+= length
+                            extend(.letters, by: length)
+                            if !inWord { words &+= 1; inWord = true }
+                            previousQuestion = false
+                            previousAlnum = true
+                            j = k
+                            guard j &+ 1 < n && p[j] == 0x20 && isLetter(p[j &+ 1]) else { break }
+                            // One space, then letters: the space is a run of one (no token).
+                            chars &+= 1
+                            inWord = false
+                            closeRun()
+                            previousAlnum = false
+                            j &+= 1
+                        }
+                        i = j
+                    case .digit:
+                        var j = i &+ 1
+                        while j < n && p[j] &- 48 < 10 { j &+= 1 }
+                        let length = j &- i
+                        chars &+= length
+                        digits &+= length
+                        extend(.digits, by: length)
+                        if !inWord { words &+= 1; inWord = true }
+                        previousQuestion = false
+                        previousAlnum = true
+                        i = j
+                    case .space:
+                        var j = i &+ 1
+                        while j < n, case let d = p[j], d == 0x20 || d == 0x09 || d == 0x0B || d == 0x0C { j &+= 1 }
+                        let length = j &- i
+                        chars &+= length
+                        inWord = false
+                        extend(.spaces, by: length)
+                        previousQuestion = false
+                        previousAlnum = false
+                        i = j
+                    case .newline:
+                        chars &+= 1
+                        inWord = false
+                        extend(.newlines, by: 1)
+                        previousQuestion = false
+                        previousAlnum = false
+                        i &+= 1
+                    case .punctuation:
+                        chars &+= 1
+                        if !inWord { words &+= 1; inWord = true }
+                        extend(.punctuation, by: 1)
+                        switch c {
+                        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                            brackets &+= 1
+                        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"):
+                            punctuation &+= 1
+                        case UInt8(ascii: ":"):
+                            punctuation &+= 1
+                            if isWebScheme(p, colon: i, n) { links &+= 1 }
+                        case UInt8(ascii: "?"):
+                            punctuation &+= 1
+                            if !previousQuestion { questions &+= 1 }
+                        default:
+                            break
+                        }
+                        previousQuestion = c == UInt8(ascii: "?")
+                        previousAlnum = false
+                        i &+= 1
+                    case .other:
+                        chars &+= 1
+                        if !inWord { words &+= 1; inWord = true }
                         closeRun()
-                        tokens &+= 1
+                        previousQuestion = false
+                        previousAlnum = false
+                        i &+= 1
+                    case .continuation:
+                        // A stray continuation byte: not a character.
+                        i &+= 1
+                    case .lead:
+                        let (scalar, length) = decode(p, i, n)
+                        chars &+= 1
+                        if !inWord { words &+= 1; inWord = true }
+                        var isQuestion = false
+                        switch scalar {
+                        case 0xFF08, 0xFF3B, 0xFF5B, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x300A, 0x3016:
+                            brackets &+= 1
+                        case 0x2026, 0x3002, 0x3001, 0xFF0C, 0xFF0E, 0xFF01, 0xFF1B, 0xFF1A:
+                            punctuation &+= 1
+                        case 0xFF1F:
+                            punctuation &+= 1
+                            isQuestion = true
+                            if !previousQuestion { questions &+= 1 }
+                        default:
+                            break
+                        }
+                        previousQuestion = isQuestion
+                        previousAlnum = false
+                        if scalar < 0x2000 {
+                            extend(.letters, by: 1)
+                        } else {
+                            closeRun()
+                            tokens &+= 1
+                        }
+                        letters[Int(Script.of(scalar).rawValue)] &+= 1
+                        i &+= length
                     }
-                    switch Script.of(scalar) {
-                    case .latin: letterCounts.latin &+= 1
-                    case .greek: letterCounts.greek &+= 1
-                    case .cyrillic: letterCounts.cyrillic &+= 1
-                    case .armenian: letterCounts.armenian &+= 1
-                    case .hebrew: letterCounts.hebrew &+= 1
-                    case .arabic: letterCounts.arabic &+= 1
-                    case .devanagari: letterCounts.devanagari &+= 1
-                    case .bengali: letterCounts.bengali &+= 1
-                    case .tamil: letterCounts.tamil &+= 1
-                    case .thai: letterCounts.thai &+= 1
-                    case .georgian: letterCounts.georgian &+= 1
-                    case .hangul: letterCounts.hangul &+= 1
-                    case .kana: letterCounts.kana &+= 1
-                    case .han: letterCounts.han &+= 1
-                    case .none: break
-                    }
-                    i &+= length
                 }
             }
         }
@@ -236,18 +267,14 @@ public enum TextFeatures {
         m.punctuation = punctuation
         m.questions = questions
         m.links = links
-        let counts = [
-            letterCounts.latin, letterCounts.greek, letterCounts.cyrillic, letterCounts.armenian, letterCounts.hebrew,
-            letterCounts.arabic, letterCounts.devanagari, letterCounts.bengali, letterCounts.tamil, letterCounts.thai,
-            letterCounts.georgian, letterCounts.hangul, letterCounts.kana, letterCounts.han,
-        ]
-        var best = 0
+        m.refusal = refused
+        var best = Script.none
         var bestCount = 0
-        for (k, count) in counts.enumerated() where count > bestCount {
-            best = k + 1
-            bestCount = count
+        for script in Script.allCases where script != .none && letters[Int(script.rawValue)] > bestCount {
+            best = script
+            bestCount = letters[Int(script.rawValue)]
         }
-        m.script = Script(rawValue: UInt8(best)) ?? .none
+        m.script = best
     }
 
     /// Whether the ':' at `colon` ends "http" or "https" (any case) and is followed by "//".
@@ -288,8 +315,10 @@ public enum TextFeatures {
         var fence: (byte: UInt8, length: Int)?
         var start = 0
         while start < n {
-            var end = start
-            while end < n && p[end] != ByteScan.newline { end &+= 1 }
+            var end = n
+            if let hit = memchr(p + start, Int32(ByteScan.newline), n &- start) {
+                end = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p
+            }
             let next = end &+ 1
             if end > start && p[end &- 1] == ByteScan.carriageReturn { end &-= 1 }
             // First character that is not a space or a tab.
@@ -331,7 +360,12 @@ public enum TextFeatures {
             if !isFence && fence == nil {
                 if isHeader(p, start, end) { headers &+= 1 }
                 if isListItem(p, first, end) { listItems &+= 1 }
-                bold &+= boldSpans(p, start, end, UInt8(ascii: "*")) &+ boldSpans(p, start, end, UInt8(ascii: "_"))
+                if let hit = memchr(p + start, Int32(UInt8(ascii: "*")), end &- start) {
+                    bold &+= boldSpans(p, UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p, end, UInt8(ascii: "*"))
+                }
+                if let hit = memchr(p + start, Int32(UInt8(ascii: "_")), end &- start) {
+                    bold &+= boldSpans(p, UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p, end, UInt8(ascii: "_"))
+                }
             }
             start = next
         }
