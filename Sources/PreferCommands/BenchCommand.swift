@@ -7,7 +7,10 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage.",
-        subcommands: [RankBench.self, CoverageBench.self, ServeBench.self, JudgeBench.self],
+        subcommands: [
+            RankBench.self, CoverageBench.self, ServeBench.self, JudgeBench.self, StyleControlBench.self,
+            DriversBench.self,
+        ],
         defaultSubcommand: RankBench.self
     )
 }

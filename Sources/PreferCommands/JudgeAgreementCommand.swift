@@ -37,9 +37,9 @@ struct JudgeAgreementCommand: AsyncParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            printOut(String(decoding: try encoder.encode(report), as: UTF8.self))
         case .table:
-            print(Self.table(report), terminator: "")
+            printOut(Self.table(report), terminator: "")
         }
     }
 

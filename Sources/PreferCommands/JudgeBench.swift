@@ -121,7 +121,7 @@ struct JudgeBench: AsyncParsableCommand {
             try await server.stop()
         }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        printOut(String(decoding: data, as: UTF8.self))
     }
 
     /// Distinct pairs of short answers (so that nothing is answered from a cache).

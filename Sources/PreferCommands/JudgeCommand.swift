@@ -160,7 +160,7 @@ struct JudgeAdd: AsyncParsableCommand {
         let stored = try await JudgeStoreOpener.with(database) { store in
             try await store.saveJudge(configuration, replacing: replace)
         }
-        print("judge \"\(stored.name)\" (id \(stored.id)): \(configuration.mode.rawValue) with \(configuration.model) at \(configuration.endpoint)"
+        printOut("judge \"\(stored.name)\" (id \(stored.id)): \(configuration.mode.rawValue) with \(configuration.model) at \(configuration.endpoint)"
             + (configuration.apiKeyEnv.map { ", key from $\($0)" } ?? ""))
     }
 }
@@ -178,15 +178,15 @@ struct JudgeList: AsyncParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(judges.map(\.configuration)), as: UTF8.self))
+            printOut(String(decoding: try encoder.encode(judges.map(\.configuration)), as: UTF8.self))
         case .table:
             if judges.isEmpty {
-                print("No judges; define one with prefer judge add NAME --endpoint URL --model M.")
+                printOut("No judges; define one with prefer judge add NAME --endpoint URL --model M.")
                 return
             }
             for judge in judges {
                 let c = judge.configuration
-                print("\(c.name)\t\(c.mode.rawValue)\t\(c.model)\t\(c.endpoint)\tkey: \(c.apiKeyEnv.map { "$" + $0 } ?? "none")\tverdicts: \(c.verdictMethod.rawValue), orders: \(c.orders.rawValue)")
+                printOut("\(c.name)\t\(c.mode.rawValue)\t\(c.model)\t\(c.endpoint)\tkey: \(c.apiKeyEnv.map { "$" + $0 } ?? "none")\tverdicts: \(c.verdictMethod.rawValue), orders: \(c.orders.rawValue)")
             }
         }
     }
@@ -211,6 +211,6 @@ struct JudgeTemplateCommand: ParsableCommand {
     @Option(help: "Verdict method: \(VerdictMethod.spellings).") var verdict: VerdictMethod = .text
 
     func run() throws {
-        print(JudgeTemplate.builtIn(mode, method: verdict).fileText, terminator: "")
+        printOut(JudgeTemplate.builtIn(mode, method: verdict).fileText, terminator: "")
     }
 }

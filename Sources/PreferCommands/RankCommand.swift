@@ -15,6 +15,7 @@ struct RankCommand: ParsableCommand {
           prefer rank votes.jsonl --bootstrap 1000
           prefer rank clean_battle.json --filter anony=true --format markdown --elo
           prefer rank votes.csv --ci sandwich --anchor gpt-4=1250 --format json
+          prefer rank clean_battle.json --style-control --bootstrap 1000
         """
     )
 
@@ -24,6 +25,7 @@ struct RankCommand: ParsableCommand {
     @OptionGroup var input: VoteInputOptions
     @OptionGroup var rating: RatingOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
+    @OptionGroup(title: "Style control") var style: StyleControlOptions
 
     @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
     var includeFlagged = false
@@ -53,7 +55,9 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields), progress: progress).read(files)
+        var parseOptions = input.parseOptions(fields: AuditInputs.fields)
+        style.addFields(to: &parseOptions)
+        let read = try VoteFileReader(options: parseOptions, progress: progress).read(files)
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()
@@ -96,9 +100,14 @@ struct RankCommand: ParsableCommand {
         options.threads = input.threads
         var board: Leaderboard
         var steps = LeaderboardBuilder.Timings()
+        let styleControl = style.isOn ? try style.resolve(table).control : nil
         do {
-            board = try LeaderboardBuilder(options: options)
-                .build(table, timings: &steps, progress: progress.counter("bootstrap round"))
+            if let styleControl {
+                board = try styleControl.build(table, options: options, progress: progress.counter("bootstrap round"))
+            } else {
+                board = try LeaderboardBuilder(options: options)
+                    .build(table, timings: &steps, progress: progress.counter("bootstrap round"))
+            }
             if let shifts { AuditShift.annotate(&board, with: shifts) }
             board.audit = auditSummary
         } catch {
@@ -107,6 +116,7 @@ struct RankCommand: ParsableCommand {
         }
         progress.finish()
         printOut(try board.rendered(as: format), terminator: "")
+        if format == .table || format == .markdown { printOut(board.styleText(markdown: format == .markdown), terminator: "") }
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }
         }

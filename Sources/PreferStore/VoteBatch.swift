@@ -315,7 +315,7 @@ struct VoteBatch {
     /// PostgreSQL types of `columns`, for the casts of the VALUES list.
     static let postgresTypes = [
         "bigint", "text", "bigint", "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "text",
-        "text", "text", "double precision",
+        "text", "text", "double precision", "bigint", "bigint",
     ]
 
     /// The INSERT on PostgreSQL, under the vote feed's advisory lock
@@ -334,7 +334,9 @@ struct VoteBatch {
         var query = SQLQueryString(head)
         for (row, index) in indices.enumerated() {
             query.appendLiteral(row == 0 ? "(" : ",(")
-            for (column, (value, type)) in zip(try Self.values(votes[index]), Self.postgresTypes).enumerated() {
+            let values = try Self.values(votes[index])
+            assert(values.count == Self.postgresTypes.count, "a type for every column")
+            for (column, (value, type)) in zip(values, Self.postgresTypes).enumerated() {
                 if column > 0 { query.appendLiteral(",") }
                 query.appendInterpolation(bind: value.encodable)
                 query.appendLiteral("::" + type)

@@ -32,5 +32,12 @@ final class ByteScratch {
         count += 1
     }
 
+    /// Appends `count` bytes; the caller reserved room with `reset(minimumCapacity:)`.
+    @inline(__always)
+    func append(_ source: UnsafePointer<UInt8>, count n: Int) {
+        (pointer + count).update(from: source, count: n)
+        count += n
+    }
+
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: pointer, count: count) }
 }

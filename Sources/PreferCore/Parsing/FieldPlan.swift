@@ -86,6 +86,21 @@ final class FieldPlan: Sendable {
     let attributes: [(name: String, slot: Int)]
     /// Filter groups, one per filtered field (AND across groups).
     let filterGroups: [FilterGroup]
+    /// Number columns read from a field (`slot`) or, failing that, from a
+    /// path inside the nested object of field `root` (-1: no path).
+    struct NumberField: Sendable {
+        var name: String
+        var slot: Int
+        var root: Int
+        var path: [[UInt8]]
+    }
+    /// `VoteParseOptions.numbers`, sorted by name.
+    let numberFields: [NumberField]
+    /// `VoteParseOptions.measures` with the slots of their fields.
+    let measures: [(field: MeasuredField, slot: Int)]
+    /// Every number column in the order the chunks keep them: the number
+    /// fields, then each measure's columns.
+    let numberColumns: [String]
     /// Key recognition.
     let keys: Keys
 
@@ -112,6 +127,15 @@ final class FieldPlan: Sendable {
             }
         }
         filterGroups = groups
+        numberFields = options.numbers.sorted().map { name in
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            let pathed = parts.count > 1 && !parts.contains { $0.isEmpty }
+            return NumberField(
+                name: name, slot: slot(name), root: pathed ? slot(String(parts[0])) : -1,
+                path: pathed ? parts.dropFirst().map { Array($0.utf8) } : [])
+        }
+        measures = options.measures.map { ($0, slot($0.field)) }
+        numberColumns = numberFields.map(\.name) + options.measures.flatMap(\.columns)
         self.names = names
 
         var entries: [Keys.Entry] = []

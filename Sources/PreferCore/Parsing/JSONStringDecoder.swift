@@ -1,3 +1,5 @@
+import Foundation
+
 /// JSON string escapes: validating an escape sequence while scanning, and
 /// decoding a validated string body (`\n`, `\"`, `\\`, `\/`, `\uXXXX` with
 /// surrogate pairs) into UTF-8. Both are O(length of the string).
@@ -40,10 +42,11 @@ enum JSONStringDecoder {
     static func unescape(_ p: UnsafePointer<UInt8>, _ n: Int, into out: ByteScratch) {
         var i = 0
         while i < n {
-            let c = p[i]
-            if c != ByteScan.backslash {
-                out.append(c)
-                i += 1
+            // Copy up to the next backslash in one go (long texts have few escapes).
+            let stop = memchr(p + i, Int32(ByteScan.backslash), n - i).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+            if stop > i {
+                out.append(p + i, count: stop - i)
+                i = stop
                 continue
             }
             let e = p[i + 1]

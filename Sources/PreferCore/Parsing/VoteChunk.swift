@@ -46,6 +46,11 @@ struct VoteChunk {
     private(set) var categories: TextColumnBuilder?
     /// One column per `plan.attributes` entry, nil until a kept row has a value.
     private(set) var attributes: [TextColumnBuilder?]
+    /// One column per `plan.numberColumns` entry (NaN where missing), nil until a kept row has a value.
+    private(set) var numbers: [[Double]?]
+    /// The current row's number fields, then one measure's outputs.
+    private var numberRow: [Double]
+    private let nestedScratch = ByteScratch()
 
     /// Data rows seen (parsed or not).
     var rows = 0
@@ -71,6 +76,8 @@ struct VoteChunk {
         skipInvalid = options.skipInvalid
         self.isCSV = isCSV
         attributes = Array(repeating: nil, count: plan.attributes.count)
+        numbers = Array(repeating: nil, count: plan.numberColumns.count)
+        numberRow = Array(repeating: .nan, count: max(plan.numberFields.count, plan.measures.map(\.field.columns.count).max() ?? 0))
         rowStorage = RowFields.Storage(slotCount: plan.slotCount)
         row = RowFields(rowStorage)
         columns = VoteColumnStorage(capacity: 1024)
@@ -268,6 +275,15 @@ struct VoteChunk {
             time = try number(FieldPlan.timestamp) ?? tstamp
         }
 
+        for (i, field) in plan.numberFields.enumerated() {
+            numberRow[i] = try numberValue(field) ?? .nan
+        }
+        for (measure, slot) in plan.measures {
+            if let v = row[slot], !isMissing(v), !v.isText {
+                throw RowProblem(message: "\(measure.field) must be a string (a text to measure)", field: measure.field)
+            }
+        }
+
         if nameExcluded[ka] || nameExcluded[kb] || !passesFilters() {
             filteredOut += 1
             return
@@ -310,6 +326,88 @@ struct VoteChunk {
             } else if attributes[i] != nil {
                 attributes[i]!.appendMissing()
             }
+        }
+        if !plan.numberColumns.isEmpty { appendNumbers(kept: kept) }
+    }
+
+    // MARK: - Number columns
+
+    /// Appends the row's number fields (already read into `numberRow`) and
+    /// measures its measured fields (already checked to be texts).
+    private mutating func appendNumbers(kept: Int) {
+        var column = 0
+        for i in plan.numberFields.indices {
+            Self.append(numberRow[i], to: &numbers[column], kept: kept)
+            column += 1
+        }
+        for (measure, slot) in plan.measures {
+            let width = measure.columns.count
+            if let v = row[slot], !isMissing(v) {
+                let t = text(v)
+                numberRow.withUnsafeMutableBufferPointer { out in
+                    measure.measure(UnsafeBufferPointer(start: t.p, count: t.n), out.baseAddress!)
+                }
+                for k in 0..<width { Self.append(numberRow[k], to: &numbers[column + k], kept: kept) }
+            } else {
+                for k in 0..<width { Self.append(.nan, to: &numbers[column + k], kept: kept) }
+            }
+            column += width
+        }
+    }
+
+    @inline(__always)
+    private static func append(_ x: Double, to column: inout [Double]?, kept: Int) {
+        if column == nil {
+            guard !x.isNaN else { return }
+            column = Array(repeating: .nan, count: kept)
+        }
+        column!.append(x)
+    }
+
+    /// A number field's value: the field itself, else the path inside its
+    /// root object; nil when absent or null.
+    private mutating func numberValue(_ field: FieldPlan.NumberField) throws(RowProblem) -> Double? {
+        if let v = row[field.slot], !isMissing(v) {
+            return try numberOf(v, name: field.name)
+        }
+        guard field.root >= 0, let r = row[field.root], !isMissing(r) else { return nil }
+        let start: UnsafePointer<UInt8>
+        let count: Int
+        if r.kind == .container {
+            start = base + r.start
+            count = r.count
+        } else if r.isText {
+            // A CSV cell or JSON string holding a JSON object.
+            let t = text(r)
+            nestedScratch.reset(minimumCapacity: t.n)
+            for k in 0..<t.n { nestedScratch.append(t.p[k]) }
+            start = UnsafePointer(nestedScratch.pointer)
+            count = t.n
+        } else {
+            return nil
+        }
+        do throws(NestedNumbers.NotANumber) {
+            return try NestedNumbers.value(start, 0, count, path: field.path[...], scratch: scratch)
+        } catch {
+            throw RowProblem(message: "\(field.name) must be a number (or an object of numbers)", field: field.name)
+        }
+    }
+
+    /// A value read as a number: numbers, numeric text, true/false as 1/0,
+    /// and containers summed (`NestedNumbers`).
+    private mutating func numberOf(_ v: RowFields.Value, name: String) throws(RowProblem) -> Double {
+        switch v.kind {
+        case .trueLiteral: return 1
+        case .falseLiteral: return 0
+        case .container:
+            do throws(NestedNumbers.NotANumber) {
+                if let x = try NestedNumbers.value(base + v.start, 0, v.count, path: [][...], scratch: nestedScratch) { return x }
+            } catch {}
+            throw RowProblem(message: "\(name) must be a number (or an object of numbers)", field: name)
+        default:
+            let t = text(v)
+            if let x = NumberParser.value(t.p, t.n) { return x }
+            throw RowProblem(message: "\(name) must be a number, got \"\(string(v))\"", field: name)
         }
     }
 

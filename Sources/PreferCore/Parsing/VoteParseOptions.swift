@@ -15,6 +15,13 @@ public struct VoteParseOptions: Sendable {
     public var skipInvalid: Bool
     /// Worker threads for JSON Lines and quote-free CSV; nil uses every core.
     public var threads: Int?
+    /// Fields to keep as `VoteTable.numbers` (NaN where missing). A dotted
+    /// name that is not itself a field follows the path into nested objects
+    /// (`conv_metadata.header_count_a`); an object or array found is summed
+    /// (`NestedNumbers`).
+    public var numbers: Set<String> = []
+    /// Text fields measured into number columns while parsing (`MeasuredField`).
+    public var measures: [MeasuredField] = []
 
     public init(
         format: VoteFileFormat? = nil,

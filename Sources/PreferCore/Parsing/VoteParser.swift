@@ -271,9 +271,14 @@ public enum VoteParser {
         for (i, field) in parts[0].chunk.plan.attributes.enumerated() {
             attributes[field.name] = concatenate(parts.map { $0.chunk.attributes[i] }, counts: counts)
         }
+        var numbers: [String: [Double]] = [:]
+        for (i, name) in parts[0].chunk.plan.numberColumns.enumerated() {
+            numbers[name] = concatenate(parts.map { $0.chunk.numbers[i] }, counts: counts, filler: .nan)
+        }
         let table = VoteTable(
             contenders: contenders, a: a, b: b, outcomes: outcomes, weights: weights,
-            voters: voters, categories: categories, timestamps: timestamps, attributes: attributes)
+            voters: voters, categories: categories, timestamps: timestamps, attributes: attributes,
+            numbers: numbers)
         return VoteParseResult(table: table, rows: rows, filteredOut: filteredOut, invalidCount: invalidCount, invalid: invalid)
     }
 

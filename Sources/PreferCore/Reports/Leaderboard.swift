@@ -99,6 +99,8 @@ public struct Leaderboard: Sendable, Codable {
     public var matrices: PairMatrices?
     /// What the vote audit removed before ranking, when it ran.
     public var audit: AuditReport.Summary?
+    /// The style coefficients, when the ratings are style-controlled (`StyleControl`).
+    public var style: StyleControl.Report?
 
     public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
         self.contenders = contenders

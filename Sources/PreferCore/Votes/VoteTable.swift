@@ -22,6 +22,10 @@ public struct VoteTable: Sendable {
     public internal(set) var timestamps: [Double]?
     /// Other fields, by name.
     public internal(set) var attributes: [String: TextColumn]
+    /// Number columns by name, one value per vote, NaN where a vote has none:
+    /// numeric fields and measured texts (`VoteParseOptions.numbers`,
+    /// `.measures`), or columns set with `setNumbers`.
+    public internal(set) var numbers: [String: [Double]] = [:]
 
     public init() {
         contenders = []
@@ -98,6 +102,13 @@ public struct VoteTable: Sendable {
             column.append(vote.attributes[key])
             attributes[key] = column
         }
+        for key in numbers.keys { numbers[key]!.append(.nan) }
+    }
+
+    /// Sets the number column `name` (one value per vote, NaN where missing).
+    public mutating func setNumbers(_ name: String, _ values: [Double]) {
+        precondition(values.count == count, "one value per vote")
+        numbers[name] = values
     }
 
     private static func append(_ value: String?, to column: inout TextColumn?, row: Int) {
@@ -132,6 +143,10 @@ public struct VoteTable: Sendable {
             Self.merge(&column, other.attributes[key], row: row, otherCount: other.count)
             attributes[key] = column
         }
+        for key in Set(numbers.keys).union(other.numbers.keys) {
+            numbers[key] = (numbers[key] ?? Array(repeating: .nan, count: row))
+                + (other.numbers[key] ?? Array(repeating: .nan, count: other.count))
+        }
     }
 
     private static func merge(_ column: inout TextColumn?, _ other: TextColumn?, row: Int, otherCount: Int) {
@@ -159,6 +174,7 @@ public struct VoteTable: Sendable {
         out.voters = voters?.filtered(keep)
         out.categories = categories?.filtered(keep)
         out.attributes = attributes.mapValues { $0.filtered(keep) }
+        out.numbers = numbers.mapValues { column in (0..<count).filter { keep[$0] }.map { column[$0] } }
         return out
     }
 
@@ -204,7 +220,8 @@ public struct VoteTable: Sendable {
         voters: TextColumn?,
         categories: TextColumn?,
         timestamps: [Double]?,
-        attributes: [String: TextColumn]
+        attributes: [String: TextColumn],
+        numbers: [String: [Double]] = [:]
     ) {
         self.contenders = contenders
         self.contenderIndex = Dictionary(uniqueKeysWithValues: contenders.enumerated().map { ($1, Int32($0)) })
@@ -216,5 +233,6 @@ public struct VoteTable: Sendable {
         self.categories = categories
         self.timestamps = timestamps
         self.attributes = attributes
+        self.numbers = numbers
     }
 }
