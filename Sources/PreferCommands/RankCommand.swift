@@ -15,6 +15,9 @@ struct RankCommand: ParsableCommand {
           prefer rank votes.jsonl --bootstrap 1000
           prefer rank clean_battle.json --filter anony=true --format markdown --elo
           prefer rank votes.csv --ci sandwich --anchor gpt-4=1250 --format json
+          prefer rank votes.jsonl --by category --bootstrap 1000
+          prefer rank votes.jsonl --over time --every 1w --bootstrap 200
+          prefer rank votes.jsonl --group-by country --weights country=US:0.6,FR:0.4 --bootstrap 1000
         """
     )
 
@@ -24,6 +27,7 @@ struct RankCommand: ParsableCommand {
     @OptionGroup var input: VoteInputOptions
     @OptionGroup var rating: RatingOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
+    @OptionGroup(title: "Slices, trajectories and groups") var slicing: SlicingOptions
 
     @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
     var includeFlagged = false
@@ -53,7 +57,7 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields), progress: progress).read(files)
+        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields.union(slicing.fields)), progress: progress).read(files)
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()
@@ -105,8 +109,9 @@ struct RankCommand: ParsableCommand {
             progress.finish()
             throw CommandError(error.message)
         }
+        let extras = try slicing.report(table, board: &board, options: options, progress: progress)
         progress.finish()
-        print(board.rendered(as: format), terminator: "")
+        print(extras.rendered(board: board, as: format), terminator: "")
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }
         }

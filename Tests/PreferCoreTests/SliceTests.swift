@@ -114,6 +114,11 @@ struct SliceTests {
         #expect(cut.slices[2].rows == [4] && cut.slices[2].outcomes == [.aWins])
         let sliced = table.slice(helpfulness)
         #expect(sliced.outcomes == [.aWins, .bWins, .bothBad])
+        // The server's stored form gives the same slices.
+        let stored: [[String: Choice]] = [["helpfulness": .left, "style": .right], ["helpfulness": .right], ["helpfulness": .bothBad, "style": .bothBad], [:]]
+        let fromStore = try #require(CriteriaSlicer.slices(criteria: stored))
+        #expect(fromStore.slices.map(\.value) == ["helpfulness", "style"] && fromStore.missing == 1)
+        #expect(fromStore.slices[0].rows == [0, 1, 2] && fromStore.slices[0].outcomes == [.aWins, .bWins, .bothBad])
     }
 
     @Test func criteriaInACSVCellAsTheServerExportsThem() throws {
@@ -385,7 +390,7 @@ struct GroupTests {
         }
         let partial = try PostStratification(field: "country", target: .shares(["US": 0.5, "FR": 0.5, "DE": 1])).plan(table)
         #expect(partial.leftOut == 8)
-        #expect(partial.notes.contains { $0.contains("DE") } && partial.notes.contains { $0.contains("8 votes") })
+        #expect(partial.notes.contains { $0.contains("DE") } && partial.notes.contains { $0.contains("8 votes have a country the target gives no share") })
         #expect(Swift.abs(partial.strata.map(\.targetShare).reduce(0, +) - 1) < 1e-12)
     }
 }

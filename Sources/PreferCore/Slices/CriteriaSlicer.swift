@@ -49,27 +49,42 @@ public enum CriteriaSlicer {
                 }
             }
         }
+        return assemble(count: table.count) { row in
+            var choices: [(String, Outcome?)] = []
+            var fromObject: Set<String> = []
+            if let objects, objects.codes[row] >= 0 {
+                choices = decoded[Int(objects.codes[row])]
+                fromObject = Set(choices.map(\.0))
+            }
+            if let named, let criterion = named[row], !fromObject.contains(criterion) {
+                choices.append((criterion, table.outcomes[row]))
+            }
+            return choices
+        }
+    }
+
+    /// The per-criterion slices from each vote's choices by criterion, as the
+    /// server stores them (`StoredVote.criteria`, one dictionary per row of
+    /// the table it builds, in the same order); nil when no vote has one.
+    public static func slices(criteria: [[String: Choice]]) -> Result? {
+        assemble(count: criteria.count) { row in
+            criteria[row].keys.sorted().map { ($0, criteria[row][$0]!.outcome) }
+        }
+    }
+
+    /// Gathers rows and outcomes per criterion; nil when there is none.
+    static func assemble(count: Int, _ choices: (Int) -> [(String, Outcome?)]) -> Result? {
         var rows: [String: [Int32]] = [:]
         var outcomes: [String: [Outcome]] = [:]
         var missing = 0
         var seen: [String] = []
-        for row in 0..<table.count {
+        for row in 0..<count {
             var any = false
-            var fromObject: Set<String> = []
-            if let objects, objects.codes[row] >= 0 {
-                for (criterion, outcome) in decoded[Int(objects.codes[row])] {
-                    fromObject.insert(criterion)
-                    guard let outcome else { continue }
-                    if rows[criterion] == nil { seen.append(criterion) }
-                    rows[criterion, default: []].append(Int32(row))
-                    outcomes[criterion, default: []].append(outcome)
-                    any = true
-                }
-            }
-            if let named, let criterion = named[row], !fromObject.contains(criterion) {
+            for (criterion, outcome) in choices(row) {
+                guard let outcome else { continue }
                 if rows[criterion] == nil { seen.append(criterion) }
                 rows[criterion, default: []].append(Int32(row))
-                outcomes[criterion, default: []].append(table.outcomes[row])
+                outcomes[criterion, default: []].append(outcome)
                 any = true
             }
             if !any { missing += 1 }

@@ -126,12 +126,17 @@ public struct PostStratification: Sendable {
         var votes = [Int](repeating: 0, count: names.count)
         var annotators = [Set<Int32>](repeating: [], count: names.count)
         var rows: [Int32] = []
-        var leftOut = 0
+        var noValue = 0
+        var unassigned = 0
         for row in 0..<table.count {
             let code = column.codes[row]
-            let s = code >= 0 ? stratumOf[Int(code)] : -1
+            guard code >= 0 else {
+                noValue += 1
+                continue
+            }
+            let s = stratumOf[Int(code)]
             guard s >= 0 else {
-                leftOut += 1
+                unassigned += 1
                 continue
             }
             votes[s] += 1
@@ -155,9 +160,13 @@ public struct PostStratification: Sendable {
         if !missingShare.isEmpty && scheme == "equal groups" {
             notes.append("\(listNames(missingShare.map { names[$0] })) have no votes.")
         }
-        if leftOut > 0 {
-            notes.append("\(leftOut) votes have no \(field) or a value without a target share and are left out of the weighted board.")
+        if noValue > 0 {
+            notes.append("\(noValue) votes have no \(field) and are left out of the weighted board.")
         }
+        if unassigned > 0 && scheme == "target shares" {
+            notes.append("\(unassigned) votes have a \(field) the target gives no share and are left out of the weighted board.")
+        }
+        let leftOut = noValue + unassigned
         let strata = (0..<names.count).map { s in
             let size = annotators[s].count
             let small = size < minimumSize && scheme == "target shares"

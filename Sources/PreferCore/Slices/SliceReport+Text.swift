@@ -104,12 +104,15 @@ extension SliceReport {
         var out = heading(title, markdown: markdown)
         let header = ["Point", "End", "Votes", "Contender", "Rating", "Lower", "Upper", "Rank", "Contender votes"]
         var rows: [[String]] = []
+        var byPoint = [[(name: String, value: RatingTrajectory.Value)]](repeating: [], count: t.points.count)
+        for s in t.series {
+            for v in s.values { byPoint[v.point].append((s.name, v)) }
+        }
         for point in t.points {
-            for s in t.series {
-                guard let v = s.values.first(where: { $0.point == point.index }) else { continue }
+            for (name, v) in byPoint[point.index].sorted(by: { ($0.value.rank, $0.name) < ($1.value.rank, $1.name) }) {
                 rows.append([
                     String(point.index), point.end ?? "vote \(point.lastVote)", String(point.votes),
-                    s.name + (v.provisional ? " *" : ""), fixed(v.rating, 1), fixed(v.lower, 1), fixed(v.upper, 1),
+                    name + (v.provisional ? " *" : ""), fixed(v.rating, 1), fixed(v.lower, 1), fixed(v.upper, 1),
                     String(v.rank), String(v.votes),
                 ])
             }
