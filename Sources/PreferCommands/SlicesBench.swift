@@ -15,8 +15,9 @@ struct SlicesBench: ParsableCommand {
         flagged as differing beyond its intervals (nominal: 1 − level) and Kendall τ; the same with \
         the best and worst contender swapped in one group reports how often that swap is found. \
         Trajectory: a synthetic arena of --votes votes over --contenders contenders spread evenly \
-        over time, ranked at --points points with --rounds bootstrap rounds each, against one \
-        build on all the votes.
+        over 100 days, ranked at --points points with --rounds bootstrap rounds each (cumulative and \
+        with a window of one step), against one build on all the votes; and one board per \
+        category for --categories categories.
         """
     )
 
@@ -28,6 +29,7 @@ struct SlicesBench: ParsableCommand {
     @Option(help: "Contenders of the trajectory arena.") var contenders = 100
     @Option(help: "Votes of the trajectory arena.") var votes = 1_000_000
     @Option(help: "Trajectory points.") var points = 20
+    @Option(help: "Categories of the trajectory arena, for timing --by category.") var categories = 20
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(name: .customLong("skip-trajectory")) var skipTrajectory = false
@@ -126,6 +128,7 @@ struct SlicesBench: ParsableCommand {
         for row in 0..<draw.table.count {
             var vote = draw.table.vote(at: row)
             vote.timestamp = 1_714_521_600 + Double(row) * span
+            vote.category = "category-\(row % categories)"
             table.append(vote)
         }
         var options = LeaderboardOptions(intervals: .bootstrap(rounds: rounds, seed: seed), level: level)
@@ -133,7 +136,7 @@ struct SlicesBench: ParsableCommand {
         let builder = LeaderboardBuilder(options: options)
         var timings = LeaderboardBuilder.Timings()
         let t0 = Date()
-        _ = try builder.build(table, timings: &timings)
+        let board = try builder.build(table, timings: &timings)
         let whole = Date().timeIntervalSince(t0)
         let ranker = SliceRanker(builder: builder)
         let every = TrajectorySpan.seconds(86400 * 100 / Double(points))
@@ -142,6 +145,13 @@ struct SlicesBench: ParsableCommand {
             "one_build_all_votes_s": whole,
             "one_build_fit_s": timings.fit, "one_build_bootstrap_s": timings.intervals,
         ]
+        // One board per category.
+        let t3 = Date()
+        var analysis = SliceAnalysis(ranker: ranker)
+        analysis.by = "category"
+        progress.update("\(categories) category boards")
+        _ = try analysis.run(table, board: board)
+        result["by_category"] = ["categories": categories, "total_s": Date().timeIntervalSince(t3)]
         for (name, window) in [("cumulative", nil), ("window", TrajectorySpan.seconds(86400 * 100 / Double(points)))] as [(String, TrajectorySpan?)] {
             let schedule = TrajectorySchedule(every: every, window: window)
             let t1 = Date()

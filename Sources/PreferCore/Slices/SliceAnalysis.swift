@@ -122,9 +122,12 @@ public struct SliceAnalysis: Sendable {
             notes.append("The votes carry no voter, so each vote counts as one annotator: a group may be fewer people than it seems.")
         }
         if partition.mergedGroups > 0 {
+            let groups = partition.mergedGroups == 1
+                ? "1 group with fewer than \(minimumGroupSize) annotators is"
+                : "\(partition.mergedGroups) groups with fewer than \(minimumGroupSize) annotators are"
             notes.append(partition.otherShown
-                ? "\(partition.mergedGroups) groups with fewer than \(minimumGroupSize) annotators are merged into \"\(AnnotatorGroups.other)\"."
-                : "\(partition.mergedGroups) groups with fewer than \(minimumGroupSize) annotators are not shown, not even merged (\"\(AnnotatorGroups.other)\" would have \(partition.mergedAnnotators)); their \(partition.mergedVotes) votes count in the whole board only.")
+                ? "\(groups) merged into \"\(AnnotatorGroups.other)\"."
+                : "\(groups) not shown, not even merged (\"\(AnnotatorGroups.other)\" would have \(partition.mergedAnnotators) annotators); their \(partition.mergedVotes) votes count in the whole board only.")
         }
         let rated = boards.indices.filter { boards[$0].board != nil }
         let disagreement = GroupDisagreement(
