@@ -86,7 +86,7 @@ public struct GroupDisagreement: Sendable, Codable {
             : "Kendall τ-b on shared contenders; no intervals (give --bootstrap N for them)"
         var pairs: [Pair] = []
         var pValues: [Double] = []
-        var where_: [(Int, Int)] = []
+        var locations: [(Int, Int)] = []
         for i in 0..<names.count {
             for j in (i + 1)..<names.count {
                 let pair = Self.compare(
@@ -95,7 +95,7 @@ public struct GroupDisagreement: Sendable, Codable {
                 for (k, d) in pair.differences.enumerated() {
                     if let p = d.pValue {
                         pValues.append(p)
-                        where_.append((pairs.count, k))
+                        locations.append((pairs.count, k))
                     }
                 }
                 pairs.append(pair)
@@ -112,7 +112,7 @@ public struct GroupDisagreement: Sendable, Codable {
                 running = min(running, pValues[index] * m / Double(rank + 1))
                 q[index] = running
             }
-            for (n, (p, k)) in where_.enumerated() {
+            for (n, (p, k)) in locations.enumerated() {
                 pairs[p].differences[k].qValue = q[n]
                 pairs[p].differences[k].significant = rejected[n]
             }
