@@ -16,6 +16,9 @@ struct RankCommand: ParsableCommand {
           prefer rank clean_battle.json --filter anony=true --format markdown --elo
           prefer rank votes.csv --ci sandwich --anchor gpt-4=1250 --format json
           prefer rank clean_battle.json --style-control --bootstrap 1000
+          prefer rank votes.jsonl --by category --bootstrap 1000
+          prefer rank votes.jsonl --over time --every 1w --bootstrap 200
+          prefer rank votes.jsonl --group-by country --weights country=US:0.6,FR:0.4 --bootstrap 1000
         """
     )
 
@@ -26,6 +29,7 @@ struct RankCommand: ParsableCommand {
     @OptionGroup var rating: RatingOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
     @OptionGroup(title: "Style control") var style: StyleControlOptions
+    @OptionGroup(title: "Slices, trajectories and groups") var slicing: SlicingOptions
 
     @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
     var includeFlagged = false
@@ -55,7 +59,7 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        var parseOptions = input.parseOptions(fields: AuditInputs.fields)
+        var parseOptions = input.parseOptions(fields: AuditInputs.fields.union(slicing.fields))
         style.addFields(to: &parseOptions)
         let read = try VoteFileReader(options: parseOptions, progress: progress).read(files)
         let readTime = clock.now - start
@@ -114,8 +118,9 @@ struct RankCommand: ParsableCommand {
             progress.finish()
             throw CommandError(error.message)
         }
+        let extras = try slicing.report(table, board: &board, options: options, progress: progress)
         progress.finish()
-        printOut(try board.rendered(as: format), terminator: "")
+        printOut(try extras.rendered(board: board, as: format), terminator: "")
         if format == .table || format == .markdown { printOut(board.styleText(markdown: format == .markdown), terminator: "") }
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }

@@ -88,7 +88,7 @@ extension Leaderboard {
             : alignedTable(header, rows, right: right)
         out += "\n" + summary(markdown: markdown) + "\n"
         if contenders.contains(where: \.provisional) {
-            out += (markdown ? "\n" : "") + "* provisional: not a finite maximum-likelihood rating (see warnings).\n"
+            out += (markdown ? "\n" : "") + "* provisional: too few votes, or not a finite maximum-likelihood rating (see warnings).\n"
         }
         if let matrices {
             out += "\n" + matrices.rendered(markdown: markdown)

@@ -1,0 +1,77 @@
+/// A subset of a vote table, possibly re-read or re-weighted, to be ranked on
+/// its own: the votes of one category, one criterion, one annotator group,
+/// one stretch of time, or all the votes weighted to a target population.
+///
+/// Every per-subset leaderboard in Prefer is one `VoteSlice` turned into a
+/// `VoteTable` (`VoteTable.slice(_:)`) and ranked by `LeaderboardBuilder`, so
+/// every model the builder knows works per slice. Materialising a slice costs
+/// O(votes × columns) (`VoteTable.filtered`).
+public struct VoteSlice: Sendable, Hashable {
+    /// What the slice is cut by: a field name ("category", "language",
+    /// "country"), "criterion", "time" or "weighting".
+    public var field: String
+    /// The value of `field` the votes share ("coding", "FR", a time).
+    public var value: String
+    /// Rows of the full table, ascending (so online Elo keeps file order).
+    public var rows: [Int32]
+    /// One outcome per row in `rows` replacing the table's (the vote's
+    /// choice on one criterion), if any.
+    public var outcomes: [Outcome]?
+    /// One factor per row in `rows` multiplying the vote's weight
+    /// (population weighting), if any.
+    public var weightFactors: [Double]?
+
+    public init(field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil) {
+        precondition(outcomes == nil || outcomes!.count == rows.count, "one outcome per row")
+        precondition(weightFactors == nil || weightFactors!.count == rows.count, "one weight factor per row")
+        self.field = field
+        self.value = value
+        self.rows = rows
+        self.outcomes = outcomes
+        self.weightFactors = weightFactors
+    }
+
+    /// Number of votes in the slice.
+    public var count: Int { rows.count }
+}
+
+extension VoteTable {
+    /// The votes of `slice`, in file order, with its outcomes and weight
+    /// factors applied. Contender indices are kept (contenders may be left
+    /// without votes; `LeaderboardBuilder` drops them).
+    public func slice(_ slice: VoteSlice) -> VoteTable {
+        var keep = [Bool](repeating: false, count: count)
+        var previous = -1
+        var ascending = true
+        for row in slice.rows {
+            keep[Int(row)] = true
+            if Int(row) <= previous { ascending = false }
+            previous = Int(row)
+        }
+        precondition(ascending, "slice rows must be ascending and distinct")
+        var out = filtered(keep)
+        if let outcomes = slice.outcomes { out.outcomes = outcomes }
+        if let factors = slice.weightFactors {
+            let base = out.weights ?? Array(repeating: 1, count: out.count)
+            out.weights = zip(base, factors).map { $0 * $1 }
+        }
+        return out
+    }
+
+    /// The text column a field name refers to: `category` → the categories,
+    /// `voter` or `judge` → the voters, anything else → the attribute of that
+    /// name (kept by the parser when asked for in `VoteParseOptions.fields`).
+    public func textColumn(named field: String) -> TextColumn? {
+        switch field {
+        case "category": categories
+        case "voter", "judge": voters
+        default: attributes[field]
+        }
+    }
+
+    /// Whether `contender` takes part in at least one vote. O(votes).
+    public func hasVotes(for contender: String) -> Bool {
+        guard let id = index(of: contender).map(Int32.init) else { return false }
+        return a.contains(id) || b.contains(id)
+    }
+}
