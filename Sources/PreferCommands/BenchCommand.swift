@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage.",
-        subcommands: [RankBench.self, CoverageBench.self, ServeBench.self],
+        subcommands: [RankBench.self, CoverageBench.self, ServeBench.self, MixtureBench.self, CyclesBench.self],
         defaultSubcommand: RankBench.self
     )
 }

@@ -24,6 +24,7 @@ struct RankCommand: ParsableCommand {
     @OptionGroup var input: VoteInputOptions
     @OptionGroup var rating: RatingOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
+    @OptionGroup(title: "Preference types") var pluralism: MixtureOptions
 
     @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
     var includeFlagged = false
@@ -53,13 +54,14 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields), progress: progress).read(files)
+        let read = try VoteFileReader(options: input.parseOptions(fields: AuditInputs.fields.union(pluralism.fields)), progress: progress).read(files)
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()
         var table = read.table
         var auditSummary: AuditReport.Summary?
         var shifts: [String: Double]?
+        var flagged: Set<String>?
         if table.voters != nil && table.count > 0 {
             let result: VoteAudit.Result
             do {
@@ -69,6 +71,7 @@ struct RankCommand: ParsableCommand {
             }
             let s = result.report.summary
             auditSummary = s
+            flagged = result.flaggedVoters
             if showAuditShift {
                 do {
                     shifts = try AuditShift.compute(table, keep: result.keep, estimator: options.estimator)
@@ -106,6 +109,7 @@ struct RankCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
+        board.mixture = try pluralism.report(read.table, flagged: flagged, estimator: options.estimator, seed: rating.seed, level: rating.level, threads: input.threads, progress: progress)
         print(board.rendered(as: format), terminator: "")
         if format != .json {
             for warning in board.warnings { printError("warning: \(warning)") }

@@ -63,7 +63,7 @@ extension ItemAgreement.Result {
                 [String(item.item.prefix(40)), item.a, item.b, "\(item.split.a)–\(item.split.b)" + (item.split.ties > 0 ? " (\(item.split.ties) ties)" : ""),
                  fixed(item.strength, 3), item.difficulty.rawValue, item.flags.joined(separator: ", ")]
             }
-            out += alignedTable(["Item", "A", "B", "Split", "Strength", "Split", "Flags"], rows, right: [4])
+            out += alignedTable(["Item", "A", "B", "Split", "Strength", "Difficulty", "Flags"], rows, right: [4])
         }
         out += "\n--format json or csv lists every item; the mislabelled votes are in the JSON.\n"
         return out

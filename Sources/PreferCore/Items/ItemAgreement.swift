@@ -40,6 +40,8 @@ public struct ItemAgreement: Sendable, Codable {
     public var mislabelModelProbability: Double
     public var priorA: Double
     public var priorB: Double
+    /// The vote field that keys items; nil uses `question_id`, else `prompt`.
+    public var itemField: String?
 
     enum CodingKeys: String, CodingKey {
         case minimumVotes = "min_votes"
@@ -50,6 +52,7 @@ public struct ItemAgreement: Sendable, Codable {
         case mislabelModelProbability = "mislabel_model_probability"
         case priorA = "prior_a"
         case priorB = "prior_b"
+        case itemField = "item_field"
     }
 
     public init(
@@ -60,7 +63,8 @@ public struct ItemAgreement: Sendable, Codable {
         mislabelStrength: Double = 0.95,
         mislabelModelProbability: Double = 0.5,
         priorA: Double = 1,
-        priorB: Double = 1
+        priorB: Double = 1,
+        itemField: String? = nil
     ) {
         self.minimumVotes = minimumVotes
         self.contestedShare = contestedShare
@@ -70,6 +74,7 @@ public struct ItemAgreement: Sendable, Codable {
         self.mislabelModelProbability = mislabelModelProbability
         self.priorA = priorA
         self.priorB = priorB
+        self.itemField = itemField
     }
 
     /// The easy/contested/hard split a training export can carry on each pair.
@@ -187,9 +192,10 @@ public struct ItemAgreement: Sendable, Codable {
     /// by contender index (nil: no model column, no model conditions).
     public func analyze(_ table: VoteTable, model: ((Int, Int) -> Double)?) throws(RatingError) -> Result {
         try validate()
-        guard let field = Self.itemFields.first(where: { table.attributes[$0] != nil }),
+        let candidates = itemField.map { [$0] } ?? Self.itemFields
+        guard let field = candidates.first(where: { table.attributes[$0] != nil }),
               let keys = table.attributes[field] else {
-            throw RatingError("The votes carry no question_id or prompt field, so items (a prompt and a pair judged by several annotators) cannot be formed; add one of these fields to the vote file.")
+            throw RatingError("The votes carry no \(candidates.joined(separator: " or ")) field, so items (a prompt and a pair judged by several annotators) cannot be formed; add the field to the vote file or name another with --item-field.")
         }
         // Items in order of first appearance: (key code, first, second).
         struct Key: Hashable { var key: Int32; var i: Int32; var j: Int32 }

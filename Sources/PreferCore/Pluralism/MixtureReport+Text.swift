@@ -44,6 +44,7 @@ extension MixtureReport {
         }
         let sentence = "Latent-class Bradley–Terry mixture fitted by EM on \(grouped(method.votes)) votes from \(grouped(method.annotators)) annotators; T = \(types) \(method.selection); \(method.restarts) restarts, seed \(method.seed); \(intervals). --format json lists each annotator's type."
         out += markdown ? "_\(sentence)_\n" : sentence + "\n"
+        for warning in warnings { out += (markdown ? "\n" : "") + "Note: \(warning)\n" }
         return out
     }
 }

@@ -68,12 +68,27 @@ public struct MixtureReport: Sendable, Codable {
         }
     }
 
+    /// How the vote audit's flagged voters fall into the types, when the
+    /// audit ran: a minority type disagrees with the consensus by design, so
+    /// the audit's consensus test tends to flag its members.
+    public struct AuditOverlap: Sendable, Codable, Equatable {
+        public var flaggedVoters: Int
+        /// Flagged voters assigned to each type, in `classes` order.
+        public var flaggedByType: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case flaggedVoters = "flagged_voters"
+            case flaggedByType = "flagged_by_type"
+        }
+    }
+
     public var types: Int
     public var bic: [Criterion]
     public var classes: [TypeClass]
     public var voters: [VoterType]
     /// Attribute × type tables, when attributes were asked for.
     public var attributes: [TypeAttributeTable]?
+    public var audit: AuditOverlap?
     public var method: Method
     public var warnings: [String]
 
@@ -88,8 +103,9 @@ public struct MixtureReport: Sendable, Codable {
 
     /// Fits the mixture to `table` (T by BIC, or `types`), puts intervals
     /// on each type's ratings and, for each of `attributes` present in the
-    /// votes, tabulates the attribute against the types. This is the call a
-    /// server makes for a mixture view.
+    /// votes, tabulates the attribute against the types. `flaggedVoters`
+    /// (the vote audit's) are kept in the fit and counted per type. This is
+    /// the call a server makes for a mixture view.
     public static func make(
         from table: VoteTable,
         mixture: BradleyTerryMixture,
@@ -98,6 +114,7 @@ public struct MixtureReport: Sendable, Codable {
         level: Double = 0.95,
         attributes: [String] = [],
         minimumGroup: Int = 5,
+        flaggedVoters: Set<String>? = nil,
         progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
     ) throws(RatingError) -> MixtureReport {
         guard level > 0 && level < 1 else {
@@ -161,6 +178,17 @@ public struct MixtureReport: Sendable, Codable {
             }
             tables = found
         }
+        var overlap: AuditOverlap?
+        if let flaggedVoters {
+            var byType = [Int](repeating: 0, count: fit.types)
+            for v in voters where flaggedVoters.contains(v.voter) { byType[v.type] += 1 }
+            let total = byType.reduce(0, +)
+            overlap = AuditOverlap(flaggedVoters: total, flaggedByType: byType)
+            if total > 0 && fit.types > 1 {
+                let list = byType.enumerated().map { "\($1) in type \($0)" }.joined(separator: ", ")
+                warnings.append("The vote audit flagged \(total) of these voters (\(list)); the mixture keeps them, because disagreeing with the majority is what a minority type does. Where the flagged voters crowd into one type, read that type before trusting the audit.")
+            }
+        }
         let method = Method(
             selection: types == nil ? "chosen by bic among 1...\(selection.fits.last?.types ?? 1)" : "fixed",
             restarts: mixture.restarts,
@@ -184,6 +212,7 @@ public struct MixtureReport: Sendable, Codable {
             classes: classes,
             voters: voters,
             attributes: tables,
+            audit: overlap,
             method: method,
             warnings: warnings
         )

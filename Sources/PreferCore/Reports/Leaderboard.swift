@@ -96,6 +96,8 @@ public struct Leaderboard: Sendable, Codable {
     public var matrices: PairMatrices?
     /// What the vote audit removed before ranking, when it ran.
     public var audit: AuditReport.Summary?
+    /// The mixture of preference types (`prefer rank --mixture`), when asked for.
+    public var mixture: MixtureReport?
 
     public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
         self.contenders = contenders
