@@ -31,8 +31,11 @@ scale (×400/ln 10). The Swift code computes the same matrix analytically
 Usage:
   mixture_reference.py testdata   # writes the planted arenas and expected fits
                                   # into Tests/PreferTestSupport/testdata
-  mixture_reference.py fit FILE.csv [--max-types 4] [--restarts 40] [--seed 1]
+  mixture_reference.py fit FILE.csv [--max-types 4] [--restarts 20] [--seed 1]
                                   # fits a vote file, prints JSON (and timing)
+  mixture_reference.py iterations FILE.csv [--types 2] [--iterations 10]
+                                  # seconds per EM iteration (E-step + M-step),
+                                  # for bench/run-mixture-bench.sh
 """
 import argparse
 import csv
@@ -418,9 +421,24 @@ def main():
     f.add_argument("--restarts", type=int, default=20)
     f.add_argument("--seed", type=int, default=1)
     f.add_argument("--no-se", action="store_true")
+    it = sub.add_parser("iterations")
+    it.add_argument("file")
+    it.add_argument("--types", type=int, default=2)
+    it.add_argument("--iterations", type=int, default=10)
     args = ap.parse_args()
     if args.cmd == "testdata":
         make_testdata()
+    elif args.cmd == "iterations":
+        start = time.perf_counter()
+        d = Data(*read_votes(args.file))
+        read = time.perf_counter() - start
+        rng = np.random.default_rng(1)
+        start = time.perf_counter()
+        obj, theta, pi, r, iters = em(d, args.types, rng, max_iter=args.iterations, tol=0)
+        elapsed = time.perf_counter() - start
+        json.dump({"read_s": read, "iterations": iters, "seconds_per_iteration": elapsed / iters,
+                   "votes": d.V, "annotators": d.U, "contenders": d.n, "types": args.types}, sys.stdout)
+        print()
     else:
         out, _ = fit_file(args.file, args.max_types, args.restarts, args.seed, with_se=not args.no_se)
         for T in out["fits"].values():
