@@ -63,7 +63,9 @@ struct MixtureBench: ParsableCommand {
             let start = Date()
             let fit = mixture.fit(data, types: t)
             fits.append(fit)
-            perType.append(["types": t, "seconds": Date().timeIntervalSince(start), "iterations": fit.iterations,
+            let seconds = Date().timeIntervalSince(start)
+            perType.append(["types": t, "seconds": seconds, "iterations": fit.iterations,
+                            "seconds_per_iteration": seconds / Double(max(fit.iterations, 1)),
                             "converged": fit.converged, "bic": fit.bic])
         }
         let fitSeconds = Date().timeIntervalSince(t2)
