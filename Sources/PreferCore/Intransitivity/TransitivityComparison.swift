@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Does a model that can express cycles predict the votes better than one
 /// scalar per contender? Bradley–Terry against `BladeChest` by K-fold
@@ -153,10 +154,10 @@ public struct TransitivityComparison: Sendable {
             let sums = SharedBuffer<Double>(repeating: 0, count: k * 5)
             defer { sums.deallocate() }
             let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, k))
-            let next = AtomicCounter()
+            let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
-                    let f = next.next()
+                    let f = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     if f >= k { break }
                     let train = data(f, nil)
                     let btTheta = train.bradleyTerry(ridge: ridge)
@@ -200,11 +201,13 @@ public struct TransitivityComparison: Sendable {
         let mle = all.bradleyTerry(ridge: 0)
         var g2 = 0.0
         for p in 0..<pairs {
-            let q = PairwiseProblem.sigmoid(mle[Int(first[p])] - mle[Int(second[p])])
+            // In log space, so that a gap the MLE pushes far out stays finite.
+            let x = mle[Int(first[p])] - mle[Int(second[p])]
             let s = all.s[p], t = all.t[p]
-            if s > 0 { g2 += 2 * s * Foundation.log(s / (t * q)) }
-            if t - s > 0 { g2 += 2 * (t - s) * Foundation.log((t - s) / (t * (1 - q))) }
+            if s > 0 { g2 += 2 * s * (Foundation.log(s / t) - PairwiseProblem.logSigmoid(x)) }
+            if t - s > 0 { g2 += 2 * (t - s) * (Foundation.log((t - s) / t) - PairwiseProblem.logSigmoid(-x)) }
         }
+        if !g2.isFinite { g2 = 0 }
         let graph = ComparisonGraph(PairCounts(table))
         let df = max(0, pairs - (n - graph.componentCount))
         let goodness = GoodnessOfFit(g2: max(g2, 0), df: df,
@@ -232,18 +235,5 @@ public struct TransitivityComparison: Sendable {
             goodnessOfFit: goodness,
             embedding: embedding,
             verdict: verdict)
-    }
-}
-
-/// A shared counter handing out work items to workers.
-final class AtomicCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value - 1
     }
 }

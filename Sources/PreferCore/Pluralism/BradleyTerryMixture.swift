@@ -115,7 +115,7 @@ public struct BradleyTerryMixture: Sendable {
             engine.maximize()
             best = engine
         } else {
-            for r in 0..<restarts {
+            for r in 0..<max(restarts, 1) {
                 var rng = Xoshiro256(seed: seed, stream: UInt64(types) << 32 | UInt64(r))
                 var engine = MixtureEngine(data: data, types: types, ridge: ridge, threads: workerCount)
                 engine.startRandomly(&rng)
@@ -128,7 +128,7 @@ public struct BradleyTerryMixture: Sendable {
                 }
             }
         }
-        var engine = best!
+        guard var engine = best else { preconditionFailure("at least one start") }
         let run = Self.converge(&engine, tolerance: tolerance, maxIterations: maxIterations)
         return MixtureFit(engine: engine, objective: run.objective, iterations: iterations + run.iterations,
                           converged: run.converged, estimator: estimator)
