@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage.",
         subcommands: [
             RankBench.self, CoverageBench.self, ServeBench.self, JudgeBench.self, StyleControlBench.self,
-            DriversBench.self, SlicesBench.self,
+            DriversBench.self, SlicesBench.self, MixtureBench.self, CyclesBench.self,
         ],
         defaultSubcommand: RankBench.self
     )

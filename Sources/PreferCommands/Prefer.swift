@@ -7,7 +7,7 @@ public struct Prefer: AsyncParsableCommand {
         abstract: "Collect pairwise preferences, rank contenders with honest intervals, audit the votes.",
         subcommands: [
             ServeCommand.self, ImportCommand.self, RankCommand.self, AuditCommand.self, AgreementCommand.self,
-            JudgeCommand.self, DriversCommand.self, BenchCommand.self,
+            JudgeCommand.self, DriversCommand.self, CyclesCommand.self, ItemsCommand.self, BenchCommand.self,
         ]
     )
 

@@ -30,6 +30,7 @@ struct RankCommand: ParsableCommand {
     @OptionGroup(title: "Audit") var audit: AuditSettings
     @OptionGroup(title: "Style control") var style: StyleControlOptions
     @OptionGroup(title: "Slices, trajectories and groups") var slicing: SlicingOptions
+    @OptionGroup(title: "Preference types") var pluralism: MixtureOptions
 
     @Flag(name: .customLong("include-flagged"), help: "Keep the votes of voters the audit flags (by default they are excluded when the votes carry voters).")
     var includeFlagged = false
@@ -59,7 +60,7 @@ struct RankCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
-        var parseOptions = input.parseOptions(fields: AuditInputs.fields.union(slicing.fields))
+        var parseOptions = input.parseOptions(fields: AuditInputs.fields.union(slicing.fields).union(pluralism.fields))
         style.addFields(to: &parseOptions)
         let read = try VoteFileReader(options: parseOptions, progress: progress).read(files)
         let readTime = clock.now - start
@@ -68,6 +69,7 @@ struct RankCommand: ParsableCommand {
         var table = read.table
         var auditSummary: AuditReport.Summary?
         var shifts: [String: Double]?
+        var flagged: Set<String>?
         if table.voters != nil && table.count > 0 {
             let result: VoteAudit.Result
             do {
@@ -77,6 +79,7 @@ struct RankCommand: ParsableCommand {
             }
             let s = result.report.summary
             auditSummary = s
+            flagged = result.flaggedVoters
             if showAuditShift {
                 do {
                     shifts = try AuditShift.compute(table, keep: result.keep, estimator: options.estimator)
@@ -119,6 +122,7 @@ struct RankCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         let extras = try slicing.report(table, board: &board, options: options, progress: progress)
+        board.mixture = try pluralism.report(read.table, flagged: flagged, estimator: options.estimator, seed: rating.seed, level: rating.level, threads: input.threads, progress: progress)
         progress.finish()
         printOut(try extras.rendered(board: board, as: format), terminator: "")
         if format == .table || format == .markdown { printOut(board.styleText(markdown: format == .markdown), terminator: "") }

@@ -93,6 +93,9 @@ extension Leaderboard {
         if let matrices {
             out += "\n" + matrices.rendered(markdown: markdown)
         }
+        if let mixture {
+            out += "\n" + mixture.rendered(markdown: markdown)
+        }
         return out
     }
 

@@ -101,6 +101,8 @@ public struct Leaderboard: Sendable, Codable {
     public var audit: AuditReport.Summary?
     /// The style coefficients, when the ratings are style-controlled (`StyleControl`).
     public var style: StyleControl.Report?
+    /// The mixture of preference types (`prefer rank --mixture`), when asked for.
+    public var mixture: MixtureReport?
 
     public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
         self.contenders = contenders
