@@ -3,6 +3,8 @@
 ///
 /// Millions of votes fit in a few bytes each, rows keep their original order
 /// (online Elo depends on it), and every estimator reads the columns it needs.
+/// The rows are pairwise votes; votes over K ≥ 2 candidates (best-of-K picks
+/// and rankings) are held beside them in `kway`, over the same contenders.
 public struct VoteTable: Sendable {
     /// Contender names; `a` and `b` hold indices into this array.
     public private(set) var contenders: [String]
@@ -22,6 +24,8 @@ public struct VoteTable: Sendable {
     public internal(set) var timestamps: [Double]?
     /// Other fields, by name.
     public internal(set) var attributes: [String: TextColumn]
+    /// Votes over K ≥ 2 candidates (not counted in `count`), indices into `contenders`.
+    public internal(set) var kway: KWayVotes
 
     public init() {
         contenders = []
@@ -34,6 +38,7 @@ public struct VoteTable: Sendable {
         categories = nil
         timestamps = nil
         attributes = [:]
+        kway = KWayVotes()
     }
 
     public init<S: Sequence>(_ votes: S) where S.Element == Vote {
@@ -132,6 +137,7 @@ public struct VoteTable: Sendable {
             Self.merge(&column, other.attributes[key], row: row, otherCount: other.count)
             attributes[key] = column
         }
+        if !other.kway.isEmpty { kway.append(contentsOf: other.kway, map: map) }
     }
 
     private static func merge(_ column: inout TextColumn?, _ other: TextColumn?, row: Int, otherCount: Int) {
@@ -141,8 +147,9 @@ public struct VoteTable: Sendable {
         column = merged
     }
 
-    /// The votes whose flag in `keep` is true, in order. Contender indices are
-    /// kept, so contenders may be left without votes.
+    /// The pairwise votes whose flag in `keep` is true, in order; the K-way
+    /// votes are kept (filter them with `filteredKWay(_:)`). Contender indices
+    /// are kept, so contenders may be left without votes.
     public func filtered(_ keep: [Bool]) -> VoteTable {
         precondition(keep.count == count, "one flag per vote")
         var out = self
@@ -169,6 +176,7 @@ public struct VoteTable: Sendable {
             seen[Int(a[row])] = true
             seen[Int(b[row])] = true
         }
+        for id in kway.candidates { seen[Int(id)] = true }
         return seen.contains(false)
     }
 
@@ -189,6 +197,10 @@ public struct VoteTable: Sendable {
             out.a[row] = remap(a[row])
             out.b[row] = remap(b[row])
         }
+        if !kway.isEmpty {
+            for id in kway.candidates { _ = remap(id) }
+            out.kway = kway.remapped(used)
+        }
         out.contenders = names
         out.contenderIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
         return out
@@ -204,7 +216,8 @@ public struct VoteTable: Sendable {
         voters: TextColumn?,
         categories: TextColumn?,
         timestamps: [Double]?,
-        attributes: [String: TextColumn]
+        attributes: [String: TextColumn],
+        kway: KWayVotes = KWayVotes()
     ) {
         self.contenders = contenders
         self.contenderIndex = Dictionary(uniqueKeysWithValues: contenders.enumerated().map { ($1, Int32($0)) })
@@ -216,5 +229,6 @@ public struct VoteTable: Sendable {
         self.categories = categories
         self.timestamps = timestamps
         self.attributes = attributes
+        self.kway = kway
     }
 }
