@@ -50,6 +50,11 @@ public struct ChoiceCounts: Sendable {
         var cellWeights: [Double] = []
         var cellCounts: [Int] = []
 
+        cellMembers.reserveCapacity(kway.candidates.count)
+        cellOffsets.reserveCapacity(kway.count + 1)
+        cellStages.reserveCapacity(kway.count)
+        cellWeights.reserveCapacity(kway.count)
+        cellCounts.reserveCapacity(kway.count)
         var index = CellIndex(capacity: kway.count)
         var members: [Int32] = []
         for row in 0..<kway.count {
@@ -67,17 +72,17 @@ public struct ChoiceCounts: Sendable {
                 members[u] = kway.candidates[p]
                 u += 1
             }
-            members[ranked..<k].sort()
+            if k - ranked > 1 { members[ranked..<k].sort() }
             for id in members { contenderVotes[Int(id)] += 1 }
             let stages = UInt8(min(ranked, k - 1))
             let weight = kway.weight(at: row)
-            let cell = members.withUnsafeBufferPointer { m in
+            let found = members.withUnsafeBufferPointer { m in
                 index.find(m, stages: stages, weight: weight, members: cellMembers, offsets: cellOffsets, stages: cellStages, weights: cellWeights)
             }
-            if let cell {
+            if let cell = found.cell {
                 cellCounts[cell] += 1
             } else {
-                index.insert(members, stages: stages, weight: weight, cell: cellStages.count)
+                index.insert(slot: found.slot, tag: found.tag, cell: cellStages.count)
                 cellMembers += members
                 cellOffsets.append(Int32(cellMembers.count))
                 cellStages.append(stages)
@@ -157,17 +162,17 @@ public struct ChoiceCounts: Sendable {
 }
 
 /// Open-addressing hash table from a K-way cell's (members, stages, weight)
-/// to its index, comparing members against `ChoiceCounts.cellMembers`.
+/// to its index, comparing members against `ChoiceCounts.cellMembers`. One
+/// 64-bit word per slot (the hash's high half and the cell index + 1), so a
+/// probe costs one cache miss.
 private struct CellIndex {
-    private var slots: [Int32]
-    private var hashes: [UInt64]
+    private var slots: [UInt64]
     private var mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < 2 * max(capacity, 1) { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
-        hashes = Array(repeating: 0, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -177,35 +182,33 @@ private struct CellIndex {
             h = (h ^ UInt64(UInt32(bitPattern: id))) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
         }
-        return h | 1
+        return h
     }
 
+    /// The cell holding these members, or nil and the slot where it would go.
     func find(
         _ members: UnsafeBufferPointer<Int32>, stages: UInt8, weight: Double,
         members cellMembers: [Int32], offsets: [Int32], stages cellStages: [UInt8], weights: [Double]
-    ) -> Int? {
+    ) -> (cell: Int?, slot: Int, tag: UInt64) {
         let h = Self.hash(members, stages: stages, weight: weight)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] >= 0 {
-            if hashes[i] == h {
-                let c = Int(slots[i])
+        while slots[i] != 0 {
+            if slots[i] & 0xFFFF_FFFF_0000_0000 == tag {
+                let c = Int(slots[i] & 0xFFFF_FFFF) - 1
                 let start = Int(offsets[c])
                 if cellStages[c] == stages && weights[c] == weight
                     && Int(offsets[c + 1]) - start == members.count
                     && (0..<members.count).allSatisfy({ cellMembers[start + $0] == members[$0] }) {
-                    return c
+                    return (c, i, tag)
                 }
             }
             i = (i + 1) & mask
         }
-        return nil
+        return (nil, i, tag)
     }
 
-    mutating func insert(_ members: [Int32], stages: UInt8, weight: Double, cell: Int) {
-        let h = members.withUnsafeBufferPointer { Self.hash($0, stages: stages, weight: weight) }
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] >= 0 { i = (i + 1) & mask }
-        slots[i] = Int32(cell)
-        hashes[i] = h
+    mutating func insert(slot: Int, tag: UInt64, cell: Int) {
+        slots[slot] = tag | UInt64(cell + 1)
     }
 }

@@ -7,10 +7,12 @@
 /// per-round counts c: with E_s = Σ_{p≥s} e_{m_p},
 /// acc[m_s] += Σ_{t≤s} c/E_t for s < r and acc[m_p] += Σ_{t<r} c/E_t for
 /// p ≥ r; the gradient is then wins − e ⊙ acc (Hunter 2004, eq. 28's
-/// denominator sums). For r ≤ 3 the r reciprocals come from one division
-/// (c/(E₀E₁E₂) times the other factors). Cells are grouped by K and the
-/// kernel is specialised for K ≤ 8, so its loops unroll. O(Σ K) per pass,
-/// for eight rounds.
+/// denominator sums). For r ≤ 3 the sums are built from the last member
+/// up (E₂, E₁ = e₁ + E₂, E₀ = e₀ + E₁), never by subtraction, which in single
+/// precision would cancel when the first pick dominates; and the r
+/// reciprocals come from one division (c/(E₀E₁E₂) times the other factors).
+/// Cells are grouped by K and the kernel is specialised for K ≤ 8, so its
+/// loops unroll. O(Σ K) per pass, for eight rounds.
 enum ChoiceLaneKernel {
     typealias Lane<S: SIMDScalar> = SIMD8<S>
 
@@ -24,25 +26,37 @@ enum ChoiceLaneKernel {
         let k = W.k
         for cell in 0..<cells {
             let m = members + cell &* k
-            var total = e[Int(m[0])]
-            for p in 1..<k { total += e[Int(m[p])] }
             let c = counts[cell]
             let r = Int(stages[cell])
             var running: Lane<S>
             switch r {
             case 1:
+                var total = e[Int(m[0])]
+                for p in 1..<k { total += e[Int(m[p])] }
                 running = c / total
                 acc[Int(m[0])] += running
             case 2:
-                let second = total - e[Int(m[0])]
+                var second = e[Int(m[k - 1])]
+                var p = k - 2
+                while p >= 1 {
+                    second += e[Int(m[p])]
+                    p &-= 1
+                }
+                let total = e[Int(m[0])] + second
                 let inverse = c / (total * second)
                 running = inverse * second
                 acc[Int(m[0])] += running
                 running += inverse * total
                 acc[Int(m[1])] += running
             case 3:
-                let second = total - e[Int(m[0])]
-                let third = second - e[Int(m[1])]
+                var third = e[Int(m[k - 1])]
+                var p = k - 2
+                while p >= 2 {
+                    third += e[Int(m[p])]
+                    p &-= 1
+                }
+                let second = e[Int(m[1])] + third
+                let total = e[Int(m[0])] + second
                 let inverse = c / (total * second * third)
                 let r0 = inverse * (second * third)
                 let r1 = inverse * (total * third)
@@ -54,6 +68,8 @@ enum ChoiceLaneKernel {
                 running += r2
                 acc[Int(m[2])] += running
             default:
+                var total = e[Int(m[0])]
+                for p in 1..<k { total += e[Int(m[p])] }
                 running = Lane<S>()
                 for s in 0..<r {
                     let id = Int(m[s])

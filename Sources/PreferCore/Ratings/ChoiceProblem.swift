@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The Plackett–Luce log-likelihood of K-way votes plus the pairwise votes
@@ -107,70 +108,78 @@ struct ChoiceProblem: Sendable {
 
     // MARK: - Likelihood and derivatives
 
-    func logLikelihood(_ beta: [Double]) -> Double {
-        if ties == .raoKupper && !(beta[n] > 0) { return -.infinity }
-        let (e, shift) = exponentials(beta)
-        var ll = 0.0
-        for k in 0..<n { ll += wins[k] * beta[k] }
-        members.withUnsafeBufferPointer { m in
-            for c in 0..<stages.count {
-                let start = Int(offsets[c])
-                let end = Int(offsets[c + 1])
-                var total = 0.0
-                for p in start..<end { total += e[Int(m[p])] }
-                var sum = 0.0
-                for s in 0..<Int(stages[c]) {
-                    sum += Foundation.log(total)
-                    total -= e[Int(m[start + s])]
-                }
-                ll -= counts[c] * (sum + Double(stages[c]) * shift)
-            }
-        }
-        for p in pairI.indices {
-            let i = Int(pairI[p])
-            let j = Int(pairJ[p])
-            let t = pairTies[p]
-            switch ties {
-            case .half:
-                let x = beta[i] - beta[j]
-                ll += (winsI[p] + 0.5 * t) * PairwiseProblem.logSigmoid(x) + (winsJ[p] + 0.5 * t) * PairwiseProblem.logSigmoid(-x)
-            case .davidson:
-                let d = 0.5 * (beta[i] - beta[j])
-                let phi = beta[n]
-                let top = max(Swift.abs(d), phi)
-                let logD = top + Foundation.log(Foundation.exp(d - top) + Foundation.exp(-d - top) + Foundation.exp(phi - top))
-                ll += winsI[p] * d - winsJ[p] * d + t * phi - (winsI[p] + winsJ[p] + t) * logD
-            case .raoKupper:
-                let d = beta[i] - beta[j]
-                let eta = beta[n]
-                ll += winsI[p] * PairwiseProblem.logSigmoid(d - eta) + winsJ[p] * PairwiseProblem.logSigmoid(-d - eta)
-                if t > 0 {
-                    ll += t * (PairwiseProblem.logSigmoid(eta - d) + PairwiseProblem.logSigmoid(eta + d) + Foundation.log(-Foundation.expm1(-2 * eta)))
-                }
-            }
-        }
-        return ll
+    /// The K-way cells in at most eight fixed ranges, summed in parallel and
+    /// then in order, so results do not depend on the number of threads.
+    func cellChunks(matrixSize: Int = 0) -> [Range<Int>] {
+        let cells = stages.count
+        var parts = min(8, cells / 16_384)
+        if matrixSize > 0 { parts = min(parts, max(1, 8_000_000 / matrixSize)) }
+        guard parts > 1 else { return [0..<cells] }
+        return (0..<parts).map { (cells * $0 / parts)..<(cells * ($0 + 1) / parts) }
     }
 
-    /// ∇ℓ at β.
-    func gradient(_ beta: [Double]) -> [Double] {
-        var g = [Double](repeating: 0, count: dimension)
-        let (e, _) = exponentials(beta)
-        var acc = [Double](repeating: 0, count: n)
-        members.withUnsafeBufferPointer { m in
-            e.withUnsafeBufferPointer { e in
-                acc.withUnsafeMutableBufferPointer { acc in
-                    counts.withUnsafeBufferPointer { c in
-                        offsets.withUnsafeBufferPointer { o in
-                            stages.withUnsafeBufferPointer { r in
-                                Self.accumulate(members: m, offsets: o, stages: r, counts: c, e: e, into: acc)
-                            }
+    /// Runs `body` on each chunk, on all cores when there are several.
+    func forEachChunk(_ chunks: [Range<Int>], _ body: @Sendable (Int, Range<Int>) -> Void) {
+        if chunks.count == 1 {
+            body(0, chunks[0])
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { body($0, chunks[$0]) }
+        }
+    }
+
+    /// ℓ(β) and, if asked, ∇ℓ(β) in one pass over the cells.
+    func evaluate(_ beta: [Double], gradient wantGradient: Bool = true) -> (ll: Double, gradient: [Double]) {
+        if ties == .raoKupper && !(beta[n] > 0) { return (-.infinity, Array(repeating: .nan, count: dimension)) }
+        let (e, shift) = exponentials(beta)
+        let chunks = cellChunks()
+        let n = self.n
+        let partialLL = SharedBuffer<Double>(repeating: 0, count: chunks.count)
+        let partialAcc = SharedBuffer<Double>(repeating: 0, count: wantGradient ? chunks.count * n : 0)
+        defer {
+            partialLL.deallocate()
+            partialAcc.deallocate()
+        }
+        let problem = self
+        forEachChunk(chunks) { chunk, range in
+            problem.members.withUnsafeBufferPointer { m in
+                var ll = 0.0
+                for c in range {
+                    let start = Int(problem.offsets[c])
+                    let end = Int(problem.offsets[c + 1])
+                    var total = 0.0
+                    for p in start..<end { total += e[Int(m[p])] }
+                    var sum = 0.0
+                    var running = 0.0
+                    let w = problem.counts[c]
+                    let r = Int(problem.stages[c])
+                    for s in 0..<r {
+                        let id = Int(m[start + s])
+                        sum += Foundation.log(total)
+                        if wantGradient {
+                            running += w / total
+                            partialAcc[chunk * n + id] += running
                         }
+                        total -= e[id]
                     }
+                    if wantGradient {
+                        for p in (start + r)..<end { partialAcc[chunk * n + Int(m[p])] += running }
+                    }
+                    ll -= w * (sum + Double(r) * shift)
                 }
+                partialLL[chunk] = ll
             }
         }
-        for k in 0..<n { g[k] = wins[k] - e[k] * acc[k] }
+        var ll = 0.0
+        for chunk in chunks.indices { ll += partialLL[chunk] }
+        for k in 0..<n { ll += wins[k] * beta[k] }
+        for p in pairI.indices { ll += pairLogLikelihood(p, beta) }
+        guard wantGradient else { return (ll, []) }
+        var g = [Double](repeating: 0, count: dimension)
+        for k in 0..<n {
+            var acc = 0.0
+            for chunk in chunks.indices { acc += partialAcc[chunk * n + k] }
+            g[k] = wins[k] - e[k] * acc
+        }
         for p in pairI.indices {
             let i = Int(pairI[p])
             let j = Int(pairJ[p])
@@ -179,7 +188,39 @@ struct ChoiceProblem: Sendable {
             g[j] -= gi
             if hasTie { g[n] += gt }
         }
-        return g
+        return (ll, g)
+    }
+
+    func logLikelihood(_ beta: [Double]) -> Double { evaluate(beta, gradient: false).ll }
+
+    /// ∇ℓ at β.
+    func gradient(_ beta: [Double]) -> [Double] { evaluate(beta).gradient }
+
+    /// Pair `p`'s term of ℓ.
+    @inline(__always)
+    func pairLogLikelihood(_ p: Int, _ beta: [Double]) -> Double {
+        let i = Int(pairI[p])
+        let j = Int(pairJ[p])
+        let t = pairTies[p]
+        switch ties {
+        case .half:
+            let x = beta[i] - beta[j]
+            return (winsI[p] + 0.5 * t) * PairwiseProblem.logSigmoid(x) + (winsJ[p] + 0.5 * t) * PairwiseProblem.logSigmoid(-x)
+        case .davidson:
+            let d = 0.5 * (beta[i] - beta[j])
+            let phi = beta[n]
+            let top = max(Swift.abs(d), phi)
+            let logD = top + Foundation.log(Foundation.exp(d - top) + Foundation.exp(-d - top) + Foundation.exp(phi - top))
+            return winsI[p] * d - winsJ[p] * d + t * phi - (winsI[p] + winsJ[p] + t) * logD
+        case .raoKupper:
+            let d = beta[i] - beta[j]
+            let eta = beta[n]
+            var ll = winsI[p] * PairwiseProblem.logSigmoid(d - eta) + winsJ[p] * PairwiseProblem.logSigmoid(-d - eta)
+            if t > 0 {
+                ll += t * (PairwiseProblem.logSigmoid(eta - d) + PairwiseProblem.logSigmoid(eta + d) + Foundation.log(-Foundation.expm1(-2 * eta)))
+            }
+            return ll
+        }
     }
 
     /// acc[i] += Σ over the choices whose set holds i of c / Σ_set e: the
@@ -246,32 +287,51 @@ struct ChoiceProblem: Sendable {
         return (ei / total, ej / total, et / total)
     }
 
-    /// The observed information −∇²ℓ at β (row-major, dimension²).
+    /// The observed information −∇²ℓ at β (row-major, dimension²). Cells
+    /// add their upper triangle, summed in parallel chunks.
     func information(_ beta: [Double]) -> [Double] {
         let d = dimension
-        var h = [Double](repeating: 0, count: d * d)
         let (e, _) = exponentials(beta)
-        var p = [Double](repeating: 0, count: KWayVotes.maximumCandidates)
-        for c in 0..<stages.count {
-            let start = Int(offsets[c])
-            let end = Int(offsets[c + 1])
-            var total = 0.0
-            for q in start..<end { total += e[Int(members[q])] }
-            let w = counts[c]
-            for s in 0..<Int(stages[c]) {
-                let size = end - start - s
-                for k in 0..<size { p[k] = e[Int(members[start + s + k])] / total }
-                for k in 0..<size {
-                    let a = Int(members[start + s + k])
-                    let wp = w * p[k]
-                    h[a * d + a] += wp
-                    for l in 0..<size {
-                        let b = Int(members[start + s + l])
-                        h[a * d + b] -= wp * p[l]
+        let chunks = cellChunks(matrixSize: d * d)
+        let partial = SharedBuffer<Double>(repeating: 0, count: chunks.count * d * d)
+        defer { partial.deallocate() }
+        let problem = self
+        forEachChunk(chunks) { chunk, range in
+            let h = partial.slice((chunk * d * d)..<((chunk + 1) * d * d))
+            var p = [Double](repeating: 0, count: KWayVotes.maximumCandidates)
+            var ids = [Int](repeating: 0, count: KWayVotes.maximumCandidates)
+            for c in range {
+                let start = Int(problem.offsets[c])
+                let end = Int(problem.offsets[c + 1])
+                var total = 0.0
+                for q in start..<end { total += e[Int(problem.members[q])] }
+                let w = problem.counts[c]
+                for s in 0..<Int(problem.stages[c]) {
+                    let size = end - start - s
+                    for k in 0..<size {
+                        ids[k] = Int(problem.members[start + s + k])
+                        p[k] = e[ids[k]] / total
                     }
+                    for k in 0..<size {
+                        let a = ids[k]
+                        let wp = w * p[k]
+                        h[a * d + a] += wp * (1 - p[k])
+                        for l in (k + 1)..<max(k + 1, size) {
+                            let b = ids[l]
+                            let v = wp * p[l]
+                            if a < b { h[a * d + b] -= v } else { h[b * d + a] -= v }
+                        }
+                    }
+                    total -= e[Int(problem.members[start + s])]
                 }
-                total -= e[Int(members[start + s])]
             }
+        }
+        var h = [Double](repeating: 0, count: d * d)
+        for chunk in chunks.indices {
+            for x in 0..<(d * d) { h[x] += partial[chunk * d * d + x] }
+        }
+        for a in 0..<d {
+            for b in (a + 1)..<max(a + 1, d) { h[b * d + a] = h[a * d + b] }
         }
         for q in pairI.indices {
             let i = Int(pairI[q])
@@ -357,39 +417,88 @@ struct ChoiceProblem: Sendable {
     }
 
     /// Damped Newton: β ← β + α·(−∇²ℓ)⁻¹∇ℓ with α halved until ℓ does not
-    /// decrease. Converged when the largest step is below `tolerance`.
+    /// decrease. Converged when the largest step is below `tolerance`. One
+    /// pass for ℓ and ∇ℓ at each trial point and one for the information at
+    /// each accepted one.
     func newton(from start: [Double], tolerance: Double, maxIterations: Int) -> Solution {
         var beta = start
-        var ll = logLikelihood(beta)
+        var (ll, g) = evaluate(beta)
         var iterations = 0
         var converged = false
         let d = dimension
         while iterations < maxIterations {
             iterations += 1
-            var g = gradient(beta)
             guard let chol = definiteFactor(information(beta)) else { break }
-            chol.solve(&g)
-            let delta = g
+            var delta = g
+            chol.solve(&delta)
             var step = 1.0
             var candidate = beta
-            var llNew = ll
+            var trial = (ll: ll, gradient: g)
             while true {
                 for k in 0..<d { candidate[k] = beta[k] + step * delta[k] }
-                llNew = logLikelihood(candidate)
-                if llNew >= ll - 1e-12 * Swift.abs(ll) || step < 1e-10 { break }
+                trial = evaluate(candidate)
+                if trial.ll >= ll - 1e-12 * Swift.abs(ll) || step < 1e-10 { break }
                 step *= 0.5
             }
             let largest = delta.reduce(0) { max($0, Swift.abs($1)) } * step
-            if llNew.isFinite {
+            if trial.ll.isFinite {
                 beta = candidate
-                ll = llNew
+                ll = trial.ll
+                g = trial.gradient
             }
             if largest < tolerance {
                 converged = true
                 break
             }
         }
-        let norm = gradient(beta).reduce(0) { max($0, Swift.abs($1)) }
+        let norm = g.reduce(0) { max($0, Swift.abs($1)) }
         return Solution(beta: beta, iterations: iterations, gradientNorm: norm, converged: converged)
+    }
+
+    /// A starting point near the estimate: Bradley–Terry on the pairwise
+    /// comparisons the votes imply (each choice's pick beats the others in
+    /// its set; ties as half wins), a few Newton steps on O(n²) pairs. nil
+    /// when that is not finite (the caller starts from zero).
+    func rankBreakingStart() -> [Double]? {
+        guard n > 1, n <= 2048, !stages.isEmpty else { return nil }
+        var score = [Double](repeating: 0, count: n * n)
+        for c in 0..<stages.count {
+            let start = Int(offsets[c])
+            let end = Int(offsets[c + 1])
+            let w = counts[c]
+            for s in 0..<Int(stages[c]) {
+                let winner = Int(members[start + s])
+                for p in (start + s + 1)..<end { score[winner * n + Int(members[p])] += w }
+            }
+        }
+        for p in pairI.indices {
+            let i = Int(pairI[p])
+            let j = Int(pairJ[p])
+            score[i * n + j] += winsI[p] + 0.5 * pairTies[p]
+            score[j * n + i] += winsJ[p] + 0.5 * pairTies[p]
+        }
+        var i: [Int32] = []
+        var j: [Int32] = []
+        var s: [Double] = []
+        var t: [Double] = []
+        for a in 0..<n {
+            for b in (a + 1)..<n where score[a * n + b] + score[b * n + a] > 0 {
+                i.append(Int32(a))
+                j.append(Int32(b))
+                s.append(score[a * n + b])
+                t.append(score[a * n + b] + score[b * n + a])
+            }
+        }
+        let pairs = PairwiseProblem(n: n, i: i, j: j, s: s, t: t, multiplicity: 1, ridge: 0)
+        let solution = pairs.newton(from: Array(repeating: 0, count: n), tolerance: 1e-4, maxIterations: 12)
+        guard solution.theta.allSatisfy({ $0.isFinite && Swift.abs($0) < 30 }) else { return nil }
+        var beta = solution.theta
+        // Each group keeps Σθ = 0, where the solver holds it.
+        for group in groups {
+            let mean = group.reduce(0) { $0 + beta[$1] } / Double(group.count)
+            for k in group { beta[k] -= mean }
+        }
+        if hasTie { beta.append(start()[n]) }
+        return beta
     }
 }
