@@ -42,17 +42,23 @@ struct PlackettLuceBootstrapTests {
         let engine = PlackettLuceRounds(counts: counts, fit: fit, order: resampler.order)
         let k = resampler.cellCount
         let n = counts.contenderCount
+        // The resamples as `draw` makes them, row by row…
         var generators = (0..<8).map { Xoshiro256(seed: 3, stream: UInt64($0)) }
         var rows = [UInt32](repeating: 0, count: 8 * k)
         rows.withUnsafeMutableBufferPointer { resampler.draw(&generators, into: $0.baseAddress!) }
+        // …and as the block draws them in lanes from the same generators.
+        var laneGenerators = (0..<8).map { Xoshiro256(seed: 3, stream: UInt64($0)) }
         var out = [Double](repeating: .nan, count: 8 * n)
         var tieOut = [Double](repeating: .nan, count: 8)
         var scratch = engine.makeScratch()
-        let results = rows.withUnsafeBufferPointer { rows in
-            out.withUnsafeMutableBufferPointer { out in
-                engine.fitBlock(
-                    rows: rows.baseAddress!, rowLength: k, lanes: 8, scratch: &scratch,
-                    out: { UnsafeMutableBufferPointer(rebasing: out[($0 * n)..<(($0 + 1) * n)]) }, ties: &tieOut)
+        let results = out.withUnsafeMutableBufferPointer { out in
+            engine.fitBlock(
+                generators: &laneGenerators, resampler: resampler, scratch: &scratch,
+                out: { UnsafeMutableBufferPointer(rebasing: out[($0 * n)..<(($0 + 1) * n)]) }, ties: &tieOut)
+        }
+        for lane in 0..<8 {
+            for position in 0..<k {
+                #expect(scratch.lanes[Int(engine.destination[position])][lane] == rows[lane * k + position])
             }
         }
         #expect(results.allSatisfy { !$0.fullFit })

@@ -39,7 +39,6 @@ extension Bootstrap {
         }
         let resampler = MultinomialResampler(cellCounts: cellCounts)
         let engine = PlackettLuceRounds(counts: counts, fit: fit, order: resampler.order)
-        let k = resampler.cellCount
         let block = PlackettLuceRounds.lanes
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, (rounds + block - 1) / block))
 
@@ -57,8 +56,6 @@ extension Bootstrap {
         let rounds = rounds
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let rows = UnsafeMutablePointer<UInt32>.allocate(capacity: block * k)
-            defer { rows.deallocate() }
             var scratch = engine.makeScratch()
             while true {
                 let b = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -66,10 +63,9 @@ extension Bootstrap {
                 if r0 >= rounds { break }
                 let r1 = min(rounds, r0 + block)
                 var generators = (r0..<r1).map { Xoshiro256(seed: seed, stream: UInt64($0)) }
-                resampler.draw(&generators, into: rows)
                 var ties = [Double](repeating: .nan, count: PlackettLuceRounds.lanes)
                 let results = engine.fitBlock(
-                    rows: rows, rowLength: k, lanes: r1 - r0, scratch: &scratch,
+                    generators: &generators, resampler: resampler, scratch: &scratch,
                     out: { lane in samples.slice(((r0 + lane) * n)..<((r0 + lane + 1) * n)) },
                     ties: &ties)
                 for r in r0..<r1 {

@@ -37,7 +37,6 @@ struct PlackettLuceRounds: Sendable {
         var k: Int
         var members: [Int32] = []
         var stages: [UInt8] = []
-        var positions: [Int32] = []
         var weights: [Double] = []
         /// Index of the group's first cell among all K-way cells.
         var first = 0
@@ -52,14 +51,17 @@ struct PlackettLuceRounds: Sendable {
     let cellCount: Int
     let groups: [Group]
     let weighted: Bool
-    /// Pairwise cells: draw position, pair, kind (0 first wins, 1 second wins, 2 tie), weight.
-    let pairPositions: [Int32]
+    /// Per draw position: its slot in the lane layout (K-way cells in group
+    /// order, then pairwise cells), where `drawLanes` writes its counts.
+    let destination: [Int32]
+    /// Pairwise cells, in slot order after the K-way cells: pair, kind (0
+    /// first wins, 1 second wins, 2 tie) and weight.
     let pairOfCell: [Int32]
     let kindOfCell: [UInt8]
     let pairWeight: [Double]
-    /// Draw positions where each contender won, and where it lost.
-    let winPositions: [[Int32]]
-    let lossPositions: [[Int32]]
+    /// Slots where each contender won, and where it lost.
+    let winSlots: [[Int32]]
+    let lossSlots: [[Int32]]
     /// Draw position → cell (pairwise cells first, then K-way cells).
     let order: [Int32]
     let pairCells: Int
@@ -102,6 +104,7 @@ struct PlackettLuceRounds: Sendable {
         var pairWeight: [Double] = []
         var groupOfWidth: [Int: Int] = [:]
         var list: [Group] = []
+        var cellPositions: [[Int32]] = []
         var wins = [[Int32]](repeating: [], count: n)
         var losses = [[Int32]](repeating: [], count: n)
         for (position, cell) in order.enumerated() {
@@ -138,10 +141,11 @@ struct PlackettLuceRounds: Sendable {
                     g = list.count
                     groupOfWidth[members.count] = g
                     list.append(Group(k: members.count))
+                    cellPositions.append([])
                 }
                 list[g].members += members
                 list[g].stages.append(UInt8(r))
-                list[g].positions.append(Int32(position))
+                cellPositions[g].append(Int32(position))
                 list[g].weights.append(counts.cellWeights[c])
                 for (p, id) in members.enumerated() {
                     if p < r { wins[Int(id)].append(Int32(position)) }
@@ -149,20 +153,23 @@ struct PlackettLuceRounds: Sendable {
                 }
             }
         }
-        list.sort { $0.k < $1.k }
+        let byWidth = list.indices.sorted { list[$0].k < list[$1].k }
+        var destination = [Int32](repeating: -1, count: order.count)
         var first = 0
-        for g in list.indices {
+        for g in byWidth {
             list[g].first = first
+            for (index, position) in cellPositions[g].enumerated() { destination[Int(position)] = Int32(first + index) }
             first += list[g].stages.count
         }
-        self.groups = list
+        for (index, position) in pairPositions.enumerated() { destination[Int(position)] = Int32(first + index) }
+        self.destination = destination
+        self.groups = byWidth.map { list[$0] }
         weighted = list.contains { $0.weights.contains { $0 != 1 } }
-        self.pairPositions = pairPositions
         self.pairOfCell = pairOfCell
         self.kindOfCell = kindOfCell
         self.pairWeight = pairWeight
-        winPositions = wins
-        lossPositions = losses
+        winSlots = wins.map { $0.map { destination[Int($0)] } }
+        lossSlots = losses.map { $0.map { destination[Int($0)] } }
     }
 
     struct Scratch {
@@ -183,6 +190,10 @@ struct PlackettLuceRounds: Sendable {
         var anderson: [AndersonMixer]
         var pairCellCounts: [UInt32]
         var cellCounts: [UInt32]
+        /// Counts by slot (K-way cells, then pairwise), eight rounds per slot.
+        var lanes: [SIMD8<UInt32>]
+        /// One round's counts in draw-position order, for a full refit.
+        var row: [UInt32]
     }
 
     func makeScratch() -> Scratch {
@@ -203,7 +214,9 @@ struct PlackettLuceRounds: Sendable {
             g: Array(repeating: 0, count: dimension),
             anderson: Array(repeating: AndersonMixer(dimension: dimension, memory: 3), count: Self.lanes),
             pairCellCounts: Array(repeating: 0, count: pairCells),
-            cellCounts: Array(repeating: 0, count: cellCount)
+            cellCounts: Array(repeating: 0, count: cellCount),
+            lanes: Array(repeating: SIMD8(), count: order.count),
+            row: Array(repeating: 0, count: order.count)
         )
     }
 
@@ -213,31 +226,36 @@ struct PlackettLuceRounds: Sendable {
         var fullFit = false
     }
 
-    /// Fits `lanes` ≤ 8 resamples whose cell counts (in draw-position order)
-    /// are the rows `rows[lane * k ..< (lane + 1) * k]`, writing each round's
-    /// Elo ratings (NaN for absent contenders) to `out(lane)` and its tie
-    /// parameter (NaN when none) to `ties[lane]`.
+    /// Draws one resample per generator (≤ 8, round r from `generators[r]`)
+    /// with `resampler` and fits them, writing each round's Elo ratings (NaN
+    /// for absent contenders) to `out(lane)` and its tie parameter (NaN when
+    /// none) to `ties[lane]`.
     func fitBlock(
-        rows: UnsafePointer<UInt32>, rowLength k: Int, lanes: Int,
+        generators: inout [Xoshiro256], resampler: MultinomialResampler,
         scratch s: inout Scratch,
         out: (Int) -> UnsafeMutableBufferPointer<Double>,
         ties tieOut: inout [Double]
     ) -> [RoundResult] {
+        let lanes = generators.count
+        destination.withUnsafeBufferPointer { destination in
+            s.lanes.withUnsafeMutableBufferPointer { resampler.drawLanes(&generators, destination: destination.baseAddress!, into: $0.baseAddress!) }
+        }
         var results = [RoundResult](repeating: RoundResult(), count: lanes)
         var done = [Bool](repeating: false, count: Self.lanes)
         for lane in lanes..<Self.lanes { done[lane] = true }
         if let chord {
-            tally(rows, k, lanes, &s)
-            for lane in 0..<lanes where !usable(rows + lane * k) { done[lane] = true; results[lane].fullFit = true }
+            tally(lanes, &s)
+            for lane in 0..<lanes where !usable(lane, s.lanes) { done[lane] = true; results[lane].fullFit = true }
             iterate(chord, lanes, &s, &done, &results)
         } else {
             for lane in 0..<lanes { done[lane] = true; results[lane].fullFit = true }
         }
         for lane in 0..<lanes {
-            let row = UnsafeBufferPointer(start: rows + lane * k, count: k)
             if results[lane].fullFit || !done[lane] {
+                for position in 0..<order.count { s.row[position] = s.lanes[Int(destination[position])][lane] }
                 var tie = Double.nan
-                results[lane].iterations = fullFit(row, &s, into: out(lane), tie: &tie)
+                let row = s.row
+                results[lane].iterations = row.withUnsafeBufferPointer { fullFit($0, &s, into: out(lane), tie: &tie) }
                 results[lane].fullFit = true
                 tieOut[lane] = tie
             } else {
@@ -264,15 +282,15 @@ struct PlackettLuceRounds: Sendable {
         tie = problem.hasTie ? Foundation.exp(beta[n]) : (fit.tieParameter ?? .nan)
     }
 
-    /// Whether every contender won and lost somewhere in the resample `row`
-    /// (and, with a tie parameter, some tie was drawn).
-    private func usable(_ row: UnsafePointer<UInt32>) -> Bool {
+    /// Whether every contender won and lost somewhere in round `lane`'s
+    /// resample (and, with a tie parameter, some tie was drawn).
+    private func usable(_ lane: Int, _ lanes: [SIMD8<UInt32>]) -> Bool {
         for k in 0..<n {
-            guard winPositions[k].contains(where: { row[Int($0)] > 0 }),
-                  lossPositions[k].contains(where: { row[Int($0)] > 0 }) else { return false }
+            guard winSlots[k].contains(where: { lanes[Int($0)][lane] > 0 }),
+                  lossSlots[k].contains(where: { lanes[Int($0)][lane] > 0 }) else { return false }
         }
         if problem.hasTie {
-            for (cell, position) in pairPositions.enumerated() where kindOfCell[cell] == 2 && row[Int(position)] > 0 {
+            for cell in kindOfCell.indices where kindOfCell[cell] == 2 && lanes[cellCount + cell][lane] > 0 {
                 return true
             }
             return false
@@ -282,18 +300,17 @@ struct PlackettLuceRounds: Sendable {
 
     /// Per-lane counts of the K-way cells, wins per contender and pairwise
     /// statistics of the block's resamples.
-    private func tally(_ rows: UnsafePointer<UInt32>, _ k: Int, _ lanes: Int, _ s: inout Scratch) {
+    private func tally(_ lanes: Int, _ s: inout Scratch) {
         for c in 0..<n { s.wins[c] = LaneD() }
+        let slots = s.lanes
         s.countsF.withUnsafeMutableBufferPointer { countsF in
             s.countsD.withUnsafeMutableBufferPointer { countsD in
                 s.wins.withUnsafeMutableBufferPointer { wins in
                     for group in groups {
-                        group.positions.withUnsafeBufferPointer { positions in
+                        slots.withUnsafeBufferPointer { slots in
                             group.members.withUnsafeBufferPointer { members in
-                                for cell in 0..<positions.count {
-                                    let position = Int(positions[cell])
-                                    var c = LaneD()
-                                    for lane in 0..<lanes { c[lane] = Double(rows[lane * k + position]) }
+                                for cell in 0..<group.stages.count {
+                                    let c = LaneD(SIMD8<Int32>(truncatingIfNeeded: slots[group.first + cell]))
                                     let w = group.weights[cell]
                                     let weightedCount = w == 1 ? c : c * w
                                     countsD[group.first + cell] = weightedCount
@@ -314,9 +331,8 @@ struct PlackettLuceRounds: Sendable {
             s.winsJ[p] = LaneD()
             s.ties[p] = LaneD()
         }
-        for (cell, position) in pairPositions.enumerated() {
-            var c = LaneD()
-            for lane in 0..<lanes { c[lane] = Double(rows[lane * k + Int(position)]) }
+        for cell in pairOfCell.indices {
+            let c = LaneD(SIMD8<Int32>(truncatingIfNeeded: slots[cellCount + cell]))
             let w = c * pairWeight[cell]
             let p = Int(pairOfCell[cell])
             switch kindOfCell[cell] {
