@@ -18,7 +18,9 @@ PREFER = os.environ.get("PREFER", os.path.join(ROOT, ".build", "release", "prefe
 
 
 def rank(name, *extra):
-    proc = subprocess.run([PREFER, "rank", os.path.join(DATA, name), "--format", "json", "--quiet", *extra],
+    # --include-flagged: the references fit every vote; the audit would drop some voters' votes.
+    proc = subprocess.run([PREFER, "rank", os.path.join(DATA, name), "--format", "json", "--quiet",
+                           "--include-flagged", *extra],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
         sys.exit(f"prefer rank {name} {' '.join(extra)} failed:\n{proc.stderr}")
@@ -38,7 +40,7 @@ def main():
             expected = json.load(f)
         mine, method = rank(name + ".jsonl")
         share = f"{100 * expected['tie_share']:.0f}%" if expected["tie_share"] else "–"
-        kinds = f"{method.get('kway_votes', 0):,} K-way + {method.get('pairwise_votes', 0):,} pairwise"
+        kinds = f"{method.get('kway_votes', 0):,} K-way + {method.get('pairwise_votes', method.get('votes', 0)):,} pairwise"
         for key, label in (("choix_ilsr_rankings", "choix ilsr_rankings"), ("choix_opt_rankings", "choix opt_rankings"),
                            ("choix_ilsr_top1", "choix ilsr_top1 (votes as choices)"), ("scipy_half", "scipy, ties as half wins")):
             if key in expected:

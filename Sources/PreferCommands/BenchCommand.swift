@@ -6,8 +6,8 @@ import PreferCore
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage.",
-        subcommands: [RankBench.self, CoverageBench.self, ServeBench.self],
+        abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage, Plackett–Luce against choix.",
+        subcommands: [RankBench.self, CoverageBench.self, ServeBench.self, PlackettLuceBench.self],
         defaultSubcommand: RankBench.self
     )
 }
