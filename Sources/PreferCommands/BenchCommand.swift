@@ -6,10 +6,10 @@ import PreferCore
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage.",
+        abstract: "Benchmarks: the rating engine on a synthetic arena, interval coverage, Plackett–Luce against choix, …",
         subcommands: [
             RankBench.self, CoverageBench.self, ServeBench.self, JudgeBench.self, StyleControlBench.self,
-            DriversBench.self, SlicesBench.self, MixtureBench.self, CyclesBench.self,
+            DriversBench.self, SlicesBench.self, MixtureBench.self, CyclesBench.self, PlackettLuceBench.self,
         ],
         defaultSubcommand: RankBench.self
     )

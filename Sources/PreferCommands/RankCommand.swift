@@ -6,10 +6,13 @@ import PreferCore
 struct RankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rank",
-        abstract: "Rank contenders from pairwise votes: Bradley–Terry ratings with intervals.",
+        abstract: "Rank contenders from votes: Bradley–Terry (pairwise) or Plackett–Luce (K-way) ratings with intervals.",
         discussion: """
         Reads LMArena-style battles (JSON array, JSONL or CSV with model_a, model_b and winner \
-        = model_a | model_b | tie | tie (bothbad)); give several files, or - for standard input.
+        = model_a | model_b | tie | tie (bothbad)); give several files, or - for standard input. \
+        JSON and JSONL files may also hold K-way votes, {"candidates": [...], "winner": NAME} or \
+        {"candidates": [...], "ranking": [best, ...]} or {"ranking": [...]}, ranked with \
+        Plackett–Luce (docs/models.md).
 
         Examples:
           prefer rank votes.jsonl --bootstrap 1000
@@ -19,6 +22,8 @@ struct RankCommand: ParsableCommand {
           prefer rank votes.jsonl --by category --bootstrap 1000
           prefer rank votes.jsonl --over time --every 1w --bootstrap 200
           prefer rank votes.jsonl --group-by country --weights country=US:0.6,FR:0.4 --bootstrap 1000
+          prefer rank best-of-4.jsonl --bootstrap 1000
+          prefer rank votes.jsonl --ties davidson --bootstrap 1000 --format json
         """
     )
 
@@ -27,6 +32,7 @@ struct RankCommand: ParsableCommand {
 
     @OptionGroup var input: VoteInputOptions
     @OptionGroup var rating: RatingOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
     @OptionGroup(title: "Style control") var style: StyleControlOptions
     @OptionGroup(title: "Slices, trajectories and groups") var slicing: SlicingOptions
@@ -66,6 +72,7 @@ struct RankCommand: ParsableCommand {
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()
+        model.apply(to: &options)
         var table = read.table
         var auditSummary: AuditReport.Summary?
         var shifts: [String: Double]?

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Every field name the parse cares about gets a slot: the known fields
 /// (`model_a`, `model_b`, `winner`, `weight`, `judge`, `voter`, `category`,
-/// `tstamp`, `timestamp`) first, then extra attribute and filter fields. Keys
+/// `tstamp`, `timestamp`, and `candidates`, `ranking` for K-way rows)
+/// first, then extra attribute and filter fields. Keys
 /// are matched by length, then one 8-byte word compare (plus `memcmp` for keys
 /// longer than 8 bytes), so recognising a key is O(key length) with a tiny
 /// constant. Building the plan is O(fields + filters). A class, so that the
@@ -20,7 +21,13 @@ final class FieldPlan: Sendable {
     static let category = 6
     static let tstamp = 7
     static let timestamp = 8
-    static let knownNames = ["model_a", "model_b", "winner", "weight", "judge", "voter", "category", "tstamp", "timestamp"]
+    /// K-way rows: the candidates shown and the voter's ranking (JSON arrays).
+    static let candidates = 9
+    static let ranking = 10
+    static let knownNames = [
+        "model_a", "model_b", "winner", "weight", "judge", "voter", "category", "tstamp", "timestamp",
+        "candidates", "ranking",
+    ]
 
     /// Filters on one field: the row's value must equal one of `values`.
     struct FilterGroup: Sendable {

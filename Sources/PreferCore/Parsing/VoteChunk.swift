@@ -20,14 +20,14 @@ struct VoteChunk {
     let skipInvalid: Bool
     /// CSV semantics: empty cells are missing, numbers are parsed from text.
     let isCSV: Bool
-    private let scratch = ByteScratch()
+    let scratch = ByteScratch()
     private let rowStorage: RowFields.Storage
     /// The fields of the row being parsed; scanners reset and fill it, then call `commit()`.
     var row: RowFields
 
     private var names = ByteInterner()
-    private var nameStrings: [String] = []
-    private var nameExcluded: [Bool] = []
+    private(set) var nameStrings: [String] = []
+    private(set) var nameExcluded: [Bool] = []
     private var nameID: [Int32] = []
 
     /// Chunk-local contender names; `a` and `b` index them.
@@ -51,11 +51,13 @@ struct VoteChunk {
     /// The current row's number fields, then one measure's outputs.
     private var numberRow: [Double]
     private let nestedScratch = ByteScratch()
+    /// Kept K-way votes (rows with `candidates` or `ranking`).
+    var kway: KWayChunkColumns
 
     /// Data rows seen (parsed or not).
     var rows = 0
     /// Valid rows dropped by filters or exclusions.
-    private(set) var filteredOut = 0
+    var filteredOut = 0
     /// Bad rows seen.
     private(set) var invalidCount = 0
     /// The first `VoteParser.invalidLimit` bad rows, with chunk-local 0-based lines.
@@ -78,6 +80,7 @@ struct VoteChunk {
         attributes = Array(repeating: nil, count: plan.attributes.count)
         numbers = Array(repeating: nil, count: plan.numberColumns.count)
         numberRow = Array(repeating: .nan, count: max(plan.numberFields.count, plan.measures.map(\.field.columns.count).max() ?? 0))
+        kway = KWayChunkColumns(attributeCount: plan.attributes.count)
         rowStorage = RowFields.Storage(slotCount: plan.slotCount)
         row = RowFields(rowStorage)
         columns = VoteColumnStorage(capacity: 1024)
@@ -122,7 +125,7 @@ struct VoteChunk {
     /// quotes collapsed for quoted CSV cells, the literal text otherwise.
     /// Valid until the next call.
     @inline(__always)
-    private mutating func text(_ v: RowFields.Value) -> (p: UnsafePointer<UInt8>, n: Int, end: UnsafePointer<UInt8>) {
+    mutating func text(_ v: RowFields.Value) -> (p: UnsafePointer<UInt8>, n: Int, end: UnsafePointer<UInt8>) {
         switch v.kind {
         case .escapedString:
             scratch.reset(minimumCapacity: v.count)
@@ -141,14 +144,14 @@ struct VoteChunk {
         }
     }
 
-    private mutating func string(_ v: RowFields.Value) -> String {
+    mutating func string(_ v: RowFields.Value) -> String {
         let t = text(v)
         return String(decoding: UnsafeBufferPointer(start: t.p, count: t.n), as: UTF8.self)
     }
 
     /// Whether a value counts as absent: JSON null, or an empty CSV cell.
     @inline(__always)
-    private mutating func isMissing(_ v: RowFields.Value) -> Bool {
+    mutating func isMissing(_ v: RowFields.Value) -> Bool {
         v.kind == .null || (isCSV && v.start == v.end)
     }
 
@@ -162,7 +165,7 @@ struct VoteChunk {
     }
 
     /// An optional number field (`weight`, `tstamp`, `timestamp`), nil when absent.
-    private mutating func number(_ slot: Int) throws(RowProblem) -> Double? {
+    mutating func number(_ slot: Int) throws(RowProblem) -> Double? {
         guard let v = row[slot], !isMissing(v) else { return nil }
         let name = plan.names[slot]
         if v.kind == .number || (isCSV && v.isText) {
@@ -174,7 +177,7 @@ struct VoteChunk {
     }
 
     /// An optional string field (`judge`, `voter`, `category`), nil when absent.
-    private mutating func optionalText(_ slot: Int) throws(RowProblem) -> RowFields.Value? {
+    mutating func optionalText(_ slot: Int) throws(RowProblem) -> RowFields.Value? {
         guard let v = row[slot], !isMissing(v) else { return nil }
         guard v.isText else { throw RowProblem(message: "\(plan.names[slot]) must be a string", field: plan.names[slot]) }
         return v
@@ -208,7 +211,7 @@ struct VoteChunk {
 
     /// The intern key of a contender name.
     @inline(__always)
-    private mutating func nameKey(_ v: RowFields.Value) -> Int {
+    mutating func nameKey(_ v: RowFields.Value) -> Int {
         let t = text(v)
         let (key, inserted) = v.hash != 0 && v.kind == .string
             ? names.intern(t.p, t.n, hash: v.hash, readableEnd: t.end)
@@ -224,7 +227,7 @@ struct VoteChunk {
 
     /// The chunk-local id of an interned name, assigned on first use in a kept vote.
     @inline(__always)
-    private mutating func contenderID(_ key: Int) -> Int32 {
+    mutating func contenderID(_ key: Int) -> Int32 {
         let id = nameID[key]
         if id >= 0 { return id }
         let new = Int32(contenders.count)
@@ -236,12 +239,16 @@ struct VoteChunk {
     // MARK: - Committing a row
 
     /// `RowFields.presentBits` of the optional known fields (weight … timestamp).
-    private static var optionalKnownBits: UInt64 { 0b1_1111_1000 }
+    static var optionalKnownBits: UInt64 { 0b1_1111_1000 }
 
     /// Validates the fields the scanner set in `row`, applies exclusions and
     /// filters, and appends the vote if it is kept.
     @inline(__always)
     mutating func commit() throws(RowProblem) {
+        if row.presentBits & Self.kwayBits != 0 {
+            try commitKWay()
+            return
+        }
         let va = try requiredText(FieldPlan.modelA)
         let vb = try requiredText(FieldPlan.modelB)
         guard let vw = row[FieldPlan.winner] else { throw .missing("winner") }
@@ -412,7 +419,7 @@ struct VoteChunk {
     }
 
     @inline(__always)
-    private static func append(
+    static func append(
         _ t: (p: UnsafePointer<UInt8>, n: Int, end: UnsafePointer<UInt8>), to column: inout TextColumnBuilder?, kept: Int
     ) {
         if column == nil { column = TextColumnBuilder(missing: kept) }
@@ -421,7 +428,7 @@ struct VoteChunk {
 
     /// Whether the row passes every filter group (a missing or null field fails).
     @inline(__always)
-    private mutating func passesFilters() -> Bool {
+    mutating func passesFilters() -> Bool {
         for group in plan.filterGroups {
             guard let v = row[group.slot], v.kind != .null else { return false }
             let t = text(v)

@@ -5,8 +5,11 @@ import Synchronization
 /// Reads LMArena-style vote files (JSON Lines, a JSON array of objects, or CSV
 /// with a header) from bytes in memory into a `VoteTable`.
 ///
-/// Strict: every row must have `model_a`, `model_b` (non-empty strings, not
-/// the same) and a `winner` label; `weight` (> 0), `judge`/`voter`,
+/// Strict: every pairwise row must have `model_a`, `model_b` (non-empty
+/// strings, not the same) and a `winner` label; a K-way row (JSON only) has
+/// `candidates` (an array of names, in shown order) with `winner` (the best)
+/// or `ranking` (best first, possibly partial), or a bare `ranking` (see
+/// `VoteChunk.commitKWay`), and goes to `VoteTable.kway`. `weight` (> 0), `judge`/`voter`,
 /// `category` and `tstamp`/`timestamp` are captured when present; other
 /// fields are validated and skipped unless asked for. JSON Lines and CSV
 /// without quotes are split into one chunk of whole lines per thread; each
@@ -69,6 +72,11 @@ public enum VoteParser {
             } catch {
                 let line = ByteScan.countNewlines(base, from: 0, to: min(error.position, bytes.count)) + 1
                 throw VoteParseError(source: source, line: line, message: "in the CSV header: \(error.message)")
+            }
+            if let kwayColumn = header.names.first(where: { $0 == "candidates" || $0 == "ranking" }) {
+                throw VoteParseError(
+                    source: source, line: header.line, field: kwayColumn,
+                    message: "K-way votes (candidates, ranking) need a JSON or JSONL file; CSV holds pairwise votes only (model_a, model_b, winner)")
             }
             for required in ["model_a", "model_b", "winner"] where !header.names.contains(required) {
                 throw VoteParseError(
@@ -275,16 +283,17 @@ public enum VoteParser {
         for (i, name) in parts[0].chunk.plan.numberColumns.enumerated() {
             numbers[name] = concatenate(parts.map { $0.chunk.numbers[i] }, counts: counts, filler: .nan)
         }
+        let kway = mergeKWay(parts.map(\.chunk.kway), maps: maps, attributeNames: parts[0].chunk.plan.attributes.map(\.name))
         let table = VoteTable(
             contenders: contenders, a: a, b: b, outcomes: outcomes, weights: weights,
             voters: voters, categories: categories, timestamps: timestamps, attributes: attributes,
-            numbers: numbers)
+            numbers: numbers, kway: kway)
         return VoteParseResult(table: table, rows: rows, filteredOut: filteredOut, invalidCount: invalidCount, invalid: invalid)
     }
 
     /// Chunks' optional number columns joined, `filler` where a chunk has none;
     /// nil if no chunk has one.
-    private static func concatenate(_ columns: [[Double]?], counts: [Int], filler: Double) -> [Double]? {
+    static func concatenate(_ columns: [[Double]?], counts: [Int], filler: Double) -> [Double]? {
         guard columns.contains(where: { $0 != nil }) else { return nil }
         if columns.count == 1 { return columns[0] }
         var out: [Double] = []
@@ -297,7 +306,7 @@ public enum VoteParser {
 
     /// Chunks' optional text columns joined into one value table, missing
     /// where a chunk has none; nil if no chunk has one.
-    private static func concatenate(_ columns: [TextColumnBuilder?], counts: [Int]) -> TextColumn? {
+    static func concatenate(_ columns: [TextColumnBuilder?], counts: [Int]) -> TextColumn? {
         guard columns.contains(where: { $0 != nil }) else { return nil }
         var out = TextColumn()
         out.codes.reserveCapacity(counts.reduce(0, +))

@@ -81,13 +81,14 @@ struct MultinomialResampler: Sendable {
         }
         for r in 0..<rounds {
             largestInGroup.withUnsafeBufferPointer { m in
-                repair(rows + r * k, sum: sums[r], largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
+                repair(PlainRow(counts: rows + r * k), sum: sums[r], largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
             }
         }
     }
 
-    private func repair(
-        _ row: UnsafeMutablePointer<UInt32>,
+    /// Makes a row of Poisson counts summing to `sum` sum to `total`.
+    func repair<Row: ResampledRow>(
+        _ row: Row,
         sum: Int,
         largest: UnsafeBufferPointer<UInt32>,
         _ rng: inout Xoshiro256
@@ -111,5 +112,20 @@ struct MultinomialResampler: Sendable {
                 s -= 1
             }
         }
+    }
+}
+
+/// Where a resampled round's counts live, by draw position.
+protocol ResampledRow {
+    subscript(position: Int) -> UInt32 { get nonmutating set }
+}
+
+/// A round's counts in draw-position order.
+struct PlainRow: ResampledRow {
+    let counts: UnsafeMutablePointer<UInt32>
+
+    subscript(position: Int) -> UInt32 {
+        get { counts[position] }
+        nonmutating set { counts[position] = newValue }
     }
 }

@@ -108,12 +108,24 @@ public struct Bootstrap: Sendable {
     }
 
     func summarise(fit: BradleyTerryFit, samples: [Double], absent: [Int], fullFits: Int, iterations: Double) -> RatingIntervals {
-        let n = fit.contenders.count
+        summarise(
+            contenders: fit.contenders, ratings: fit.ratings, component: fit.graph.component, samples: samples,
+            absent: absent, fullFits: fullFits, iterations: iterations, resampling: "multinomial over (pair, outcome) cells")
+    }
+
+    /// Percentile intervals of each rating and of each rank (ranks counted
+    /// within the groups `component` gives), from `samples` (rounds × contenders,
+    /// NaN where a contender was absent).
+    func summarise(
+        contenders: [String], ratings: [Double], component: [Int], samples: [Double], absent: [Int],
+        fullFits: Int, iterations: Double, resampling: String
+    ) -> RatingIntervals {
+        let n = contenders.count
         let r = samples.count / max(n, 1)
         let qLow = (1 - level) / 2
         let qHigh = 1 - qLow
-        var lower = fit.ratings
-        var upper = fit.ratings
+        var lower = ratings
+        var upper = ratings
         var sd = [Double](repeating: 0, count: n)
         var rankLower = [Int](repeating: 1, count: n)
         var rankUpper = [Int](repeating: n, count: n)
@@ -121,7 +133,6 @@ public struct Bootstrap: Sendable {
         // Per-round ranks among the contenders present in that round, within
         // their group when the votes form groups that never met.
         var ranks = [[Double]](repeating: [], count: n)
-        let component = fit.graph.component
         for round in 0..<r {
             let base = round * n
             var order = (0..<n).filter { !samples[base + $0].isNaN }
@@ -153,7 +164,7 @@ public struct Bootstrap: Sendable {
         }
         let missing = (0..<n).filter { absent[$0] > 0 }
         if !missing.isEmpty {
-            let detail = missing.prefix(8).map { "\(fit.contenders[$0]) (\(absent[$0]))" }.joined(separator: ", ")
+            let detail = missing.prefix(8).map { "\(contenders[$0]) (\(absent[$0]))" }.joined(separator: ", ")
             warnings.append("Some contenders were absent from bootstrap resamples (too few votes): \(detail)\(missing.count > 8 ? " and \(missing.count - 8) more" : ""); their intervals come from the rounds they appear in.")
         }
         return RatingIntervals(
@@ -168,7 +179,7 @@ public struct Bootstrap: Sendable {
             bootstrap: BootstrapSummary(
                 rounds: r,
                 seed: seed,
-                resampling: "multinomial over (pair, outcome) cells",
+                resampling: resampling,
                 meanIterations: iterations,
                 fullFitRounds: fullFits,
                 absentRounds: absent

@@ -19,6 +19,22 @@ public struct ComparisonGraph: Sendable {
 
     public init(_ counts: PairCounts) {
         let n = counts.contenderCount
+        var links: [(Int32, Int32)] = []
+        var outEdges = [[Int32]](repeating: [], count: n)
+        for p in 0..<counts.pairCount where counts.total(p) > 0 {
+            let i = counts.first[p]
+            let j = counts.second[p]
+            links.append((i, j))
+            let s = counts.score(p)
+            if s > 0 { outEdges[Int(i)].append(j) }
+            if counts.total(p) - s > 0 { outEdges[Int(j)].append(i) }
+        }
+        self.init(contenderCount: n, links: links, scoring: outEdges)
+    }
+
+    /// The graphs given by `links` (pairs that met, for the components) and
+    /// `scoring` (i → j wherever i scored against j at least once).
+    init(contenderCount n: Int, links: [(Int32, Int32)], scoring outEdges: [[Int32]]) {
         var parent = Array(0..<n)
         func find(_ x: Int) -> Int {
             var x = x
@@ -28,16 +44,10 @@ public struct ComparisonGraph: Sendable {
             }
             return x
         }
-        var outEdges = [[Int32]](repeating: [], count: n)
-        for p in 0..<counts.pairCount where counts.total(p) > 0 {
-            let i = Int(counts.first[p])
-            let j = Int(counts.second[p])
-            let ri = find(i)
-            let rj = find(j)
+        for (i, j) in links {
+            let ri = find(Int(i))
+            let rj = find(Int(j))
             if ri != rj { parent[max(ri, rj)] = min(ri, rj) }
-            let s = counts.score(p)
-            if s > 0 { outEdges[i].append(Int32(j)) }
-            if counts.total(p) - s > 0 { outEdges[j].append(Int32(i)) }
         }
         // Number components in order of their first contender.
         var label = [Int](repeating: -1, count: n)

@@ -103,7 +103,10 @@ extension Leaderboard {
     public func summary(markdown: Bool = false) -> String {
         var parts: [String] = []
         parts.append("\(grouped(method.votes)) votes, \(method.contenders) contenders")
-        var fit = "Bradley–Terry"
+        var fit = method.model == LeaderboardModel.plackettLuce.rawValue ? "Plackett–Luce" : "Bradley–Terry"
+        if method.modelSelection == "automatic" && method.model == LeaderboardModel.plackettLuce.rawValue {
+            fit += " (chosen automatically: the votes include K-way votes)"
+        }
         switch method.fit {
         case "l2": fit += " with L2 penalty \(number(method.l2)) (each battle counted twice)"
         case "mle+firth": fit += " MLE (Firth's fit where the MLE is infinite)"
@@ -112,6 +115,14 @@ extension Leaderboard {
         fit += ", \(method.iterations) Newton iterations, gradient \(String(format: "%.1e", method.gradientNorm))"
         if !method.converged { fit += " (NOT converged)" }
         parts.append(fit)
+        if let tieModel = method.tieModel, tieModel != TieModel.half.rawValue, let p = method.tieParameter {
+            var tie = "\(tieModel == TieModel.davidson.rawValue ? "Davidson" : "Rao–Kupper") ties, parameter \(String(format: "%.4f", p))"
+            if let lo = method.tieParameterLower, let hi = method.tieParameterUpper {
+                tie += String(format: " [%.4f, %.4f]", lo, hi)
+            }
+            parts.append(tie)
+        }
+        if method.bothBad == BothBadPolicy.drop.rawValue { parts.append("both-bad votes left out") }
         if let anchor = method.anchor, let rating = method.anchorRating {
             parts.append("anchored at \(anchor) = \(number(rating))")
         }

@@ -52,6 +52,7 @@ public struct Leaderboard: Sendable, Codable {
 
     /// How the leaderboard was computed.
     public struct Method: Sendable, Codable, Hashable {
+        /// "bradley-terry" or "plackett-luce".
         public var model = "bradley-terry"
         /// "mle", "l2" or "mle+firth" when some group needed Firth's fit.
         public var fit: String
@@ -77,6 +78,21 @@ public struct Leaderboard: Sendable, Codable {
         public var eloK: Double?
         public var votes: Int
         public var contenders: Int
+        /// "automatic" when the model was chosen from the votes, "requested" otherwise.
+        public var modelSelection: String?
+        /// Why this model, in a sentence.
+        public var modelReason: String?
+        /// "half", "davidson" or "rao-kupper".
+        public var tieModel: String?
+        /// Davidson's ν or Rao–Kupper's θ, with its bootstrap interval.
+        public var tieParameter: Double?
+        public var tieParameterLower: Double?
+        public var tieParameterUpper: Double?
+        /// "tie" or "drop".
+        public var bothBad: String?
+        /// Pairwise and K-way votes among `votes` (Plackett–Luce).
+        public var pairwiseVotes: Int?
+        public var kwayVotes: Int?
 
         enum CodingKeys: String, CodingKey {
             case model, fit, l2, scale, base
@@ -90,6 +106,15 @@ public struct Leaderboard: Sendable, Codable {
             case bootstrapFullFitRounds = "bootstrap_full_fit_rounds"
             case eloK = "elo_k"
             case votes, contenders
+            case modelSelection = "model_selection"
+            case modelReason = "model_reason"
+            case tieModel = "tie_model"
+            case tieParameter = "tie_parameter"
+            case tieParameterLower = "tie_parameter_lower"
+            case tieParameterUpper = "tie_parameter_upper"
+            case bothBad = "both_bad"
+            case pairwiseVotes = "pairwise_votes"
+            case kwayVotes = "kway_votes"
         }
     }
 

@@ -1,6 +1,8 @@
-/// Turns votes into a `Leaderboard`: aggregate the pair counts once, fit
-/// Bradley–Terry, add intervals (bootstrap or sandwich), online Elo and
-/// matrices as asked, then rank. Each step is timed for `prefer bench`.
+/// Turns votes into a `Leaderboard`: choose the model (`selectModel(for:)`),
+/// aggregate the sufficient statistics once (pair counts, or choice counts
+/// for Plackett–Luce and the tie models), fit, add intervals (bootstrap or
+/// sandwich), online Elo and matrices as asked, then rank. Each step is
+/// timed for `prefer bench`.
 public struct LeaderboardBuilder: Sendable {
     public var options: LeaderboardOptions
 
@@ -33,6 +35,11 @@ public struct LeaderboardBuilder: Sendable {
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(RatingError) -> Leaderboard {
         try options.validate()
+        let votes = options.bothBad == .drop ? votes.droppingBothBad() : votes
+        let selection = try options.selectModel(for: votes)
+        if selection.usesPlackettLuce {
+            return try buildPlackettLuce(votes, selection: selection, timings: &timings, progress: progress)
+        }
         let clock = ContinuousClock()
         var mark = clock.now
         func lap() -> Double {
@@ -66,7 +73,8 @@ public struct LeaderboardBuilder: Sendable {
         let elo = options.onlineElo?.ratings(table)
         timings.elo = lap()
 
-        let board = assemble(counts: counts, fit: fit, intervals: intervals, elo: elo)
+        var board = assemble(counts: counts, fit: fit, intervals: intervals, elo: elo)
+        board.method.describe(selection, options: options)
         timings.report = lap()
         return board
     }
@@ -83,40 +91,10 @@ public struct LeaderboardBuilder: Sendable {
             total[a] += counts.total(p)
             total[b] += counts.total(p)
         }
-        let lower = intervals?.lower ?? fit.ratings
-        let upper = intervals?.upper ?? fit.ratings
-        // Best first; when the votes form groups that never met, group by group,
-        // with ranks counted within each group.
-        let component = fit.graph.component
-        let order = (0..<n).sorted {
-            if component[$0] != component[$1] { return component[$0] < component[$1] }
-            return (fit.ratings[$0], counts.contenders[$1]) > (fit.ratings[$1], counts.contenders[$0])
-        }
-        let grouped = fit.graph.componentCount > 1
-        var entries: [Leaderboard.Entry] = []
-        var groupStart = 0
-        for (position, c) in order.enumerated() {
-            if position > 0 && component[c] != component[order[position - 1]] { groupStart = position }
-            var rank = position - groupStart + 1
-            if position > groupStart, let previous = entries.last, fit.ratings[c] == previous.rating { rank = previous.rank }
-            let rankUB = 1 + (0..<n).filter { component[$0] == component[c] && lower[$0] > upper[c] }.count
-            entries.append(Leaderboard.Entry(
-                name: counts.contenders[c],
-                rating: fit.ratings[c],
-                lower: lower[c],
-                upper: upper[c],
-                votes: counts.contenderVotes[c],
-                rank: rank,
-                rankUB: rankUB,
-                rankLower: intervals?.rankLower?[c],
-                rankUpper: intervals?.rankUpper?[c],
-                standardError: intervals?.standardErrors[c],
-                elo: elo?[c],
-                winRate: total[c] > 0 ? score[c] / total[c] : 0,
-                provisional: fit.provisional[c],
-                group: grouped ? component[c] + 1 : nil
-            ))
-        }
+        let (entries, order) = Self.rankedEntries(
+            names: counts.contenders, ratings: fit.ratings, votes: counts.contenderVotes,
+            winRate: (0..<n).map { total[$0] > 0 ? score[$0] / total[$0] : 0 },
+            provisional: fit.provisional, graph: fit.graph, intervals: intervals, elo: elo)
         let estimator = fit.estimator
         let fitName: String
         if estimator.l2 > 0 {
@@ -158,5 +136,47 @@ public struct LeaderboardBuilder: Sendable {
         let matrices = options.matrices
             ? PairMatrices(counts, ratings: fit.ratings, order: order, estimator: estimator) : nil
         return Leaderboard(contenders: entries, method: method, warnings: warnings, matrices: matrices)
+    }
+
+    /// Entries best first — group by group when the votes form groups that
+    /// never met, with ranks counted within each group — and that order.
+    static func rankedEntries(
+        names: [String], ratings: [Double], votes: [Int], winRate: [Double], provisional: [Bool],
+        graph: ComparisonGraph, intervals: RatingIntervals?, elo: [Double]?
+    ) -> (entries: [Leaderboard.Entry], order: [Int]) {
+        let n = names.count
+        let lower = intervals?.lower ?? ratings
+        let upper = intervals?.upper ?? ratings
+        let component = graph.component
+        let order = (0..<n).sorted {
+            if component[$0] != component[$1] { return component[$0] < component[$1] }
+            return (ratings[$0], names[$1]) > (ratings[$1], names[$0])
+        }
+        let grouped = graph.componentCount > 1
+        var entries: [Leaderboard.Entry] = []
+        var groupStart = 0
+        for (position, c) in order.enumerated() {
+            if position > 0 && component[c] != component[order[position - 1]] { groupStart = position }
+            var rank = position - groupStart + 1
+            if position > groupStart, let previous = entries.last, ratings[c] == previous.rating { rank = previous.rank }
+            let rankUB = 1 + (0..<n).filter { component[$0] == component[c] && lower[$0] > upper[c] }.count
+            entries.append(Leaderboard.Entry(
+                name: names[c],
+                rating: ratings[c],
+                lower: lower[c],
+                upper: upper[c],
+                votes: votes[c],
+                rank: rank,
+                rankUB: rankUB,
+                rankLower: intervals?.rankLower?[c],
+                rankUpper: intervals?.rankUpper?[c],
+                standardError: intervals?.standardErrors[c],
+                elo: elo?[c],
+                winRate: winRate[c],
+                provisional: provisional[c],
+                group: grouped ? component[c] + 1 : nil
+            ))
+        }
+        return (entries, order)
     }
 }

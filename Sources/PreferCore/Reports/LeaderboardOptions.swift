@@ -8,7 +8,15 @@ public struct LeaderboardOptions: Sendable {
         case sandwich
     }
 
+    /// The Elo scale, anchor, tolerance (and L2 penalty, for Bradley–Terry) of the fit.
     public var estimator: BradleyTerry
+    /// Which model: Bradley–Terry, Plackett–Luce, or chosen from the votes
+    /// (`selectModel(for:)`).
+    public var model: LeaderboardModel
+    /// How pairwise ties enter the likelihood.
+    public var ties: TieModel
+    /// Whether "both bad" votes count as ties or are left out.
+    public var bothBad: BothBadPolicy
     public var intervals: Intervals
     /// Coverage of the intervals (0.95 → 2.5/97.5 percentiles).
     public var level: Double
@@ -25,9 +33,15 @@ public struct LeaderboardOptions: Sendable {
         level: Double = 0.95,
         onlineElo: OnlineElo? = nil,
         matrices: Bool = false,
-        threads: Int? = nil
+        threads: Int? = nil,
+        model: LeaderboardModel = .automatic,
+        ties: TieModel = .half,
+        bothBad: BothBadPolicy = .tie
     ) {
         self.estimator = estimator
+        self.model = model
+        self.ties = ties
+        self.bothBad = bothBad
         self.intervals = intervals
         self.level = level
         self.onlineElo = onlineElo
@@ -48,5 +62,6 @@ public struct LeaderboardOptions: Sendable {
         guard estimator.scale > 0, estimator.base > 1 else {
             throw .invalidOption("the Elo scale must be positive and the base above 1.")
         }
+        try validateModel()
     }
 }

@@ -3,6 +3,8 @@
 ///
 /// Millions of votes fit in a few bytes each, rows keep their original order
 /// (online Elo depends on it), and every estimator reads the columns it needs.
+/// The rows are pairwise votes; votes over K ≥ 2 candidates (best-of-K picks
+/// and rankings) are held beside them in `kway`, over the same contenders.
 public struct VoteTable: Sendable {
     /// Contender names; `a` and `b` hold indices into this array.
     public private(set) var contenders: [String]
@@ -26,6 +28,8 @@ public struct VoteTable: Sendable {
     /// numeric fields and measured texts (`VoteParseOptions.numbers`,
     /// `.measures`), or columns set with `setNumbers`.
     public internal(set) var numbers: [String: [Double]] = [:]
+    /// Votes over K ≥ 2 candidates (not counted in `count`), indices into `contenders`.
+    public internal(set) var kway: KWayVotes
 
     public init() {
         contenders = []
@@ -38,6 +42,7 @@ public struct VoteTable: Sendable {
         categories = nil
         timestamps = nil
         attributes = [:]
+        kway = KWayVotes()
     }
 
     public init<S: Sequence>(_ votes: S) where S.Element == Vote {
@@ -147,6 +152,7 @@ public struct VoteTable: Sendable {
             numbers[key] = (numbers[key] ?? Array(repeating: .nan, count: row))
                 + (other.numbers[key] ?? Array(repeating: .nan, count: other.count))
         }
+        if !other.kway.isEmpty { kway.append(contentsOf: other.kway, map: map) }
     }
 
     private static func merge(_ column: inout TextColumn?, _ other: TextColumn?, row: Int, otherCount: Int) {
@@ -156,8 +162,9 @@ public struct VoteTable: Sendable {
         column = merged
     }
 
-    /// The votes whose flag in `keep` is true, in order. Contender indices are
-    /// kept, so contenders may be left without votes.
+    /// The pairwise votes whose flag in `keep` is true, in order; the K-way
+    /// votes are kept (filter them with `filteredKWay(_:)`). Contender indices
+    /// are kept, so contenders may be left without votes.
     public func filtered(_ keep: [Bool]) -> VoteTable {
         precondition(keep.count == count, "one flag per vote")
         var out = self
@@ -185,6 +192,7 @@ public struct VoteTable: Sendable {
             seen[Int(a[row])] = true
             seen[Int(b[row])] = true
         }
+        for id in kway.candidates { seen[Int(id)] = true }
         return seen.contains(false)
     }
 
@@ -205,6 +213,10 @@ public struct VoteTable: Sendable {
             out.a[row] = remap(a[row])
             out.b[row] = remap(b[row])
         }
+        if !kway.isEmpty {
+            for id in kway.candidates { _ = remap(id) }
+            out.kway = kway.remapped(used)
+        }
         out.contenders = names
         out.contenderIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
         return out
@@ -222,6 +234,7 @@ public struct VoteTable: Sendable {
         timestamps: [Double]?,
         attributes: [String: TextColumn],
         numbers: [String: [Double]] = [:]
+        kway: KWayVotes = KWayVotes()
     ) {
         self.contenders = contenders
         self.contenderIndex = Dictionary(uniqueKeysWithValues: contenders.enumerated().map { ($1, Int32($0)) })
@@ -234,5 +247,6 @@ public struct VoteTable: Sendable {
         self.timestamps = timestamps
         self.attributes = attributes
         self.numbers = numbers
+        self.kway = kway
     }
 }

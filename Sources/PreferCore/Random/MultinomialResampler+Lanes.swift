@@ -1,0 +1,56 @@
+extension MultinomialResampler {
+    /// The draws of `draw(_:into:)` for up to eight rounds — the same numbers,
+    /// each round consuming its generator in the same order — written in lane
+    /// layout: round r's count at draw position p goes to
+    /// `lanes[destination[p]][r]` (lanes beyond `generators.count` get 0).
+    /// For `PlackettLuceRounds`, whose passes read eight rounds' counts of a
+    /// cell at once.
+    func drawLanes(
+        _ generators: inout [Xoshiro256],
+        destination: UnsafePointer<Int32>,
+        into lanes: UnsafeMutablePointer<SIMD8<UInt32>>
+    ) {
+        let rounds = generators.count
+        precondition(rounds <= 8, "at most eight rounds share a lane")
+        var sums = [Int](repeating: 0, count: rounds)
+        let groupCount = groups.count
+        var largestInGroup = [UInt32](repeating: 0, count: rounds * groupCount)
+        generators.withUnsafeMutableBufferPointer { rng in
+            for (g, group) in groups.enumerated() {
+                let table = tables[group.table]
+                var largest = SIMD8<UInt32>()
+                var sum = SIMD8<UInt32>()
+                for position in group.start..<group.end {
+                    var x = SIMD8<UInt32>()
+                    for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }
+                    lanes[Int(destination[position])] = x
+                    sum &+= x  // a round draws about `total` < 2³² votes
+                    largest = pointwiseMax(largest, x)
+                }
+                for r in 0..<rounds {
+                    sums[r] += Int(sum[r])
+                    largestInGroup[r * groupCount + g] = largest[r]
+                }
+            }
+        }
+        for r in 0..<rounds {
+            largestInGroup.withUnsafeBufferPointer { m in
+                repair(
+                    LaneRow(lanes: lanes, destination: destination, lane: r), sum: sums[r],
+                    largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
+            }
+        }
+    }
+}
+
+/// One round's counts in lane layout.
+struct LaneRow: ResampledRow {
+    let lanes: UnsafeMutablePointer<SIMD8<UInt32>>
+    let destination: UnsafePointer<Int32>
+    let lane: Int
+
+    subscript(position: Int) -> UInt32 {
+        get { lanes[Int(destination[position])][lane] }
+        nonmutating set { lanes[Int(destination[position])][lane] = newValue }
+    }
+}
