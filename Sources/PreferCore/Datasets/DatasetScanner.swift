@@ -35,6 +35,7 @@ public final class DatasetScanner<Item: Sendable>: @unchecked Sendable {
     private var header: [String]?
     private var started = false
     private var finished = false
+    private var arrayClosed = false
     /// Rows seen so far.
     public private(set) var rows = 0
 
@@ -174,7 +175,7 @@ public final class DatasetScanner<Item: Sendable>: @unchecked Sendable {
             }
         case .jsonArray:
             let syntax = JSONSyntax(base: base, end: total, newlineIsSpace: true)
-            while spans.count < windowRows && position < stop {
+            while !arrayClosed && spans.count < windowRows && position < stop {
                 let p = syntax.skipSpace(position, total)
                 line += ByteScan.countNewlines(base, from: position, to: p)
                 position = p
@@ -189,15 +190,8 @@ public final class DatasetScanner<Item: Sendable>: @unchecked Sendable {
                             message: "not valid JSON: unexpected data after the array")
                     }
                     position = total
+                    arrayClosed = true
                     break
-                }
-                if !spans.isEmpty || base[p] == ByteScan.comma {
-                    guard base[p] == ByteScan.comma else {
-                        throw VoteParseError(source: source, line: line, message: "not valid JSON: expected ',' or ']' after an object")
-                    }
-                    let q = syntax.skipSpace(p + 1, total)
-                    line += ByteScan.countNewlines(base, from: p, to: q)
-                    position = q
                 }
                 let elementStart = position
                 let end: Int
@@ -214,11 +208,14 @@ public final class DatasetScanner<Item: Sendable>: @unchecked Sendable {
                 spans.append(Span(start: elementStart, end: end, line: line))
                 line += ByteScan.countNewlines(base, from: elementStart, to: end)
                 position = end
-                // The separator after the last element of a window is read at the start of the next.
+                // The separator after the element: a comma, or the closing bracket (left for the loop).
                 let after = syntax.skipSpace(position, total)
+                line += ByteScan.countNewlines(base, from: position, to: after)
+                position = after
                 if after < total && base[after] == ByteScan.comma {
-                    line += ByteScan.countNewlines(base, from: position, to: after + 1)
                     position = after + 1
+                } else if after < total && base[after] != UInt8(ascii: "]") {
+                    throw VoteParseError(source: source, line: line, message: "not valid JSON: expected ',' or ']' after an object")
                 }
             }
         }
