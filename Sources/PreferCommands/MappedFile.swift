@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A file's bytes for as long as the value lives: mapped for regular files
 /// (parsed in place, paged in as read, nothing copied), read whole for
@@ -27,7 +30,7 @@ final class MappedFile: @unchecked Sendable {
         guard fd >= 0 else {
             throw CommandError("cannot open \(path): \(String(cString: strerror(errno))). Check the path, or use - for standard input.")
         }
-        defer { close(fd) }
+        defer { Glibc.close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw CommandError("cannot read \(path): \(String(cString: strerror(errno))).") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw CommandError("\(path) is a directory; give a data file (.jsonl, .json or .csv).") }

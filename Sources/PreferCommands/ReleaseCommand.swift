@@ -165,7 +165,7 @@ struct DataRelease {
             do {
                 board = try LeaderboardBuilder(options: options).build(ranked)
             } catch {
-                board = Leaderboard.empty("The leaderboard could not be computed: \(error.message)")
+                board = Leaderboard.empty("The leaderboard could not be computed: \((error as? RatingError)?.message ?? "\(error)")")
             }
             board.audit = audit?.report.summary
         }

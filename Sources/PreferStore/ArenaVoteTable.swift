@@ -14,6 +14,13 @@ public struct ArenaVoteTable: Sendable {
     /// The source of each row.
     public var sources: [StoredVote.Source]
 
+    public init(table: VoteTable, characters: [Int?], voteIds: [Int64], sources: [StoredVote.Source]) {
+        self.table = table
+        self.characters = characters
+        self.voteIds = voteIds
+        self.sources = sources
+    }
+
     public static func load(store: SQLPreferStore, arena: Int64) async throws -> ArenaVoteTable {
         let names = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena).map { ($0.id, $0.name) })
         let lengths = try await store.outputLengths(arena: arena)

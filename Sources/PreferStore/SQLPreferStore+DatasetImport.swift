@@ -352,17 +352,19 @@ struct DatasetImportState {
     /// The id of every prompt text named (created when new), by text.
     private mutating func promptIds(for texts: [(text: PreferenceText, category: String?)]) async throws -> [String: Int64] {
         var result: [String: Int64] = [:]
+        var keyOfText: [String: TextKey] = [:]
         var pending: [(key: TextKey, hash: String, text: PreferenceText, category: String?)] = []
         var pendingKeys = Set<TextKey>()
         for (text, category) in texts {
             let plain = text.text
-            if result[plain] != nil { continue }
+            if result[plain] != nil || keyOfText[plain] != nil { continue }
             let digest = SHA256.hash(data: Data(plain.utf8))
             let key = TextKey(digest: digest)
             if let id = promptIds[key] {
                 result[plain] = id
-            } else if pendingKeys.insert(key).inserted {
-                pending.append((key, Self.hex(digest), text, category))
+            } else {
+                keyOfText[plain] = key
+                if pendingKeys.insert(key).inserted { pending.append((key, Self.hex(digest), text, category)) }
             }
         }
         if hadPrompts && !pending.isEmpty {
@@ -388,9 +390,7 @@ struct DatasetImportState {
             if let hash = texts[0], let key = keyOfHash[hash] { promptIds[key] = id }
         }
         summary.promptsCreated += pending.count
-        for (text, _) in texts where result[text.text] == nil {
-            result[text.text] = promptIds[TextKey(text.text)]
-        }
+        for (plain, key) in keyOfText { result[plain] = promptIds[key] }
         return result
     }
 

@@ -24,9 +24,10 @@ extension StoreTests {
     }
 
     static func hhRecord(_ i: Int) -> PreferenceRecord {
+        // The good answer wins, shown left or right.
         PreferenceRecord(
-            line: i + 1, prompt: .plain("\n\nHuman: question \(i % 3)?\n\nAssistant:"), a: .plain(" good \(i)"),
-            b: .plain(" bad \(i)"), counts: PreferenceCounts(i % 2 == 0 ? .aWins : .bWins), voter: "ann-\(i % 2)")
+            line: i + 1, prompt: .plain("\n\nHuman: question \(i % 3)?\n\nAssistant:"), a: .plain(i % 2 == 0 ? " good \(i)" : " bad \(i)"),
+            b: .plain(i % 2 == 0 ? " bad \(i)" : " good \(i)"), counts: PreferenceCounts(i % 2 == 0 ? .aWins : .bWins), voter: "ann-\(i % 2)")
     }
 
     static func rated() -> RatedPrompt {
@@ -94,9 +95,8 @@ extension StoreTests {
             #expect(ratings.count == 6 && ratings.contains { $0.aspect == "helpfulness" && $0.score == 5 && $0.rationale == "Thorough." })
 
             // A second import reuses prompts, contenders and equal outputs.
-            let again = try await store.importDataset(arena: arena.id, source: "again.jsonl") {
-                try Feed([PreferenceBatch(records: [Self.hhRecord(0), aggregated])]).next()
-            }
+            let second = Feed([PreferenceBatch(records: [Self.hhRecord(0), aggregated])])
+            let again = try await store.importDataset(arena: arena.id, source: "again.jsonl") { try second.next() }
             #expect(again.promptsCreated == 0 && again.contendersCreated == 0 && again.outputsCreated == 0)
         }
     }
@@ -117,7 +117,8 @@ extension StoreTests {
             #expect(error?.message.hasPrefix("bad.jsonl:9: text A: contender \"m1\" already has a different output for this prompt") == true)
             #expect(try await store.voteCount(arena: arena.id) == 0)
             #expect(try await store.itemPreferenceCount(arena: arena.id) == 0)
-            #expect(try await store.prompts(arena: arena.id).isEmpty && try await store.contenders(arena: arena.id).isEmpty)
+            #expect(try await store.prompts(arena: arena.id).isEmpty)
+            #expect(try await store.contenders(arena: arena.id).isEmpty)
 
             // A reader's error mid-way rolls back the windows stored before it.
             let parse = VoteParseError(source: "pairs.jsonl", line: 12, field: "chosen", message: "missing field \"chosen\"")
@@ -151,9 +152,8 @@ extension StoreTests {
             }
             _ = try await store.recordVotes(votes)
             // And item preferences with a shared prompt.
-            _ = try await store.importDataset(arena: fixture.arena.id, source: "hh.jsonl") {
-                try Feed([PreferenceBatch(records: (0..<9).map(Self.hhRecord))]).next()
-            }
+            let hhFeed = Feed([PreferenceBatch(records: (0..<9).map(Self.hhRecord))])
+            _ = try await store.importDataset(arena: fixture.arena.id, source: "hh.jsonl") { try hhFeed.next() }
 
             var rows: [TrainingPairs.Row] = []
             var options = TrainingExport.Options()
