@@ -117,9 +117,8 @@ final class BatchFeed: @unchecked Sendable {
             let file = files[index]
             let name = file.name
             let mb = Double(file.bytes.count) / 1_000_000
-            let rowsSoFar = rows
             let report: DatasetReader.Progress = { [progress] done, _ in
-                progress.update(String(format: "reading %@: %.0f of %.0f MB (%d rows stored)", name, Double(done) / 1_000_000, mb, rowsSoFar))
+                progress.update(String(format: "importing %@: %.0f of %.0f MB", name, Double(done) / 1_000_000, mb))
             }
             if kind == .ratings {
                 if rated == nil {
