@@ -195,7 +195,7 @@ struct DatasetVoteReader {
                 while let records = try scanner.next() {
                     withoutContenders += result.table.append(records)
                 }
-            } catch let error as VoteParseError {
+            } catch {
                 progress.finish()
                 throw CommandError(error.description)
             }

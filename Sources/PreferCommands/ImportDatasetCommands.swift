@@ -125,6 +125,7 @@ final class BatchFeed: @unchecked Sendable {
                     rated = DatasetReader.ratings(file.bytes, source: name, options: fields.ratingOptions(), format: fields.layout?.format, threads: threads, progress: report)
                 }
                 if let prompts = try rated!.next() {
+                    file.release(upTo: rated!.bytesDone)
                     rows += prompts.count
                     let binarization = fields.binarization(seed: seed)
                     return PreferenceBatch(records: prompts.flatMap(binarization.pairs), rated: prompts)
@@ -135,6 +136,7 @@ final class BatchFeed: @unchecked Sendable {
                     comparisons = try fields.comparisons(kind, bytes: file.bytes, source: name, seed: seed, threads: threads, progress: report)
                 }
                 if let records = try comparisons!.next() {
+                    file.release(upTo: comparisons!.bytesDone)
                     rows += records.count
                     return PreferenceBatch(records: records)
                 }

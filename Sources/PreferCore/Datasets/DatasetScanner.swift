@@ -38,6 +38,9 @@ public final class DatasetScanner<Item: Sendable>: @unchecked Sendable {
     private var arrayClosed = false
     /// Rows seen so far.
     public private(set) var rows = 0
+    /// Bytes of the input read so far: the rows before this offset are done
+    /// with, and a caller may let their memory go.
+    public var bytesDone: Int { min(position, total) }
 
     /// A row's bytes and where it starts.
     private struct Span {
