@@ -34,22 +34,27 @@ enum DatasetImport {
         let (url, opened) = try await StoreOpener.open(settings.database, logger: logger)
         guard let store = opened as? SQLPreferStore else { throw CommandError("this store cannot import datasets") }
         var pending: Task<PreferenceBatch?, any Error>?
+        // The arena this import made, removed again if the import fails: a
+        // failed import leaves nothing behind, not even an empty arena.
+        var created: Int64?
         do {
+            // Checked before anything is stored, so a wrong mapping makes nothing.
+            let feed = try BatchFeed(kind: kind, files: files, fields: fields, seed: settings.seed, threads: settings.threads, progress: progress)
             try await store.migrate()
             var target = try await store.arena(named: arenaName)
             if target == nil {
                 try ArenaName.validate(arenaName)
                 target = try await store.createArena(NewArena(
                     name: arenaName, description: "Imported from \(files.map(\.name).joined(separator: ", ")) (\(kind.rawValue))"))
-                printError("created arena \"\(arenaName)\"")
+                created = target!.id
             }
-            let feed = try BatchFeed(kind: kind, files: files, fields: fields, seed: settings.seed, threads: settings.threads, progress: progress)
             let summary = try await store.importDataset(arena: target!.id, source: files.first?.name ?? "-") {
                 let batch = try await (pending ?? Task.detached { try feed.next() }).value
                 pending = batch == nil ? nil : Task.detached { try feed.next() }
                 return batch
             }
             progress.finish()
+            if created != nil { printError("created arena \"\(arenaName)\"") }
             let seconds = (clock.now - start).inSeconds
             var parts: [String] = []
             if summary.votes > 0 { parts.append("\(summary.votes) votes") }
@@ -71,6 +76,7 @@ enum DatasetImport {
         } catch {
             progress.finish()
             _ = try? await pending?.value
+            if let created { try? await store.deleteArena(id: created) }
             try? await store.shutdown()
             for file in files { file.close() }
             if let error = error as? VoteParseError { throw CommandError(error.description) }
@@ -189,6 +195,10 @@ struct ImportCounts: AsyncParsableCommand {
 
     @OptionGroup var settings: DatasetImportSettings
     @OptionGroup var fields: DatasetOptions
+
+    func validate() throws {
+        _ = try fields.countOptions()
+    }
 
     func run() async throws {
         try await DatasetImport.run(kind: .counts, settings: settings, fields: fields)

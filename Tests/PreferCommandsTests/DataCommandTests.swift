@@ -91,9 +91,16 @@ struct DataCommandTests {
         let out = try PreferProcess.run(["import", "pairs", data, "--arena", "bad", "--database", work.database])
         #expect(out.status != 0)
         #expect(out.stderr.contains("bad.jsonl:31: rejected: expected a string or a list of {\"role\", \"content\"} messages, found a number"))
+        // Not even the arena the import created is left behind.
         let export = try PreferProcess.run(["export", "pairs", "--arena", "bad", "--database", work.database])
         #expect(export.status != 0)
-        #expect(export.stderr.contains("has no votes or preferences to export"))
+        #expect(export.stderr.contains("There is no arena named \"bad\""))
+        let empty = try work.file("empty.jsonl", "")
+        let nothing = try PreferProcess.run(["import", "pairs", empty, "--arena", "empty", "--database", work.database, "--quiet"])
+        #expect(nothing.status == 0, "\(nothing.stderr)")
+        let emptyExport = try PreferProcess.run(["export", "pairs", "--arena", "empty", "--database", work.database])
+        #expect(emptyExport.status != 0)
+        #expect(emptyExport.stderr.contains("has no votes or preferences to export"))
         let unknown = try PreferProcess.run(["export", "pairs", "--arena", "nope", "--database", work.database])
         #expect(unknown.status != 0 && unknown.stderr.contains("There is no arena named \"nope\""))
     }
