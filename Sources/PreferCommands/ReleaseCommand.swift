@@ -165,7 +165,7 @@ struct DataRelease {
             do {
                 board = try LeaderboardBuilder(options: options).build(ranked)
             } catch {
-                board = Leaderboard.empty("The leaderboard could not be computed: \((error as? RatingError)?.message ?? "\(error)")")
+                board = Leaderboard.empty("The leaderboard could not be computed: \(error.message)")
             }
             board.audit = audit?.report.summary
         }
@@ -340,6 +340,31 @@ struct DataRelease {
         var last: Date?
     }
 
+    /// The card's account of how the data came to be: battles in the arena
+    /// only when there were any; imported and judged data said as such.
+    func collection(_ stats: Stats) -> String {
+        var parts: [String] = []
+        if stats.sources["battle", default: 0] > 0 {
+            parts.append(
+                "Prefer showed an annotator a prompt and two outputs of different contenders, anonymously and in random order, "
+                    + "drawn \(arena.sampling == .uniform ? "uniformly among the pairs with outputs" : "in proportion to the contenders' weights"); "
+                    + "the annotator chose the left or the right output, a tie, or \"both bad\""
+                    + "\(arena.criteria.isEmpty ? "" : ", and answered per criterion (\(arena.criteria.joined(separator: ", ")))"). "
+                    + "The arena was \(arena.isPrivate ? "private (invited annotators only)" : "open to anonymous visitors")"
+                    + "\(arena.annotationsPerItem > 1 ? "; each (prompt, pair) was sought from \(arena.annotationsPerItem) annotators" : "").")
+        }
+        let imported = stats.sources["import", default: 0]
+        if imported > 0 || stats.items > 0 || stats.ratings > 0 {
+            parts.append(
+                "Votes with source `import`, the item-level preferences and the ratings were loaded from existing datasets "
+                    + "with `prefer import` (see the description above); their collection is the original dataset's.")
+        }
+        if stats.sources["judge", default: 0] > 0 {
+            parts.append("Votes with source `judge` were cast by AI judges, not people.")
+        }
+        return parts.isEmpty ? "The arena holds no votes." : parts.joined(separator: " ")
+    }
+
     func card(stats: Stats, board: Leaderboard, audit: AuditReport.Summary?, contenders: Int) -> String {
         let day = Date.ISO8601FormatStyle().year().month().day()
         let released = Date().formatted(day)
@@ -362,12 +387,7 @@ struct DataRelease {
 
         ## How the votes were collected
 
-        Prefer showed an annotator a prompt and two outputs of different contenders, anonymously and in random order, \
-        drawn \(arena.sampling == .uniform ? "uniformly among the pairs with outputs" : "in proportion to the contenders' weights"); \
-        the annotator chose the left or the right output, a tie, or "both bad"\(arena.criteria.isEmpty ? "" : ", and answered per criterion (\(arena.criteria.joined(separator: ", ")))"). \
-        The arena was \(arena.isPrivate ? "private (invited annotators only)" : "open to anonymous visitors"); \
-        \(arena.annotationsPerItem > 1 ? "each (prompt, pair) was sought from \(arena.annotationsPerItem) annotators. " : "")\
-        Votes with source `import` were loaded from existing datasets, `judge` votes were cast by AI judges.
+        \(collection(stats))
 
         Redactions: \(redactions.joined(separator: "; ")).
 
