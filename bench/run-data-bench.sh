@@ -16,8 +16,14 @@ trap 'rm -rf "$work"' EXIT
 db=${2:-"$work/bench.sqlite"}
 data=".build/bench-pairs-$n.jsonl"
 
-swift build -c release --product prefer >&2
-prefer=.build/release/prefer
+# PREFER_BIN=path runs a prefer already built (e.g. a debug one, to check the
+# script; the figures that count come from the release build).
+if [ -n "${PREFER_BIN:-}" ]; then
+    prefer=$PREFER_BIN
+else
+    swift build -c release --product prefer >&2
+    prefer=.build/release/prefer
+fi
 if [ ! -s "$data" ]; then
     echo "generating $n pairs in $data" >&2
     python3 bench/gen-pairs.py "$n" "$data"
