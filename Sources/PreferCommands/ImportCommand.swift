@@ -9,8 +9,8 @@ import PreferStore
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load battle histories or outputs into an arena's database.",
-        subcommands: [ImportBattles.self]
+        abstract: "Load battle histories, preference datasets or outputs into an arena's database.",
+        subcommands: [ImportBattles.self, ImportPairs.self, ImportCounts.self, ImportRatings.self, ImportRankings.self]
     )
 }
 

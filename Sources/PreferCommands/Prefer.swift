@@ -6,8 +6,9 @@ public struct Prefer: AsyncParsableCommand {
         commandName: "prefer",
         abstract: "Collect pairwise preferences, rank contenders with honest intervals, audit the votes.",
         subcommands: [
-            ServeCommand.self, ImportCommand.self, RankCommand.self, AuditCommand.self, AgreementCommand.self,
-            JudgeCommand.self, DriversCommand.self, CyclesCommand.self, ItemsCommand.self, BenchCommand.self,
+            ServeCommand.self, ImportCommand.self, ExportCommand.self, ReleaseCommand.self, RankCommand.self,
+            AuditCommand.self, AgreementCommand.self, JudgeCommand.self, DriversCommand.self, CyclesCommand.self,
+            ItemsCommand.self, BenchCommand.self,
         ]
     )
 

@@ -31,6 +31,9 @@ struct RankCommand: ParsableCommand {
     var files: [String]
 
     @OptionGroup var input: VoteInputOptions
+    @Option(name: .customLong("input"), help: "Read a preference dataset instead of battle files: pairs, counts or ratings (fields as in prefer import <kind>).")
+    var datasetKind: DatasetKind?
+    @OptionGroup(title: "Dataset fields (with --input)") var dataset: DatasetOptions
     @OptionGroup var rating: RatingOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Audit") var audit: AuditSettings
@@ -68,7 +71,9 @@ struct RankCommand: ParsableCommand {
         let start = clock.now
         var parseOptions = input.parseOptions(fields: AuditInputs.fields.union(slicing.fields).union(pluralism.fields))
         style.addFields(to: &parseOptions)
-        let read = try VoteFileReader(options: parseOptions, progress: progress).read(files)
+        let read = try datasetKind.map { kind in
+            try DatasetVoteReader(kind: kind, options: dataset, seed: rating.seed, threads: input.threads, progress: progress).read(files)
+        } ?? VoteFileReader(options: parseOptions, progress: progress).read(files)
         let readTime = clock.now - start
         input.reportSkipped(read, quiet: quiet)
         var options = try rating.leaderboardOptions()

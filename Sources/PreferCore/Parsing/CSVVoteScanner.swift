@@ -92,7 +92,7 @@ struct CSVVoteScanner {
 
     /// Reads the record at `start` into `cells`; returns the position after
     /// it (after its line break) and the number of line breaks it spans.
-    private static func readRecord(
+    static func readRecord(
         _ base: UnsafePointer<UInt8>, from start: Int, limit: Int, into cells: inout [RowFields.Value]
     ) throws(SyntaxError) -> (next: Int, newlines: Int) {
         cells.removeAll(keepingCapacity: true)

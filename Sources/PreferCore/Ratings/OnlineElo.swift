@@ -5,7 +5,8 @@ import Foundation
 ///
 /// For each vote with expected score Eₐ = 1 / (1 + base^((R_b − R_a)/scale)):
 /// Rₐ += K·w·(Sₐ − Eₐ) and R_b += K·w·((1 − Sₐ) − E_b), where Sₐ is 1, 0 or ½
-/// (either kind of tie) and w the vote's weight. Everyone starts at
+/// (either kind of tie) and w the vote's weight; a row that stands for m
+/// annotations is applied m times in a row. Everyone starts at
 /// `initialRating`. Order-dependent by design: a live view, not the official
 /// leaderboard. O(votes) time, O(contenders) memory.
 public struct OnlineElo: Sendable, Hashable {
@@ -29,14 +30,16 @@ public struct OnlineElo: Sendable, Hashable {
             let a = Int(table.a[row])
             let b = Int(table.b[row])
             guard a != b else { continue }
-            let ra = rating[a]
-            let rb = rating[b]
-            let ea = 1 / (1 + Foundation.exp(logBase * (rb - ra) / scale))
-            let eb = 1 / (1 + Foundation.exp(logBase * (ra - rb) / scale))
             let sa = table.outcomes[row].scoreForA
             let step = k * table.weight(at: row)
-            rating[a] = ra + step * (sa - ea)
-            rating[b] = rb + step * (1 - sa - eb)
+            for _ in 0..<table.annotations(at: row) {
+                let ra = rating[a]
+                let rb = rating[b]
+                let ea = 1 / (1 + Foundation.exp(logBase * (rb - ra) / scale))
+                let eb = 1 / (1 + Foundation.exp(logBase * (ra - rb) / scale))
+                rating[a] = ra + step * (sa - ea)
+                rating[b] = rb + step * (1 - sa - eb)
+            }
         }
         return rating
     }

@@ -4,7 +4,11 @@
 ///
 /// Pairs are unordered (`first` < `second` as contender indices) and listed in
 /// order of first appearance; only pairs with at least one vote are kept.
-/// Counts are weighted when the votes carry weights. Aggregation is one pass
+/// Counts are weighted when the votes carry weights. A row that stands for
+/// several annotations (`VoteTable.annotations`, aggregated data) counts
+/// each of them: in the counts, in `votes`, and as that many draws in its
+/// resampling cell, so the bootstrap resamples annotations, not rows, and
+/// the sample size is the number of annotations. Aggregation is one pass
 /// over the votes, O(votes), with a dense pair index for up to 2,048
 /// contenders and a hash map beyond.
 public struct PairCounts: Sendable {
@@ -20,7 +24,7 @@ public struct PairCounts: Sendable {
     public internal(set) var ties: [Double]
     /// The "both bad" share of `ties`.
     public internal(set) var bothBad: [Double]
-    /// Number of votes (unweighted) per pair.
+    /// Number of votes (unweighted; annotations, for aggregated rows) per pair.
     public internal(set) var votes: [Int]
     /// Number of votes each contender took part in.
     public internal(set) var contenderVotes: [Int]
@@ -70,6 +74,7 @@ public struct PairCounts: Sendable {
         var slotOf = PairSlotIndex(contenders: n)
         var weightedCells: [CellKey: Int] = [:]
         let weights = table.weights.flatMap { w in w.allSatisfy { $0 == 1 } ? nil : w }
+        let annotations = table.annotations
 
         table.a.withUnsafeBufferPointer { a in
             table.b.withUnsafeBufferPointer { b in
@@ -88,8 +93,9 @@ public struct PairCounts: Sendable {
                             second.append(j)
                             counts.append(contentsOf: [0, 0, 0, 0])
                         }
-                        contenderVotes[Int(x)] += 1
-                        contenderVotes[Int(y)] += 1
+                        let m = annotations.map { Int($0[row]) } ?? 1
+                        contenderVotes[Int(x)] += m
+                        contenderVotes[Int(y)] += m
                         let outcome = x == i ? o[row] : o[row].swapped
                         let kind: Int
                         switch outcome {
@@ -98,10 +104,10 @@ public struct PairCounts: Sendable {
                         case .tie: kind = 2
                         case .bothBad: kind = 3
                         }
-                        counts[slot * 4 + kind] += 1
+                        counts[slot * 4 + kind] += m
                         if let weights {
                             let key = CellKey(pair: Int32(slot), kind: UInt8(min(kind, 2)), weight: weights[row])
-                            weightedCells[key, default: 0] += 1
+                            weightedCells[key, default: 0] += m
                         }
                     }
                 }
@@ -143,7 +149,7 @@ public struct PairCounts: Sendable {
             for row in 0..<table.count where table.outcomes[row] == .bothBad && table.a[row] != table.b[row] {
                 let i = min(table.a[row], table.b[row])
                 let j = max(table.a[row], table.b[row])
-                bothBad[slotOf.existing(i, j)!] += weights![row]
+                bothBad[slotOf.existing(i, j)!] += weights![row] * Double(annotations.map { $0[row] } ?? 1)
             }
         }
     }

@@ -16,6 +16,11 @@ public struct VoteTable: Sendable {
     public internal(set) var outcomes: [Outcome]
     /// Per-vote weights; `nil` means every vote weighs 1.
     public internal(set) var weights: [Double]?
+    /// Annotations per row (frequency weights: a row of aggregated data
+    /// stands for that many identical votes); `nil` means one each.
+    /// `PairCounts` counts each annotation, so intervals resample
+    /// annotations, not rows.
+    public internal(set) var annotations: [Int32]?
     /// Who voted (`judge` or `voter` in files), if known.
     public internal(set) var voters: TextColumn?
     /// The prompt category, if known.
@@ -38,6 +43,7 @@ public struct VoteTable: Sendable {
         b = []
         outcomes = []
         weights = nil
+        annotations = nil
         voters = nil
         categories = nil
         timestamps = nil
@@ -70,12 +76,19 @@ public struct VoteTable: Sendable {
 
     public func weight(at row: Int) -> Double { weights?[row] ?? 1 }
 
+    /// How many annotations row `row` stands for.
+    public func annotations(at row: Int) -> Int { annotations.map { Int($0[row]) } ?? 1 }
+
+    /// Annotations in all rows (the sample size of the fit and its intervals).
+    public var annotationCount: Int { annotations.map { $0.reduce(0) { $0 + Int($1) } } ?? count }
+
     public func vote(at row: Int) -> Vote {
         Vote(
             a: contenders[Int(a[row])],
             b: contenders[Int(b[row])],
             outcome: outcomes[row],
             weight: weight(at: row),
+            annotations: annotations(at: row),
             voter: voters?[row],
             timestamp: timestamps.flatMap { $0[row].isNaN ? nil : $0[row] },
             category: categories?[row],
@@ -95,6 +108,11 @@ public struct VoteTable: Sendable {
         if vote.weight != 1 || weights != nil {
             if weights == nil { weights = Array(repeating: 1, count: row) }
             weights!.append(vote.weight)
+        }
+        if vote.annotations != 1 || annotations != nil {
+            precondition(vote.annotations >= 1 && vote.annotations <= Int(Int32.max), "a row stands for at least one annotation")
+            if annotations == nil { annotations = Array(repeating: 1, count: row) }
+            annotations!.append(Int32(vote.annotations))
         }
         Self.append(vote.voter, to: &voters, row: row)
         Self.append(vote.category, to: &categories, row: row)
@@ -137,6 +155,10 @@ public struct VoteTable: Sendable {
             weights = (weights ?? Array(repeating: 1, count: row))
                 + (other.weights ?? Array(repeating: 1, count: other.count))
         }
+        if annotations != nil || other.annotations != nil {
+            annotations = (annotations ?? Array(repeating: 1, count: row))
+                + (other.annotations ?? Array(repeating: 1, count: other.count))
+        }
         Self.merge(&voters, other.voters, row: row, otherCount: other.count)
         Self.merge(&categories, other.categories, row: row, otherCount: other.count)
         if timestamps != nil || other.timestamps != nil {
@@ -177,6 +199,7 @@ public struct VoteTable: Sendable {
             out.outcomes.append(outcomes[row])
         }
         out.weights = weights.map { w in (0..<count).filter { keep[$0] }.map { w[$0] } }
+        out.annotations = annotations.map { m in (0..<count).filter { keep[$0] }.map { m[$0] } }
         out.timestamps = timestamps.map { t in (0..<count).filter { keep[$0] }.map { t[$0] } }
         out.voters = voters?.filtered(keep)
         out.categories = categories?.filtered(keep)
@@ -233,8 +256,9 @@ public struct VoteTable: Sendable {
         categories: TextColumn?,
         timestamps: [Double]?,
         attributes: [String: TextColumn],
-        numbers: [String: [Double]] = [:]
-        kway: KWayVotes = KWayVotes()
+        numbers: [String: [Double]] = [:],
+        kway: KWayVotes = KWayVotes(),
+        annotations: [Int32]? = nil
     ) {
         self.contenders = contenders
         self.contenderIndex = Dictionary(uniqueKeysWithValues: contenders.enumerated().map { ($1, Int32($0)) })
@@ -248,5 +272,6 @@ public struct VoteTable: Sendable {
         self.attributes = attributes
         self.numbers = numbers
         self.kway = kway
+        self.annotations = annotations
     }
 }

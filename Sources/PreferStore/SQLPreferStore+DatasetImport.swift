@@ -1,0 +1,459 @@
+import Crypto
+import Foundation
+import PreferCore
+import SQLKit
+import SQLiteKit
+
+/// A window of a dataset on its way into the store.
+public struct PreferenceBatch: Sendable {
+    /// Comparisons: votes when both contenders are named, item-level
+    /// preferences otherwise.
+    public var records: [PreferenceRecord]
+    /// Prompts with rated completions: stored as outputs and ratings (their
+    /// binarised pairs come as `records`).
+    public var rated: [RatedPrompt]
+
+    public init(records: [PreferenceRecord] = [], rated: [RatedPrompt] = []) {
+        self.records = records
+        self.rated = rated
+    }
+}
+
+/// What a dataset import stored.
+public struct DatasetImportSummary: Sendable, Hashable, Codable {
+    /// Votes (one per annotation) of comparisons between named contenders.
+    public var votes = 0
+    /// Comparisons without contenders.
+    public var itemPreferences = 0
+    /// Annotations in those comparisons.
+    public var itemAnnotations = 0
+    public var ratings = 0
+    public var contendersCreated = 0
+    public var promptsCreated = 0
+    public var outputsCreated = 0
+
+    public init() {}
+}
+
+extension SQLPreferStore {
+    /// Stores a dataset in one transaction, batch by batch as `next` gives
+    /// them (nil ends it): a failure anywhere — a bad row reported by the
+    /// reader through `next`, a rule of the data — rolls everything back.
+    ///
+    /// Prompts are matched by text and created when new (the first row's
+    /// category), contenders by name; a comparison between named contenders
+    /// becomes one vote per annotation (source `import`, or `judge`), with
+    /// its prompt, an output per side (one per prompt and contender: a
+    /// second, different text for the same prompt and contender is an error
+    /// naming the row), its per-criterion outcomes and, in `vote_details`,
+    /// its margin and weight; a comparison without contenders becomes an
+    /// item preference holding both texts and the counts. Rated completions
+    /// become outputs and one rating per aspect. `source` names the file in
+    /// errors (`file:line: …`). Writes go in multi-row INSERTs of up to a few
+    /// thousand rows.
+    public func importDataset(
+        arena: Int64, source: String, next: () async throws -> PreferenceBatch?
+    ) async throws -> DatasetImportSummary {
+        try await importTransaction { database, sqlite in
+            try await Self.requireArena(arena, in: database)
+            var state = try await DatasetImportState(arena: arena, source: source, database: database, sqlite: sqlite)
+            while let batch = try await next() {
+                try await state.store(batch)
+            }
+            return state.summary
+        }
+    }
+
+    /// Runs `body` in one write transaction with the SQLite connection at
+    /// hand (SQLite: `BEGIN IMMEDIATE`). An import cannot be replayed from a
+    /// stream, so a PostgreSQL conflict that would retry the transaction
+    /// ends it with an error instead.
+    func importTransaction<T>(_ body: (any SQLDatabase, SQLiteConnection?) async throws -> T) async throws -> T {
+        var attempts = 0
+        return try await connections.writeStatements { database, sqlite in
+            attempts += 1
+            guard attempts == 1 else {
+                throw StoreError.unavailable("The import lost a conflict with another writer and was rolled back; run it again.")
+            }
+            try await database.raw(sqlite != nil ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(database, sqlite)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
+
+/// A value of a row to insert, typed for both databases' bindings (a NULL
+/// keeps its column's type on PostgreSQL).
+enum ImportValue {
+    case integer(Int64?)
+    case text(String?)
+    case real(Double?)
+
+    var bind: SQLBind {
+        switch self {
+        case .integer(let value): SQLBind(value)
+        case .text(let value): SQLBind(value)
+        case .real(let value): SQLBind(value)
+        }
+    }
+
+    var sqlite: SQLiteData {
+        switch self {
+        case .integer(let value): value.map { .integer(Int($0)) } ?? .null
+        case .text(let value): value.map { .text($0) } ?? .null
+        case .real(let value): value.map { .float($0) } ?? .null
+        }
+    }
+}
+
+/// Inserts many rows with one statement per chunk: on SQLite written out and
+/// bound by hand on the connection (SQLKit's builder costs more than the
+/// INSERT), elsewhere through SQLKit.
+struct BulkInsert {
+    let database: any SQLDatabase
+    let sqlite: SQLiteConnection?
+
+    /// Inserts `rows` (values in the order of `columns`); returns, per
+    /// inserted row in order, the `returning` columns (id first, as an
+    /// integer; then texts), when asked.
+    @discardableResult
+    func insert(
+        into table: String, columns: [String], rows: [[ImportValue]], returning: [String] = []
+    ) async throws -> [(id: Int64, texts: [String?])] {
+        guard !rows.isEmpty else { return [] }
+        let perStatement = max(1, (sqlite != nil ? 30_000 : 60_000) / columns.count)
+        var out: [(id: Int64, texts: [String?])] = []
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(rows.count, start + perStatement)]
+            start += chunk.count
+            if let sqlite {
+                let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+                var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                    + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
+                if !returning.isEmpty { sql += " RETURNING " + returning.joined(separator: ", ") }
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * columns.count)
+                for row in chunk { for value in row { binds.append(value.sqlite) } }
+                let result = try await sqlite.query(sql, binds)
+                for row in result {
+                    guard let id = row.column(returning[0])?.integer else { continue }
+                    out.append((Int64(id), returning.dropFirst().map { row.column($0)?.string }))
+                }
+            } else {
+                let query = database.insert(into: table).columns(columns)
+                    .rows(chunk.map { $0.map(\.bind) as [any SQLExpression] })
+                if returning.isEmpty {
+                    try await query.run()
+                } else {
+                    for row in try await query.returning(returning.map { SQLColumn($0) }).all() {
+                        out.append((
+                            try row.decode(column: returning[0], as: Int64.self),
+                            try returning.dropFirst().map { try row.decode(column: $0, as: String?.self) }
+                        ))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A 128-bit key for a text: the first half of its SHA-256, so caches of a
+/// million prompts stay small.
+struct TextKey: Hashable {
+    var high: UInt64
+    var low: UInt64
+
+    init(digest: SHA256.Digest) {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        digest.withUnsafeBytes { bytes in
+            for i in 0..<8 { high = high << 8 | UInt64(bytes[i]) }
+            for i in 8..<16 { low = low << 8 | UInt64(bytes[i]) }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    init(_ text: String) {
+        self.init(digest: SHA256.hash(data: Data(text.utf8)))
+    }
+}
+
+/// What one import knows as it goes: the ids of prompts, contenders and
+/// outputs already stored, so each is looked up or created once.
+struct DatasetImportState {
+    let arena: Int64
+    let source: String
+    let writer: BulkInsert
+    let database: any SQLDatabase
+    let now: Double
+    var summary = DatasetImportSummary()
+
+    private var contenderIds: [String: Int64] = [:]
+    private var promptIds: [TextKey: Int64] = [:]
+    /// (prompt, contender) → the output text's key.
+    private var outputKeys: [OutputSlot: TextKey] = [:]
+    /// Prompts whose stored outputs were read into `outputKeys`.
+    private var loadedPrompts = Set<Int64>()
+    /// Whether the arena had prompts / outputs before: if not, nothing needs looking up.
+    private let hadPrompts: Bool
+    private let hadOutputs: Bool
+
+    struct OutputSlot: Hashable {
+        var prompt: Int64
+        var contender: Int64
+    }
+
+    init(arena: Int64, source: String, database: any SQLDatabase, sqlite: SQLiteConnection?) async throws {
+        self.arena = arena
+        self.source = source
+        self.database = database
+        writer = BulkInsert(database: database, sqlite: sqlite)
+        now = Date().timeIntervalSince1970
+        for row in try await database.select().columns("id", "name").from("contenders").where("arena_id", .equal, arena).all() {
+            contenderIds[try row.decode(column: "name", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+        }
+        hadPrompts = try await database.select().column("id").from("prompts").where("arena_id", .equal, arena).limit(1).first() != nil
+        hadOutputs = try await database.select().column("id").from("outputs").where("arena_id", .equal, arena).limit(1).first() != nil
+    }
+
+    private func failure(_ line: Int, _ message: String, field: String? = nil) -> StoreError {
+        StoreError.invalid("\(source):\(line): \(message)", field: field)
+    }
+
+    mutating func store(_ batch: PreferenceBatch) async throws {
+        // Prompts of every row, then contenders, then outputs, then what refers to them.
+        var promptTexts: [(text: PreferenceText, category: String?)] = []
+        for rated in batch.rated { promptTexts.append((rated.prompt, rated.category)) }
+        for record in batch.records { if let prompt = record.prompt { promptTexts.append((prompt, record.category)) } }
+        let promptOf = try await promptIds(for: promptTexts)
+
+        var names: [String] = []
+        for rated in batch.rated { names += rated.completions.map(\.model) }
+        for record in batch.records {
+            if let a = record.contenderA { names.append(a) }
+            if let b = record.contenderB { names.append(b) }
+        }
+        try await createContenders(names)
+
+        // Outputs: of rated completions, and of both sides of compared records with a prompt and contenders.
+        var outputs: [(slot: OutputSlot, text: PreferenceText, line: Int, field: String)] = []
+        for rated in batch.rated {
+            let prompt = promptOf[rated.prompt.text]!
+            for completion in rated.completions {
+                outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[completion.model]!), completion.text, rated.line, "completions"))
+            }
+        }
+        for record in batch.records where record.hasContenders {
+            guard let prompt = record.prompt.map({ promptOf[$0.text]! }) else { continue }
+            if !(record.a.text.isEmpty && record.b.text.isEmpty) {
+                outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[record.contenderA!]!), record.a, record.line, "text A"))
+                outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[record.contenderB!]!), record.b, record.line, "text B"))
+            }
+        }
+        try await createOutputs(outputs)
+
+        // Ratings.
+        var ratingRows: [[ImportValue]] = []
+        for rated in batch.rated {
+            let prompt = promptOf[rated.prompt.text]!
+            for completion in rated.completions {
+                let contender = contenderIds[completion.model]!
+                for (aspect, score) in completion.scores.sorted(by: { $0.key < $1.key }) {
+                    ratingRows.append([
+                        .integer(arena), .integer(prompt), .integer(contender), .text(aspect), .real(score),
+                        .text(completion.rationales[aspect]), .text(nil), .text(rated.source.rawValue), .real(now),
+                    ])
+                }
+            }
+        }
+        try await writer.insert(
+            into: "ratings",
+            columns: ["arena_id", "prompt_id", "contender_id", "aspect", "score", "rationale", "voter", "source", "created_at"],
+            rows: ratingRows)
+        summary.ratings += ratingRows.count
+
+        // Votes, one per annotation; details where a vote carries a margin or a weight.
+        var voteRows: [[ImportValue]] = []
+        var details: [(margin: Double?, weight: Double)?] = []
+        var itemRows: [[ImportValue]] = []
+        for record in batch.records {
+            let prompt = record.prompt.map { promptOf[$0.text]! }
+            if record.hasContenders {
+                let left = contenderIds[record.contenderA!]!
+                let right = contenderIds[record.contenderB!]!
+                let criteria = try StoreRecords.criteriaText(record.criteria.mapValues(Choice.init))
+                let detail: (margin: Double?, weight: Double)? =
+                    record.margin != nil || record.weight != 1 ? (record.margin, record.weight) : nil
+                for outcome in Outcome.allCases {
+                    for _ in 0..<record.counts[outcome] {
+                        voteRows.append([
+                            .integer(arena), .integer(prompt), .integer(left), .integer(right), .text(Choice(outcome).rawValue),
+                            .text(criteria), .text(record.rationale), .text(record.voter.flatMap { $0.isEmpty ? nil : $0 }),
+                            .text(record.source == .judge ? StoredVote.Source.judge.rawValue : StoredVote.Source.imported.rawValue),
+                            .real(now),
+                        ])
+                        details.append(detail)
+                    }
+                }
+            } else {
+                guard !(record.a.text.isEmpty && record.b.text.isEmpty) else {
+                    throw failure(record.line, "a comparison needs its contenders or its two texts; this row has neither")
+                }
+                itemRows.append([
+                    .integer(arena), .integer(prompt), .text(record.a.text), .text(record.b.text),
+                    .text(ChatJSON.encode(record.a)), .text(ChatJSON.encode(record.b)),
+                    .integer(Int64(record.counts.aWins)), .integer(Int64(record.counts.bWins)),
+                    .integer(Int64(record.counts.ties)), .integer(Int64(record.counts.bothBad)), .real(record.weight),
+                    .real(record.margin), .text(record.voter), .text(record.category),
+                    .text(record.rationale), .text(record.source.rawValue), .real(now),
+                ])
+                summary.itemAnnotations += record.counts.total
+            }
+        }
+        let voteColumns = [
+            "arena_id", "prompt_id", "left_contender_id", "right_contender_id", "choice", "criteria", "rationale", "voter",
+            "source", "created_at",
+        ]
+        if details.contains(where: { $0 != nil }) {
+            // Ids come back in VALUES order once sorted (ids increase within a statement).
+            let ids = try await writer.insert(into: "votes", columns: voteColumns, rows: voteRows, returning: ["id"]).map(\.id).sorted()
+            guard ids.count == voteRows.count else {
+                throw StoreError.unavailable("The database returned \(ids.count) of \(voteRows.count) new votes; run the import again.")
+            }
+            var detailRows: [[ImportValue]] = []
+            for (id, detail) in zip(ids, details) {
+                guard let detail else { continue }
+                detailRows.append([.integer(id), .real(detail.margin), .real(detail.weight)])
+            }
+            try await writer.insert(into: "vote_details", columns: ["vote_id", "margin", "weight"], rows: detailRows)
+        } else {
+            try await writer.insert(into: "votes", columns: voteColumns, rows: voteRows)
+        }
+        summary.votes += voteRows.count
+        try await writer.insert(
+            into: "item_preferences",
+            columns: [
+                "arena_id", "prompt_id", "text_a", "text_b", "messages_a", "messages_b", "a_wins", "b_wins", "ties",
+                "both_bad", "weight", "margin", "voter", "category", "rationale", "source", "created_at",
+            ],
+            rows: itemRows)
+        summary.itemPreferences += itemRows.count
+    }
+
+    /// The id of every prompt text named (created when new), by text.
+    private mutating func promptIds(for texts: [(text: PreferenceText, category: String?)]) async throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        var keyOfText: [String: TextKey] = [:]
+        var pending: [(key: TextKey, hash: String, text: PreferenceText, category: String?)] = []
+        var pendingKeys = Set<TextKey>()
+        for (text, category) in texts {
+            let plain = text.text
+            if result[plain] != nil || keyOfText[plain] != nil { continue }
+            let digest = SHA256.hash(data: Data(plain.utf8))
+            let key = TextKey(digest: digest)
+            if let id = promptIds[key] {
+                result[plain] = id
+            } else {
+                keyOfText[plain] = key
+                if pendingKeys.insert(key).inserted { pending.append((key, Self.hex(digest), text, category)) }
+            }
+        }
+        if hadPrompts && !pending.isEmpty {
+            for chunk in pending.map(\.hash).chunks(of: 1000) {
+                let rows = try await database.select().columns("id", "text_hash").from("prompts")
+                    .where("arena_id", .equal, arena).where("text_hash", .in, Array(chunk)).all()
+                for row in rows {
+                    let hash = try row.decode(column: "text_hash", as: String.self)
+                    if let item = pending.first(where: { $0.hash == hash }) {
+                        promptIds[item.key] = try row.decode(column: "id", as: Int64.self)
+                    }
+                }
+            }
+            pending.removeAll { promptIds[$0.key] != nil }
+        }
+        let inserted = try await writer.insert(
+            into: "prompts", columns: ["arena_id", "text", "text_hash", "category", "messages"],
+            rows: pending.map { [.integer(arena), .text($0.text.text), .text($0.hash), .text($0.category), .text(ChatJSON.encode($0.text))] },
+            returning: ["id", "text_hash"])
+        var keyOfHash: [String: TextKey] = [:]
+        for item in pending { keyOfHash[item.hash] = item.key }
+        for (id, texts) in inserted {
+            if let hash = texts[0], let key = keyOfHash[hash] { promptIds[key] = id }
+        }
+        summary.promptsCreated += pending.count
+        for (plain, key) in keyOfText { result[plain] = promptIds[key] }
+        return result
+    }
+
+    private mutating func createContenders(_ names: [String]) async throws {
+        var seen = Set<String>()
+        let missing = names.filter { contenderIds[$0] == nil && seen.insert($0).inserted }
+        for (id, texts) in try await writer.insert(
+            into: "contenders", columns: ["arena_id", "name"], rows: missing.map { [.integer(arena), .text($0)] },
+            returning: ["id", "name"])
+        {
+            if let name = texts[0] { contenderIds[name] = id }
+        }
+        summary.contendersCreated += missing.count
+    }
+
+    private mutating func createOutputs(_ outputs: [(slot: OutputSlot, text: PreferenceText, line: Int, field: String)]) async throws {
+        if hadOutputs {
+            let unknown = Array(Set(outputs.map(\.slot.prompt)).subtracting(loadedPrompts))
+            loadedPrompts.formUnion(unknown)
+            for chunk in unknown.chunks(of: 1000) {
+                let rows = try await database.select().columns("prompt_id", "contender_id", "content").from("outputs")
+                    .where("arena_id", .equal, arena).where("prompt_id", .in, Array(chunk)).all()
+                for row in rows {
+                    let slot = OutputSlot(
+                        prompt: try row.decode(column: "prompt_id", as: Int64.self),
+                        contender: try row.decode(column: "contender_id", as: Int64.self))
+                    outputKeys[slot] = TextKey(try row.decode(column: "content", as: String.self))
+                }
+            }
+        }
+        var rows: [[ImportValue]] = []
+        for output in outputs {
+            let key = TextKey(output.text.text)
+            if let existing = outputKeys[output.slot] {
+                guard existing == key else {
+                    let name = contenderIds.first { $0.value == output.slot.contender }?.key ?? "\(output.slot.contender)"
+                    throw failure(
+                        output.line,
+                        "\(output.field): contender \"\(name)\" already has a different output for this prompt; "
+                            + "an arena keeps one output per prompt and contender (import into another arena, or drop one of the rows)",
+                        field: output.field)
+                }
+                continue
+            }
+            outputKeys[output.slot] = key
+            rows.append([
+                .integer(arena), .integer(output.slot.prompt), .integer(output.slot.contender), .text(output.text.text),
+                .text(Media.text.rawValue), .text(ChatJSON.encode(output.text)),
+            ])
+        }
+        try await writer.insert(
+            into: "outputs", columns: ["arena_id", "prompt_id", "contender_id", "content", "media", "messages"], rows: rows)
+        summary.outputsCreated += rows.count
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
