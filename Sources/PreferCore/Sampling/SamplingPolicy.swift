@@ -12,6 +12,14 @@ public enum SamplingPolicy: Sendable, Hashable, CustomStringConvertible {
     case weighted
     case active(ActiveSampling)
 
+    /// The policy of an arena's stored `Sampling` (uniform or weighted).
+    public init(_ sampling: Sampling) {
+        switch sampling {
+        case .uniform: self = .uniform
+        case .weighted: self = .weighted
+        }
+    }
+
     /// Parses the text form; an unknown policy or rule is an error that lists
     /// the accepted ones.
     public init(parsing text: String) throws(SamplingPolicyError) {
