@@ -76,7 +76,7 @@ struct CyclesCommand: ParsableCommand {
         }
         progress.finish()
         if !timings { report.timings = nil }
-        print(report.rendered(as: format), terminator: "")
+        printOut(try report.rendered(as: format), terminator: "")
         if format != .json {
             for warning in report.warnings { printError("warning: \(warning)") }
             if let t = report.timings {

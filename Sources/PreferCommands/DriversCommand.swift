@@ -207,7 +207,7 @@ struct DriversCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         progress.finish()
-        printOut(report.rendered(as: format, title: title), terminator: "")
+        printOut(try report.rendered(as: format, title: title), terminator: "")
         if format != .json {
             for warning in report.warnings { printError("warning: \(warning)") }
         }

@@ -43,7 +43,7 @@ enum DatasetImport {
             try await store.migrate()
             var target = try await store.arena(named: arenaName)
             if target == nil {
-                try ArenaName.validate(arenaName)
+                try ArenaRules.arenaName(arenaName, field: "--arena")
                 target = try await store.createArena(NewArena(
                     name: arenaName, description: "Imported from \(files.map(\.name).joined(separator: ", ")) (\(kind.rawValue))"))
                 created = target!.id
@@ -63,7 +63,7 @@ enum DatasetImport {
             }
             if summary.ratings > 0 { parts.append("\(summary.ratings) ratings") }
             if parts.isEmpty { parts.append("nothing") }
-            print(
+            printOut(
                 "imported \(parts.joined(separator: ", ")) into arena \"\(arenaName)\" (\(summary.promptsCreated) new prompts, "
                     + "\(summary.contendersCreated) new contenders, \(summary.outputsCreated) new outputs) in \(store.dialect) "
                     + "\(StoreLocation.redacted(url)) in \(String(format: "%.1f", seconds)) s")

@@ -70,7 +70,7 @@ struct ItemsCommand: ParsableCommand {
         } catch {
             throw CommandError(error.message)
         }
-        print(result.rendered(as: format, settings: agreement), terminator: "")
+        printOut(try result.rendered(as: format, settings: agreement), terminator: "")
         if format != .json, !quiet, result.summary.votesWithoutItem > 0 {
             printError("warning: \(result.summary.votesWithoutItem) votes have no \(result.summary.itemField) (or pit a contender against itself) and belong to no item.")
         }

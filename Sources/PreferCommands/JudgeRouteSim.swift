@@ -71,11 +71,11 @@ struct JudgeRouteSim: AsyncParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            printOut(String(decoding: try encoder.encode(report), as: UTF8.self))
         case .table:
-            print("Hybrid routing on \(source): \(report.battles) battles; the judge alone agrees with people on "
+            printOut("Hybrid routing on \(source): \(report.battles) battles; the judge alone agrees with people on "
                 + JudgeAgreementCommand.percent(report.judgeAgreement) + "; audit share \(JudgeAgreementCommand.percent(report.auditShare)).")
-            print(Self.table(report))
+            printOut(Self.table(report))
         }
     }
 

@@ -88,7 +88,7 @@ struct JudgeRunCommand: AsyncParsableCommand {
                 if let consistency = c.positionConsistency {
                     printError(String(format: "position consistency %.1f%% (%d of %d pairs)", 100 * consistency, c.consistent, c.consistent + c.inconsistent))
                 }
-                print("run \(finished.id): \(finished.status.rawValue), \(finished.doneItems) of \(finished.totalItems) judged")
+                printOut("run \(finished.id): \(finished.status.rawValue), \(finished.doneItems) of \(finished.totalItems) judged")
             } catch {
                 progress.finish()
                 try? await client.shutdown()

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import CoreFoundation
 #endif
 
 /// A file's bytes for as long as the value lives: mapped for regular files

@@ -134,7 +134,7 @@ struct PlackettLuceBench: ParsableCommand {
             report["python"] = pythonPath
         }
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        printOut(String(decoding: data, as: UTF8.self))
     }
 
     /// `votes` full K-way rankings drawn from Plackett–Luce, as JSONL, and the

@@ -59,7 +59,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 dropPromptsText: dropPrompts, dropAnnotators: Set(dropAnnotators), bootstrap: bootstrap, seed: seed)
             let summary = try await release.write(store: store, to: out, progress: progress)
             progress.finish()
-            print("wrote the release of arena \"\(arena)\" to \(out): \(summary)")
+            printOut("wrote the release of arena \"\(arena)\" to \(out): \(summary)")
             if license == nil && !quiet {
                 printError("warning: no --license given; the dataset card says the licence is unspecified.")
             }

@@ -17,7 +17,7 @@ enum ChatJSON {
 
     /// The text as stored: its messages when the column has them, else the plain text.
     static func decode(text: String, messages: String?) -> PreferenceText {
-        guard let messages, let parsed = try? JSONDecoder().decode([ChatMessage].self, from: Data(messages.utf8)) else {
+        guard let messages, let parsed = try? JSONDecoder().decode([ConversationMessage].self, from: Data(messages.utf8)) else {
             return .plain(text)
         }
         return .messages(parsed)

@@ -43,7 +43,7 @@ struct DatasetReaderTests {
         let prompt = record.prompt!.messages(role: "user")
         #expect(prompt.map(\.role) == ["user", "assistant", "user"])
         #expect(prompt[2].content == "What's your favorite one?")
-        #expect(record.a.messages(role: "assistant") == [ChatMessage(role: "assistant", content: "I haven't even thought about it.")])
+        #expect(record.a.messages(role: "assistant") == [ConversationMessage(role: "assistant", content: "I haven't even thought about it.")])
     }
 
     @Test func trlStandardConversationalAndImplicitPrompts() throws {
@@ -57,12 +57,12 @@ struct DatasetReaderTests {
         let records = try pairs(text, keepOrder())
         #expect(records.count == 4)
         #expect(records[0].prompt == .plain("The sky is") && records[0].a == .plain(" blue.") && records[0].b == .plain(" green."))
-        #expect(records[1].prompt == .messages([ChatMessage(role: "user", content: "What color is the sky?")]))
-        #expect(records[1].a == .messages([ChatMessage(role: "assistant", content: "It is blue.")]))
+        #expect(records[1].prompt == .messages([ConversationMessage(role: "user", content: "What color is the sky?")]))
+        #expect(records[1].a == .messages([ConversationMessage(role: "assistant", content: "It is blue.")]))
         // TRL's extract_prompt: the common prefix, cut before the space.
         #expect(records[2].prompt == .plain("The sky is") && records[2].a == .plain(" blue.") && records[2].b == .plain(" green."))
-        #expect(records[3].prompt == .messages([ChatMessage(role: "user", content: "What color is the sky?")]))
-        #expect(records[3].b == .messages([ChatMessage(role: "assistant", content: "It is green.")]))
+        #expect(records[3].prompt == .messages([ConversationMessage(role: "user", content: "What color is the sky?")]))
+        #expect(records[3].b == .messages([ConversationMessage(role: "assistant", content: "It is green.")]))
         #expect(records.map(\.line) == [1, 2, 3, 4])
     }
 

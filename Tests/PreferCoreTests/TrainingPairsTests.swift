@@ -81,8 +81,8 @@ struct TrainingPairsTests {
 
         // A chat source written in the standard format: messages rendered.
         let conversational = PreferenceRecord(
-            prompt: .messages([ChatMessage(role: "user", content: "Colour?")]), a: .messages([ChatMessage(role: "assistant", content: "Blue.")]),
-            b: .messages([ChatMessage(role: "assistant", content: "Sky.")]), counts: PreferenceCounts(.aWins))
+            prompt: .messages([ConversationMessage(role: "user", content: "Colour?")]), a: .messages([ConversationMessage(role: "assistant", content: "Blue.")]),
+            b: .messages([ConversationMessage(role: "assistant", content: "Sky.")]), counts: PreferenceCounts(.aWins))
         var standard = TrainingPairs(options: .init())
         let s = try #require(try objects(standard.rows(forPrompt: [conversational])).first)
         #expect(s["prompt"] as? String == "Colour?" && s["chosen"] as? String == "Blue.")

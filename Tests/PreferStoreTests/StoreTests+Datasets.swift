@@ -32,7 +32,7 @@ extension StoreTests {
 
     static func rated() -> RatedPrompt {
         RatedPrompt(
-            line: 7, prompt: .messages([ChatMessage(role: "user", content: "Plan a day in Cairo.")]),
+            line: 7, prompt: .messages([ConversationMessage(role: "user", content: "Plan a day in Cairo.")]),
             completions: [
                 .init(model: "gpt-4", text: .plain("Pyramids, then the museum."), scores: ["overall": 9, "helpfulness": 5], rationales: ["helpfulness": "Thorough."]),
                 .init(model: "alpaca-7b", text: .plain("Go to Petra."), scores: ["overall": 4, "helpfulness": 2]),
@@ -46,8 +46,8 @@ extension StoreTests {
         try await kind.withStore { store in
             let arena = try await store.createArena(NewArena(name: "datasets"))
             let chat = PreferenceRecord(
-                line: 3, prompt: .messages([ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Sky colour?")]),
-                a: .messages([ChatMessage(role: "assistant", content: "Blue.")]), b: .messages([ChatMessage(role: "assistant", content: "Green.")]),
+                line: 3, prompt: .messages([ConversationMessage(role: "system", content: "Be brief."), ConversationMessage(role: "user", content: "Sky colour?")]),
+                a: .messages([ConversationMessage(role: "assistant", content: "Blue.")]), b: .messages([ConversationMessage(role: "assistant", content: "Green.")]),
                 counts: PreferenceCounts(.aWins), source: .judge)
             let aggregated = PreferenceRecord(
                 line: 4, prompt: .plain("Write an ad."), a: .plain("Cheap flights now"), b: .plain("Flights for less"),

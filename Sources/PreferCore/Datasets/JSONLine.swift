@@ -35,7 +35,7 @@ public struct JSONLine: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    public mutating func messages(_ messages: [ChatMessage]) {
+    public mutating func messages(_ messages: [ConversationMessage]) {
         bytes.append(UInt8(ascii: "["))
         for (i, message) in messages.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }

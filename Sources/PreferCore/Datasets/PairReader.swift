@@ -129,7 +129,7 @@ enum TextField {
         case .string(let s):
             return .plain(s)
         case .array(let items):
-            var messages: [ChatMessage] = []
+            var messages: [ConversationMessage] = []
             messages.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
                 let path = "\(field)[\(i)]"
@@ -142,7 +142,7 @@ enum TextField {
                 guard let contentText = content.string else {
                     throw RowProblem.wrongType(path + ".content", expected: "a string", found: content)
                 }
-                messages.append(ChatMessage(role: roleText, content: contentText))
+                messages.append(ConversationMessage(role: roleText, content: contentText))
             }
             return .messages(messages)
         default:

@@ -1,6 +1,8 @@
-/// One message of a conversation (TRL's conversational format, OpenAI-style
+import Foundation
+
+/// One message of a conversation in a dataset (TRL's conversational format, OpenAI-style
 /// chat): who speaks (`user`, `assistant`, `system`…) and what they say.
-public struct ChatMessage: Sendable, Hashable, Codable {
+public struct ConversationMessage: Sendable, Hashable, Codable {
     public var role: String
     public var content: String
 
@@ -16,7 +18,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
 /// read; `text` and `messages(role:)` convert between the two.
 public enum PreferenceText: Sendable, Hashable {
     case plain(String)
-    case messages([ChatMessage])
+    case messages([ConversationMessage])
 
     /// The text for standard (string) formats and for text features: plain
     /// text as is; a single message's content; several messages as an
@@ -41,16 +43,16 @@ public enum PreferenceText: Sendable, Hashable {
     /// split into its turns (Human → user, Assistant → assistant, with an
     /// empty trailing "Assistant:" turn dropped); other text as one message of
     /// `role`.
-    public func messages(role: String) -> [ChatMessage] {
+    public func messages(role: String) -> [ConversationMessage] {
         switch self {
         case .messages(let messages):
             return messages
         case .plain(let text):
             if let turns = HHTranscript.turns(text) {
                 if !turns.isEmpty { return turns }
-                return [ChatMessage(role: role, content: "")]
+                return [ConversationMessage(role: role, content: "")]
             }
-            return [ChatMessage(role: role, content: text.trimmingLeadingSpace(role == "assistant"))]
+            return [ConversationMessage(role: role, content: text.trimmingLeadingSpace(role == "assistant"))]
         }
     }
 }
@@ -103,11 +105,11 @@ public enum HHTranscript {
 
     /// The turns of a transcript, nil if `text` is not one. A trailing empty
     /// "Assistant:" (the cue for the completion) is dropped.
-    public static func turns(_ text: String) -> [ChatMessage]? {
+    public static func turns(_ text: String) -> [ConversationMessage]? {
         guard looksLikeTranscript(text) else { return nil }
         var body = text
         if !body.hasPrefix("\n\n") { body = "\n\n" + body.drop { $0 == " " } }
-        var messages: [ChatMessage] = []
+        var messages: [ConversationMessage] = []
         var rest = Substring(body)
         while !rest.isEmpty {
             let role: String
@@ -123,7 +125,7 @@ public enum HHTranscript {
             let next = nextTurn(in: rest)
             var content = String(rest[..<next])
             if content.hasPrefix(" ") { content.removeFirst() }
-            messages.append(ChatMessage(role: role, content: content))
+            messages.append(ConversationMessage(role: role, content: content))
             rest = rest[next...]
         }
         if let last = messages.last, last.role == "assistant", last.content.isEmpty { messages.removeLast() }
@@ -143,7 +145,7 @@ public enum HHTranscript {
     /// Messages written as a transcript: `\n\nHuman: …` for user turns,
     /// `\n\nAssistant: …` for assistant turns, `\n\nSystem: …` and so on for
     /// others (role capitalised).
-    public static func render(_ messages: [ChatMessage]) -> String {
+    public static func render(_ messages: [ConversationMessage]) -> String {
         var out = ""
         for message in messages {
             let label: String

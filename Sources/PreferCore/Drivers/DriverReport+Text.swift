@@ -6,9 +6,9 @@ extension DriverReport {
         case table, markdown, json, csv, svg
     }
 
-    public func rendered(as format: TextFormat, title: String = "What drives the votes") -> String {
+    public func rendered(as format: TextFormat, title: String = "What drives the votes") throws -> String {
         switch format {
-        case .json: return jsonText()
+        case .json: return try jsonText()
         case .csv: return csvText()
         case .table: return tableText(markdown: false)
         case .markdown: return tableText(markdown: true)
@@ -16,11 +16,11 @@ extension DriverReport {
         }
     }
 
-    public func jsonText(pretty: Bool = true) -> String {
+    public func jsonText(pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         // Every number in the report is finite or null; a failure is a bug worth seeing.
-        let data = try! encoder.encode(self)
+        let data = try encoder.encode(self)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

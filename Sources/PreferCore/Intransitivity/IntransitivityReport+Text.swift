@@ -5,19 +5,19 @@ extension IntransitivityReport {
         case table, json, markdown
     }
 
-    public func rendered(as format: TextFormat) -> String {
+    public func rendered(as format: TextFormat) throws -> String {
         switch format {
-        case .json: return jsonText()
+        case .json: return try jsonText()
         case .table: return tableText(markdown: false)
         case .markdown: return tableText(markdown: true)
         }
     }
 
-    public func jsonText(pretty: Bool = true) -> String {
+    public func jsonText(pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         // Every number in the report is finite; a failure is a bug worth seeing.
-        let data = try! encoder.encode(self)
+        let data = try encoder.encode(self)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

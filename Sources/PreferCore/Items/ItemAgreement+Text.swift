@@ -6,9 +6,9 @@ extension ItemAgreement.Result {
     }
 
     /// The result as `prefer items` prints it; `settings` are echoed in the JSON's `method`.
-    public func rendered(as format: TextFormat, settings: ItemAgreement) -> String {
+    public func rendered(as format: TextFormat, settings: ItemAgreement) throws -> String {
         switch format {
-        case .json: return jsonText(settings: settings)
+        case .json: return try jsonText(settings: settings)
         case .csv: return csvText()
         case .table: return tableText()
         }
@@ -29,12 +29,12 @@ extension ItemAgreement.Result {
         var settings: ItemAgreement
     }
 
-    public func jsonText(settings: ItemAgreement, pretty: Bool = true) -> String {
+    public func jsonText(settings: ItemAgreement, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let document = Document(items: items, mislabelled: mislabelled, summary: summary, method: Method(settings: settings))
         // Every number here is finite; a failure is a bug worth seeing.
-        let data = try! encoder.encode(document)
+        let data = try encoder.encode(document)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

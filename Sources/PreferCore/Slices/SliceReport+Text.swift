@@ -4,20 +4,19 @@ extension SliceReport {
     /// The whole board followed by the report's sections, in `format`. JSON
     /// is `RankReport`; CSV is one block per section, separated by an empty
     /// line, each with its own header.
-    public func rendered(board: Leaderboard, as format: Leaderboard.TextFormat) -> String {
+    public func rendered(board: Leaderboard, as format: Leaderboard.TextFormat) throws -> String {
         switch format {
-        case .json: return jsonText(board: board)
-        case .csv: return csvText(board: board)
-        case .table: return text(board: board, markdown: false)
-        case .markdown: return text(board: board, markdown: true)
+        case .json: return try jsonText(board: board)
+        case .csv: return try csvText(board: board)
+        case .table: return try text(board: board, markdown: false)
+        case .markdown: return try text(board: board, markdown: true)
         }
     }
 
-    public func jsonText(board: Leaderboard, pretty: Bool = true) -> String {
+    public func jsonText(board: Leaderboard, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Every number in the report is finite; an encoding failure is a bug worth seeing.
-        let data = try! encoder.encode(RankReport(board: board, extras: self))
+        let data = try encoder.encode(RankReport(board: board, extras: self))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -42,16 +41,16 @@ extension SliceReport {
         return "\(slice.field) = \(slice.value) (\(parts.joined(separator: ", ")))"
     }
 
-    func sliceText(_ slice: SliceBoard, markdown: Bool) -> String {
+    func sliceText(_ slice: SliceBoard, markdown: Bool) throws -> String {
         var out = subheading(describe(slice), markdown: markdown)
-        if let board = slice.board { out += board.rendered(as: markdown ? .markdown : .table) }
+        if let board = slice.board { out += try board.rendered(as: markdown ? .markdown : .table) }
         out += notes(slice.notes, markdown: markdown)
         for warning in slice.board?.warnings ?? [] { out += (markdown ? "> warning: " : "warning: ") + warning + "\n" }
         return out
     }
 
-    func text(board: Leaderboard, markdown: Bool) -> String {
-        var out = board.rendered(as: markdown ? .markdown : .table)
+    func text(board: Leaderboard, markdown: Bool) throws -> String {
+        var out = try board.rendered(as: markdown ? .markdown : .table)
         if let slices, let slicing {
             var title = "Slices by \(slicing.by): \(slices.count)"
             if slicing.missing > 0 { title += " (\(grouped(slicing.missing)) votes have no \(slicing.by))" }
@@ -59,12 +58,12 @@ extension SliceReport {
             if slicing.provisionalVotes > 0 {
                 out += "A slice is small when its median contender has fewer than \(slicing.provisionalVotes) votes; contenders under that are provisional.\n"
             }
-            for slice in slices { out += sliceText(slice, markdown: markdown) }
+            for slice in slices { out += try sliceText(slice, markdown: markdown) }
         }
         if let pareto { out += paretoText(pareto, markdown: markdown) }
         if let trajectory { out += trajectoryText(trajectory, markdown: markdown) }
-        if let groups { out += groupsText(groups, markdown: markdown) }
-        if let weighting { out += weightingText(weighting, markdown: markdown) }
+        if let groups { out += try groupsText(groups, markdown: markdown) }
+        if let weighting { out += try weightingText(weighting, markdown: markdown) }
         return out
     }
 
@@ -126,10 +125,10 @@ extension SliceReport {
         return out
     }
 
-    func groupsText(_ g: SliceReport.Groups, markdown: Bool) -> String {
+    func groupsText(_ g: SliceReport.Groups, markdown: Bool) throws -> String {
         var out = heading("Groups by \(g.field): \(g.boards.count) shown (at least \(g.minGroupSize) annotators each)", markdown: markdown)
         out += notes(g.notes, markdown: markdown)
-        for slice in g.boards { out += sliceText(slice, markdown: markdown) }
+        for slice in g.boards { out += try sliceText(slice, markdown: markdown) }
         let d = g.disagreement
         guard !d.pairs.isEmpty else { return out }
         out += subheading("Disagreement between groups", markdown: markdown)
@@ -151,7 +150,7 @@ extension SliceReport {
         return out
     }
 
-    func weightingText(_ w: SliceReport.Weighting, markdown: Bool) -> String {
+    func weightingText(_ w: SliceReport.Weighting, markdown: Bool) throws -> String {
         var out = heading("Weighted by \(w.field) (\(w.scheme))", markdown: markdown)
         let header = ["Group", "Votes", "Annotators", "Sample share", "Target share", "Weight"]
         let rows = w.strata.map { s in [
@@ -162,19 +161,19 @@ extension SliceReport {
         out += markdown ? markdownTable(header, rows, right: [1, 2, 3, 4, 5]) : alignedTable(header, rows, right: [1, 2, 3, 4, 5])
         out += "\n\(grouped(w.votes)) votes weighted; effective sample size (Kish) \(fixed(w.effectiveSampleSize, 0)), design effect \(fixed(w.designEffect, 2)).\n"
         out += notes(w.notes, markdown: markdown)
-        out += sliceText(w.board, markdown: markdown)
+        out += try sliceText(w.board, markdown: markdown)
         return out
     }
 
     // MARK: CSV
 
-    func csvText(board: Leaderboard) -> String {
-        var blocks = [board.rendered(as: .csv)]
-        func sliceRows(_ slices: [SliceBoard]) -> String {
+    func csvText(board: Leaderboard) throws -> String {
+        var blocks = [try board.rendered(as: .csv)]
+        func sliceRows(_ slices: [SliceBoard]) throws -> String {
             var lines: [String] = []
             for slice in slices {
                 guard let board = slice.board else { continue }
-                let body = board.rendered(as: .csv).split(separator: "\n", omittingEmptySubsequences: true)
+                let body = try board.rendered(as: .csv).split(separator: "\n", omittingEmptySubsequences: true)
                 if lines.isEmpty, let header = body.first { lines.append("field,value,small," + header) }
                 for line in body.dropFirst() {
                     lines.append("\(csvField(slice.field)),\(csvField(slice.value)),\(slice.small)," + line)
@@ -182,7 +181,7 @@ extension SliceReport {
             }
             return lines.joined(separator: "\n") + "\n"
         }
-        if let slices { blocks.append(sliceRows(slices)) }
+        if let slices { blocks.append(try sliceRows(slices)) }
         if let pareto {
             var lines = ["contender,criterion,rating,lower,upper,front,possible_front"]
             for m in pareto.contenders {
@@ -206,7 +205,7 @@ extension SliceReport {
             blocks.append(lines.joined(separator: "\n") + "\n")
         }
         if let g = groups {
-            blocks.append(sliceRows(g.boards))
+            blocks.append(try sliceRows(g.boards))
             var lines = ["group_a,group_b,contenders,kendall_tau,tau_lower,tau_upper,contender,difference,lower,upper,q_value,beyond_intervals"]
             for pair in g.disagreement.pairs {
                 let head = [csvField(pair.a), csvField(pair.b), String(pair.contenders), pair.kendallTau.map(number) ?? "", pair.tauLower.map(number) ?? "", pair.tauUpper.map(number) ?? ""]
@@ -216,7 +215,7 @@ extension SliceReport {
             }
             blocks.append(lines.joined(separator: "\n") + "\n")
         }
-        if let w = weighting { blocks.append(sliceRows([w.board])) }
+        if let w = weighting { blocks.append(try sliceRows([w.board])) }
         return blocks.joined(separator: "\n")
     }
 }

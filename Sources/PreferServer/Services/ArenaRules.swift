@@ -6,11 +6,12 @@ import PreferStore
 /// pages and the command-line tool (and again by the schema's constraints
 /// where a database can state them). Each failure names the field and says
 /// what to change. The OpenAPI document states the same limits.
-enum ArenaRules {
+public enum ArenaRules {
     /// Arena names appear in URLs (`/api/arenas/{arena}`, `/arenas/{arena}/vote`):
     /// 1–64 ASCII letters, digits, '-', '_' or '.', and not a plain number
     /// (which would read as an id).
-    static func arenaName(_ name: String, field: String = "name") throws -> String {
+    @discardableResult
+    public static func arenaName(_ name: String, field: String = "name") throws -> String {
         guard !name.isEmpty, name.count <= 64,
               name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }),
               Int64(name) == nil else {
