@@ -31,7 +31,7 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .customLong("b"), help: "counts: column of contender B.") var b: String?
     @Option(name: .customLong("a-wins"), help: "counts: column counting annotators who preferred A.") var aWins: String?
     @Option(name: .customLong("b-wins"), help: "counts: column counting annotators who preferred B.") var bWins: String?
-    @Option(name: .customLong("ties"), help: "counts: column counting ties (or skips).") var ties: String?
+    @Option(name: .customLong("tie-count"), help: "counts: column counting ties (or skips).") var ties: String?
     @Option(name: .customLong("both-bad-count"), help: "counts: column counting both-bad answers.") var bothBadCount: String?
     @Option(name: .customLong("winner"), help: "counts: column with one outcome per row (model_a, model_b, tie, tie (bothbad), a, b, left, right).") var winner: String?
     @Option(name: .customLong("text-a"), help: "counts: column of output A's text.") var textA: String?

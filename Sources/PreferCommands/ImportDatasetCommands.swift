@@ -189,7 +189,7 @@ struct ImportCounts: AsyncParsableCommand {
 
         Example (AdParaphrase v2.0):
           prefer import counts adparaphrase.csv --arena ads --text-a ad1 --text-b ad2 \\
-            --a-wins count.preference_ad1 --b-wins count.preference_ad2 --ties count.preference_skip
+            --a-wins count.preference_ad1 --b-wins count.preference_ad2 --tie-count count.preference_skip
         """
     )
 

@@ -114,7 +114,7 @@ struct DataCommandTests {
         }
         let data = try work.file("counts.csv", csv)
         let mapping = ["--a", "model_ad1", "--b", "model_ad2", "--text-a", "generated_ad1", "--text-b", "generated_ad2",
-                       "--a-wins", "count.preference_ad1", "--b-wins", "count.preference_ad2", "--ties", "count.preference_skip"]
+                       "--a-wins", "count.preference_ad1", "--b-wins", "count.preference_ad2", "--tie-count", "count.preference_skip"]
         let ranked = try PreferProcess.run(["rank", data, "--input", "counts", "--format", "json", "--ci", "sandwich"] + mapping)
         #expect(ranked.status == 0, "\(ranked.stderr)")
         let json = try ranked.json()

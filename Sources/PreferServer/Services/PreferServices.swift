@@ -20,6 +20,8 @@ struct PreferServices: Sendable {
     let battles: BattleService
     /// API keys, the admin action log, decisions about annotators.
     let administration: AdministrationService
+    /// AI judges (define, list).
+    let judges: JudgeService
     /// API keys.
     let keyRing: KeyRing
     /// Anonymous visitors' sessions.
@@ -52,6 +54,7 @@ struct PreferServices: Sendable {
             secrets: secrets, battleLifetime: configuration.battleLifetime)
         keyRing = KeyRing(store: store)
         administration = AdministrationService(store: store)
+        judges = JudgeService(store: store)
         sessions = SessionCookies(secrets: secrets, secure: configuration.secureCookies)
         follower = ChangeFollower(
             store: store, directory: directory, leaderboards: leaderboards, coverage: coverage,
