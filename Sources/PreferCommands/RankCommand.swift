@@ -165,6 +165,9 @@ struct VoteInputOptions: ParsableArguments {
     @Flag(help: "Count and skip invalid rows instead of stopping at the first.")
     var skipInvalid = false
 
+    @Flag(help: "Refuse rows whose two sides are the same contender (by default they are skipped and counted).")
+    var strict = false
+
     @Option(help: "Worker threads for reading and the bootstrap (default: all cores).")
     var threads: Int?
 
@@ -180,12 +183,16 @@ struct VoteInputOptions: ParsableArguments {
         options.filters = filters.compactMap(FieldFilter.init(parsing:))
         options.excluded = Set(excluded)
         options.skipInvalid = skipInvalid
+        options.strict = strict
         options.threads = threads
         options.fields = fields
         return options
     }
 
     func reportSkipped(_ read: VoteFileReader.Result, quiet: Bool) {
+        if read.selfBattles > 0 && !quiet {
+            printError("warning: skipped \(read.selfBattles) row\(read.selfBattles == 1 ? "" : "s") where model_a and model_b are the same contender (no information for any model; --strict refuses them).")
+        }
         guard read.invalidCount > 0, !quiet else { return }
         printError("skipped \(read.invalidCount) invalid row\(read.invalidCount == 1 ? "" : "s") (--skip-invalid):")
         for error in read.invalid { printError("  \(error)") }

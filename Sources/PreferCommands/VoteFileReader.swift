@@ -12,6 +12,8 @@ struct VoteFileReader {
     struct Result {
         var table: VoteTable
         var invalidCount = 0
+        /// Rows skipped because both sides were one contender.
+        var selfBattles = 0
         var invalid: [VoteParseError] = []
         var bytes = 0
     }
@@ -33,6 +35,7 @@ struct VoteFileReader {
                 result.table.append(contentsOf: parsed.table)
             }
             result.invalidCount += parsed.invalidCount
+            result.selfBattles += parsed.selfBattles
             result.invalid += parsed.invalid
         }
         progress.finish()

@@ -76,8 +76,10 @@ struct RankCommandTests {
         #expect(out.stderr.contains("invalid-lines.jsonl:2: winner \"modle_a\" is not one of model_a, model_b, tie, tie (bothbad)"))
         let skipped = await CommandRun.run(["rank", file, "--skip-invalid", "--format", "json"])
         #expect(skipped.status == 0)
-        #expect(skipped.stderr.contains("skipped 5 invalid rows"))
-        for line in [":3:", ":4:", ":5:", ":7:"] { #expect(skipped.stderr.contains(line)) }
+        #expect(skipped.stderr.contains("skipped 4 invalid rows"))
+        // Line 4 pits a contender against itself: skipped and counted apart (issue 16).
+        #expect(skipped.stderr.contains("skipped 1 row where model_a and model_b are the same contender"))
+        for line in [":3:", ":5:", ":7:"] { #expect(skipped.stderr.contains(line)) }
         let method = try skipped.json()["method"] as! [String: Any]
         #expect(method["votes"] as? Int == 2)
     }
@@ -177,5 +179,29 @@ struct BenchCommandTests {
         let json = try out.json()
         #expect(json["bootstrap_coverage"] != nil && json["sandwich_coverage"] != nil)
         #expect(json["intervals"] as? Int == 20)
+    }
+}
+
+@Suite("prefer rank on self-battles")
+struct SelfBattleTests {
+    @Test func selfBattlesAreSkippedAndCountedUnlessStrict() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("self-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("votes.jsonl")
+        try """
+        {"model_a":"x","model_b":"x","winner":"model_a"}
+        {"model_a":"x","model_b":"y","winner":"model_a"}
+        {"model_a":"y","model_b":"x","winner":"tie"}
+        {"model_a":"y","model_b":"y","winner":"tie"}
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let run = await CommandRun.run(["rank", file.path, "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("skipped 2 rows where model_a and model_b are the same contender"))
+        let board = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect((board?["method"] as? [String: Any])?["votes"] as? Int == 2)
+        let strict = await CommandRun.run(["rank", file.path, "--strict"])
+        #expect(strict.status != 0 && strict.stderr.contains("votes.jsonl:1") && strict.stderr.contains("both \"x\""))
     }
 }

@@ -18,6 +18,9 @@ struct VoteChunk {
     let readableEnd: UnsafePointer<UInt8>
     let excluded: Set<String>
     let skipInvalid: Bool
+    let strict: Bool
+    /// Valid rows skipped because both sides are the same contender.
+    var selfBattles = 0
     /// CSV semantics: empty cells are missing, numbers are parsed from text.
     let isCSV: Bool
     let scratch = ByteScratch()
@@ -76,6 +79,7 @@ struct VoteChunk {
         readableEnd = start + input.count
         excluded = options.excluded
         skipInvalid = options.skipInvalid
+        strict = options.strict
         self.isCSV = isCSV
         attributes = Array(repeating: nil, count: plan.attributes.count)
         numbers = Array(repeating: nil, count: plan.numberColumns.count)
@@ -262,7 +266,11 @@ struct VoteChunk {
         let ka = nameKey(va)
         let kb = nameKey(vb)
         if ka == kb {
-            throw RowProblem(message: "model_a and model_b are both \"\(nameStrings[ka])\"", field: nil)
+            guard !strict else {
+                throw RowProblem(message: "model_a and model_b are both \"\(nameStrings[ka])\" (a contender against itself; without --strict such rows are skipped and counted)", field: nil)
+            }
+            selfBattles += 1
+            return
         }
         var weight: Double?
         var voter: RowFields.Value?

@@ -13,6 +13,10 @@ public struct VoteParseOptions: Sendable {
     public var excluded: Set<String>
     /// Count and skip bad rows instead of failing on the first one.
     public var skipInvalid: Bool
+    /// Refuse a row whose two sides are the same contender (by default it
+    /// is counted in `VoteParseResult.selfBattles` and skipped: it carries no
+    /// information for any model Prefer fits, and LMArena's pipeline drops it).
+    public var strict = false
     /// Worker threads for JSON Lines and quote-free CSV; nil uses every core.
     public var threads: Int?
     /// Fields to keep as `VoteTable.numbers` (NaN where missing). A dotted

@@ -10,6 +10,8 @@ public struct VoteParseResult: Sendable {
     public var invalidCount: Int
     /// The first `VoteParser.invalidLimit` bad rows, in line order.
     public var invalid: [VoteParseError]
+    /// Rows skipped because both sides were the same contender (see `VoteParseOptions.strict`).
+    public var selfBattles = 0
 
     public init(table: VoteTable, rows: Int, filteredOut: Int, invalidCount: Int, invalid: [VoteParseError]) {
         self.table = table

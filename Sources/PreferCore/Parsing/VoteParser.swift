@@ -213,6 +213,7 @@ public enum VoteParser {
         var invalidCount = 0
         var rows = 0
         var filteredOut = 0
+        var selfBattles = 0
         for part in parts {
             let chunk = part.chunk
             for (line, problem) in chunk.invalid where invalid.count < invalidLimit {
@@ -226,6 +227,7 @@ public enum VoteParser {
             invalidCount += chunk.invalidCount
             rows += chunk.rows
             filteredOut += chunk.filteredOut
+            selfBattles += chunk.selfBattles
         }
 
         // Contenders, in order of first appearance.
@@ -288,7 +290,9 @@ public enum VoteParser {
             contenders: contenders, a: a, b: b, outcomes: outcomes, weights: weights,
             voters: voters, categories: categories, timestamps: timestamps, attributes: attributes,
             numbers: numbers, kway: kway)
-        return VoteParseResult(table: table, rows: rows, filteredOut: filteredOut, invalidCount: invalidCount, invalid: invalid)
+        var result = VoteParseResult(table: table, rows: rows, filteredOut: filteredOut, invalidCount: invalidCount, invalid: invalid)
+        result.selfBattles = selfBattles
+        return result
     }
 
     /// Chunks' optional number columns joined, `filler` where a chunk has none;
