@@ -220,7 +220,17 @@ struct PageTests {
             let empty = try await server.send(.get, "/arenas/lb/leaderboard")
             #expect(empty.status == 200 && empty.text.contains("No votes yet"))
             expectSafePage(empty)
-            for k in 0..<30 {
+            // One vote: no interval (it would read "−0.0 / +0.0"), and the page says why.
+            let first = try await server.battle("lb")
+            #expect(try await server.vote(first.json["battle"] as! String, ["choice": "left"]).status == 201)
+            var one = try await server.send(.get, "/arenas/lb/leaderboard")
+            for _ in 0..<100 where !one.text.contains("1 vote ") && !one.text.contains("1 vote<") {
+                try await Task.sleep(for: .milliseconds(30))
+                one = try await server.send(.get, "/arenas/lb/leaderboard")
+            }
+            #expect(one.text.contains("title=\"no interval: only 1 vote; 10 are needed for an interval\">no interval</abbr>"))
+            #expect(!one.text.contains("−0.0"))
+            for k in 1..<30 {
                 let battle = try await server.battle("lb")
                 let alphaLeft = TestServer.author(battle.json["left"]) == 0
                 let alphaRight = TestServer.author(battle.json["right"]) == 0

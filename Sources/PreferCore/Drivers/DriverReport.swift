@@ -63,7 +63,7 @@ public struct DriverReport: Sendable, Codable, Equatable {
         }
 
         /// Explicit nulls, so that every key of the contract is always present.
-        public func encode(to encoder: Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(name, forKey: .name)
             try c.encode(decisivePairs, forKey: .decisivePairs)
@@ -159,7 +159,7 @@ public struct DriverReport: Sendable, Codable, Equatable {
             case qValue = "q_value"
         }
 
-        public func encode(to encoder: Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(name, forKey: .name)
             try c.encode(source, forKey: .source)

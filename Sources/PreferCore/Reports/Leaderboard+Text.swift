@@ -69,7 +69,7 @@ extension Leaderboard {
         for e in contenders {
             var row = [String(e.rank), String(e.rankUB), e.name + (e.provisional ? " *" : ""), fixed(e.rating, 1)]
             if hasIntervals {
-                row += [fixed(e.rating - e.lower, 1), fixed(e.upper - e.rating, 1)]
+                row += e.noInterval == nil ? [fixed(e.rating - e.lower, 1), fixed(e.upper - e.rating, 1)] : ["–", "–"]
             }
             if hasRankIntervals {
                 row.append(e.rankLower.map { lo in
@@ -89,6 +89,11 @@ extension Leaderboard {
         out += "\n" + summary(markdown: markdown) + "\n"
         if contenders.contains(where: \.provisional) {
             out += (markdown ? "\n" : "") + "* provisional: too few votes, or not a finite maximum-likelihood rating (see warnings).\n"
+        }
+        let withheld = contenders.filter { $0.noInterval != nil }
+        if !withheld.isEmpty {
+            out += (markdown ? "\n" : "") + "– no interval: "
+                + withheld.map { "\($0.name) (\($0.noInterval ?? ""))" }.joined(separator: ", ") + ".\n"
         }
         if let matrices {
             out += "\n" + matrices.rendered(markdown: markdown)

@@ -35,6 +35,10 @@ public struct Leaderboard: Sendable, Codable {
         public var auditShift: Double?
         /// True for a contender an admin retired (it gets no new battles).
         public var retired: Bool?
+        /// Why this contender has no interval although intervals were asked
+        /// for (too few votes, or resamples that could not vary); `lower` and
+        /// `upper` then equal `rating` and say nothing about its certainty.
+        public var noInterval: String?
 
         enum CodingKeys: String, CodingKey {
             case name, rating, lower, upper, votes, rank
@@ -47,6 +51,7 @@ public struct Leaderboard: Sendable, Codable {
             case provisional, group
             case auditShift = "audit_shift"
             case retired
+            case noInterval = "no_interval"
         }
     }
 
@@ -128,6 +133,10 @@ public struct Leaderboard: Sendable, Codable {
     public var style: StyleControl.Report?
     /// The mixture of preference types (`prefer rank --mixture`), when asked for.
     public var mixture: MixtureReport?
+
+    /// Contenders with fewer votes get no interval (`Entry.noInterval`): a
+    /// bootstrap of a handful of votes barely varies and reads as certainty.
+    public static let minimumVotesForInterval = 10
 
     public init(contenders: [Entry], method: Method, warnings: [String], matrices: PairMatrices? = nil) {
         self.contenders = contenders

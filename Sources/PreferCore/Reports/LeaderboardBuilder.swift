@@ -145,8 +145,28 @@ public struct LeaderboardBuilder: Sendable {
         graph: ComparisonGraph, intervals: RatingIntervals?, elo: [Double]?
     ) -> (entries: [Leaderboard.Entry], order: [Int]) {
         let n = names.count
-        let lower = intervals?.lower ?? ratings
-        let upper = intervals?.upper ?? ratings
+        var lower = intervals?.lower ?? ratings
+        var upper = intervals?.upper ?? ratings
+        // An interval from a handful of votes (or from resamples that could
+        // not vary: one vote gives "±0.0") would read as certainty: withhold
+        // it, say why, and let the contender count as uncertain everywhere
+        // (for Rank (UB) its interval is the whole line).
+        var withheld = [String?](repeating: nil, count: n)
+        if intervals != nil {
+            for c in 0..<n {
+                if votes[c] < Leaderboard.minimumVotesForInterval {
+                    withheld[c] = "only \(votes[c]) vote\(votes[c] == 1 ? "" : "s"); \(Leaderboard.minimumVotesForInterval) are needed for an interval"
+                } else if !(upper[c] > lower[c]) {
+                    withheld[c] = "the resamples could not vary its rating"
+                }
+                if withheld[c] != nil {
+                    lower[c] = ratings[c]
+                    upper[c] = ratings[c]
+                }
+            }
+        }
+        let spanLower = (0..<n).map { withheld[$0] == nil ? lower[$0] : -Double.infinity }
+        let spanUpper = (0..<n).map { withheld[$0] == nil ? upper[$0] : Double.infinity }
         let component = graph.component
         let order = (0..<n).sorted {
             if component[$0] != component[$1] { return component[$0] < component[$1] }
@@ -159,7 +179,7 @@ public struct LeaderboardBuilder: Sendable {
             if position > 0 && component[c] != component[order[position - 1]] { groupStart = position }
             var rank = position - groupStart + 1
             if position > groupStart, let previous = entries.last, ratings[c] == previous.rating { rank = previous.rank }
-            let rankUB = 1 + (0..<n).filter { component[$0] == component[c] && lower[$0] > upper[c] }.count
+            let rankUB = 1 + (0..<n).filter { component[$0] == component[c] && spanLower[$0] > spanUpper[c] }.count
             entries.append(Leaderboard.Entry(
                 name: names[c],
                 rating: ratings[c],
@@ -174,7 +194,8 @@ public struct LeaderboardBuilder: Sendable {
                 elo: elo?[c],
                 winRate: winRate[c],
                 provisional: provisional[c],
-                group: grouped ? component[c] + 1 : nil
+                group: grouped ? component[c] + 1 : nil,
+                noInterval: withheld[c]
             ))
         }
         return (entries, order)

@@ -87,7 +87,7 @@ public enum LeaderboardSVG {
             let name = entry.name + (entry.provisional ? " *" : "")
             out += "<g class=\"contender\"><title>\(escape(tooltip(entry, hasIntervals: hasIntervals)))</title>"
             out += "<text x=\"\(num(left - 10))\" y=\"\(num(cy + 4.5))\" text-anchor=\"end\" fill=\"\(ink)\">\(escape(name))</text>"
-            if hasIntervals {
+            if hasIntervals && entry.noInterval == nil {
                 let a = x(entry.lower)
                 let b = x(entry.upper)
                 out += "<line x1=\"\(num(a))\" y1=\"\(num(cy))\" x2=\"\(num(b))\" y2=\"\(num(cy))\" stroke=\"\(accent)\" stroke-width=\"2\"/>"
@@ -103,7 +103,11 @@ public enum LeaderboardSVG {
 
     static func tooltip(_ entry: Leaderboard.Entry, hasIntervals: Bool) -> String {
         var text = "\(entry.name): \(fixed(entry.rating, 1))"
-        if hasIntervals { text += " (\(fixed(entry.lower, 1)) to \(fixed(entry.upper, 1)))" }
+        if let why = entry.noInterval {
+            text += " (no interval: \(why))"
+        } else if hasIntervals {
+            text += " (\(fixed(entry.lower, 1)) to \(fixed(entry.upper, 1)))"
+        }
         text += ", \(entry.votes) votes"
         if entry.provisional { text += ", provisional" }
         return text

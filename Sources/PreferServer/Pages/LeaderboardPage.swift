@@ -16,7 +16,9 @@ struct LeaderboardPage {
         let rows = HTML.joined(board.contenders.map { entry in
             let minus = entry.rating - entry.lower
             let plus = entry.upper - entry.rating
-            let interval: HTML = hasIntervals ? "<span class=\"minus\">−\(LeaderboardSVG.fixed(minus, 1))</span> / <span class=\"plus\">+\(LeaderboardSVG.fixed(plus, 1))</span>" : "—"
+            let interval: HTML = if let why = entry.noInterval {
+                "<abbr class=\"no-interval\" title=\"no interval: \(why)\">no interval</abbr>"
+            } else if hasIntervals { "<span class=\"minus\">−\(LeaderboardSVG.fixed(minus, 1))</span> / <span class=\"plus\">+\(LeaderboardSVG.fixed(plus, 1))</span>" } else { "—" }
             let mark: HTML = entry.provisional ? " <abbr title=\"provisional: no finite maximum-likelihood rating yet\">*</abbr>" : ""
             return """
             <tr>

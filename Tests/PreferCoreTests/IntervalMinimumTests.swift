@@ -1,0 +1,44 @@
+import Foundation
+@testable import PreferCore
+import Testing
+
+/// Issue 16: a bootstrap of one vote shows "−0.0 / +0.0", which reads as
+/// certainty. Below `Leaderboard.minimumVotesForInterval` votes a contender
+/// gets no interval, says why, and counts as uncertain for Rank (UB).
+@Suite("Intervals need enough votes")
+struct IntervalMinimumTests {
+    func board(_ votes: [Vote]) throws -> Leaderboard {
+        try LeaderboardBuilder(options: LeaderboardOptions(intervals: .bootstrap(rounds: 100, seed: 3))).build(VoteTable(votes))
+    }
+
+    @Test func oneVoteGivesNoIntervalAndSaysWhy() throws {
+        let board = try board([Vote(a: "x", b: "y", outcome: .aWins)])
+        for entry in board.contenders {
+            #expect(entry.noInterval == "only 1 vote; 10 are needed for an interval")
+            #expect(entry.lower == entry.rating && entry.upper == entry.rating)
+            #expect(entry.rankUB == 1, "an unknown interval overlaps every other")
+        }
+        let json = try board.jsonText()
+        #expect(json.contains("\"no_interval\" : \"only 1 vote; 10 are needed for an interval\""))
+        let table = try board.rendered(as: .table)
+        #expect(table.contains("– no interval: x (only 1 vote"))
+        #expect(!table.contains("0.0  0.0"))
+    }
+
+    @Test func contendersWithEnoughVotesKeepTheirIntervals() throws {
+        var votes: [Vote] = []
+        for k in 0..<60 { votes.append(Vote(a: "a", b: "b", outcome: k % 3 == 0 ? .bWins : .aWins)) }
+        for k in 0..<4 { votes.append(Vote(a: "a", b: "newcomer", outcome: k % 2 == 0 ? .aWins : .bWins)) }
+        let board = try board(votes)
+        let byName = Dictionary(uniqueKeysWithValues: board.contenders.map { ($0.name, $0) })
+        #expect(byName["a"]?.noInterval == nil && byName["b"]?.noInterval == nil)
+        #expect((byName["b"].map { $0.upper - $0.lower } ?? 0) > 0)
+        #expect(byName["newcomer"]?.noInterval == "only 4 votes; 10 are needed for an interval")
+        #expect(byName["newcomer"]?.rankUB == 1)
+    }
+
+    @Test func noIntervalsAskedMeansNoNote() throws {
+        let board = try LeaderboardBuilder(options: LeaderboardOptions()).build(VoteTable([Vote(a: "x", b: "y", outcome: .tie)]))
+        #expect(board.contenders.allSatisfy { $0.noInterval == nil })
+    }
+}
