@@ -348,3 +348,39 @@ struct PageTests {
         }
     }
 }
+
+/// Issue 16: after the audit left votes out, the leaderboard page said
+/// "(7 newer votes being added; reload in a moment)" forever, a contender
+/// vanished with no word, and "see the audit summary" pointed at nothing.
+@Suite("Leaderboard page and the audit")
+struct LeaderboardAuditPageTests {
+    func board() throws -> Leaderboard {
+        var votes: [Vote] = []
+        for k in 0..<40 { votes.append(Vote(a: "alpha", b: "beta", outcome: k % 4 == 0 ? .bWins : .aWins)) }
+        var board = try LeaderboardBuilder(options: LeaderboardOptions(intervals: .bootstrap(rounds: 20, seed: 1))).build(VoteTable(votes))
+        board.audit = try JSONDecoder().decode(AuditReport.Summary.self, from: Data("""
+            {"voters": 9, "voters_flagged": 2, "share_authentic": 0.8, "votes": 47, "votes_without_voter": 0,
+             "votes_by_flagged_voters": 7, "votes_filtered_by_content": {}, "votes_downsampled": 0, "votes_removed": 7,
+             "votes_kept": 40, "flagged_by": {"position": 1, "speed": 2}, "lmarena_sequential_flags": 0,
+             "false_discovery_rate": 0.05, "passes": 1}
+            """.utf8))
+        return board
+    }
+
+    @Test func theAuditIsExplainedAndNoRefreshIsClaimed() throws {
+        let arena = Arena(id: 1, name: "audited")
+        var page = LeaderboardPage(arena: arena, board: try board(), computedAt: Date(), votesTotal: 47, stale: false)
+        page.votesUsed = 47
+        page.unrated = [("gamma", 5), ("delta", 0)]
+        let html = String(describing: page.render())
+        #expect(!html.contains("being added"), "votes the audit left out are not newer votes")
+        #expect(html.contains("The vote audit left out 7 of 47 votes: 7 from 2 of 9 voters flagged (position: 1 voter, speed: 2 voters)"))
+        #expect(html.contains("include_flagged=true"))
+        #expect(html.contains("No rating: gamma (all 5 of its votes left out by the audit), delta (no votes yet)."))
+
+        page.stale = true
+        page.votesTotal = 50
+        let refreshing = String(describing: page.render())
+        #expect(refreshing.contains("(3 newer votes being added; reload in a moment)"))
+    }
+}

@@ -10,6 +10,11 @@ struct LeaderboardPage {
     var computedAt: Date
     var votesTotal: Int
     var stale: Bool
+    /// Stored votes the board was computed from (before the audit left any out).
+    var votesUsed: Int?
+    /// Contenders with no rating, and their stored votes: none yet, or all
+    /// left out by the audit.
+    var unrated: [(name: String, votes: Int)] = []
 
     func render() -> HTML {
         let hasIntervals = board.hasIntervals
@@ -36,9 +41,36 @@ struct LeaderboardPage {
             : "<ul class=\"warnings\">\(HTML.joined(board.warnings.map { "<li>\($0)</li>" }))</ul>"
         let plot = LeaderboardSVG.intervalPlot(board).svg(title: "Ratings of \(arena.name) with their intervals", id: "interval-plot")
         let heat = board.matrices.map { LeaderboardSVG.heatmap($0).svg(title: "Pairwise win rates in \(arena.name)", id: "heatmap") }
-        let updating: HTML = stale || votesTotal > board.method.votes
-            ? " <span class=\"stale\">(\(votesTotal - board.method.votes) newer vote\(votesTotal - board.method.votes == 1 ? "" : "s") being added; reload in a moment)</span>"
+        // Only votes stored after the computation are "being added": the
+        // audit's exclusions are not newer votes, and say so below.
+        let newer = votesTotal - (votesUsed ?? board.method.votes)
+        let updating: HTML = stale && newer > 0
+            ? " <span class=\"stale\">(\(newer) newer vote\(newer == 1 ? "" : "s") being added; reload in a moment)</span>"
             : ""
+        var auditNote: HTML = .empty
+        if let audit = board.audit, audit.votesRemoved > 0 {
+            let signals = audit.flaggedBy.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.key): \($0.value) voter\($0.value == 1 ? "" : "s")" }
+            let filtered = audit.votesFilteredByContent.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.value) by the \($0.key) filter" }
+            var why: [String] = []
+            if audit.votesByFlaggedVoters > 0 {
+                why.append("\(audit.votesByFlaggedVoters) from \(audit.votersFlagged) of \(audit.voters) voters flagged" + (signals.isEmpty ? "" : " (\(signals.joined(separator: ", ")))"))
+            }
+            why += filtered
+            if audit.votesDownsampled > 0 { why.append("\(audit.votesDownsampled) down-sampled from over-represented prompts") }
+            auditNote = """
+            <p class="note audit-note">The vote audit left out \(audit.votesRemoved) of \(audit.votes) votes\(why.isEmpty ? "" : ": " + why.joined(separator: "; ")). \
+            The board without the audit is at <a href="/api/arenas/\(arena.name)/leaderboard?include_flagged=true">?include_flagged=true</a>.</p>
+            """
+        }
+        var unratedNote: HTML = .empty
+        if !unrated.isEmpty {
+            let items = unrated.map { item -> String in
+                item.votes == 0 ? "\(item.name) (no votes yet)" : "\(item.name) (all \(item.votes) of its votes left out by the audit)"
+            }
+            unratedNote = "<p class=\"note unrated\">No rating: \(items.joined(separator: ", ")).</p>"
+        }
         let table: HTML = board.contenders.isEmpty ? .empty : """
         <div class="table-wrap">
         <table class="board">
@@ -73,8 +105,10 @@ struct LeaderboardPage {
         <h1>Leaderboard · \(arena.name)</h1>
         <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
         <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
+        \(auditNote)
         \(warnings)
         \(table)
+        \(unratedNote)
         \(figures)
         </main>
         """

@@ -221,7 +221,14 @@ struct PagesController {
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false
             )
             let total = await services.leaderboards.voteCount(arena: arena.id)
-            let page = LeaderboardPage(arena: arena, board: index.shown(entry.board), computedAt: entry.computedAt, votesTotal: total, stale: stale)
+            let stored = await services.leaderboards.votesByContender(arena: arena.id)
+            let shown = index.shown(entry.board)
+            let rated = Set(shown.contenders.map(\.name))
+            let unrated = index.contenders.values.filter { !$0.hidden && !rated.contains($0.name) }.map(\.name).sorted()
+            var page = LeaderboardPage(
+                arena: arena, board: shown, computedAt: entry.computedAt, votesTotal: total, stale: stale)
+            page.votesUsed = entry.votesUsed
+            page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

@@ -144,6 +144,17 @@ actor LeaderboardCache: Service {
         votes[arena]?.table.count ?? 0
     }
 
+    /// Stored votes per contender name (as read so far), before the audit.
+    func votesByContender(arena: Int64) -> [String: Int] {
+        guard let table = votes[arena]?.table else { return [:] }
+        var counts = [Int](repeating: 0, count: table.contenders.count)
+        for (a, b) in zip(table.a, table.b) {
+            counts[Int(a)] += 1
+            counts[Int(b)] += 1
+        }
+        return Dictionary(uniqueKeysWithValues: zip(table.contenders, counts))
+    }
+
     /// Called after votes are stored (here or, by the change feed, in
     /// another process): the service reads them and refreshes.
     func votesChanged(arena: Int64) {
@@ -325,7 +336,7 @@ actor LeaderboardCache: Service {
         var fallback: String?
         if ranked.isEmpty {
             // Never an empty leaderboard from stored votes: rank them all and say so.
-            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes; see the audit summary."
+            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
         var board = try LeaderboardBuilder(options: options).build(ranked)
