@@ -8,7 +8,7 @@ public struct Prefer: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, ReleaseCommand.self, RankCommand.self,
             AuditCommand.self, AgreementCommand.self, JudgeCommand.self, DriversCommand.self, CyclesCommand.self,
-            ItemsCommand.self, SimulateCommand.self, RewardCommand.self, BenchCommand.self,
+            ItemsCommand.self, SimulateCommand.self, RewardCommand.self, BenchCommand.self, AdminCommand.self,
         ]
     )
 
