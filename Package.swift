@@ -164,7 +164,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PreferCommandsTests",
-            dependencies: ["PreferCommands", "PreferCore", "PreferTestSupport"],
+            dependencies: [
+                "PreferCommands", "PreferCore", "PreferTestSupport",
+                // `prefer admin`'s tests read the keys' hashes back from the database.
+                "PreferStore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

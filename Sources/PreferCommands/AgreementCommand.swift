@@ -36,6 +36,9 @@ struct AgreementCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let read = try VoteFileReader(options: input.parseOptions(fields: [itemField]), progress: progress).read(files)
         input.reportSkipped(read, quiet: quiet)
+        guard read.table.count > 0 else {
+            throw CommandError("no votes in \(files.joined(separator: ", ")) (the files are empty, or --filter left none out of them).")
+        }
         guard let result = AgreementStudy.measure(read.table, itemField: itemField) else {
             throw CommandError("the votes carry no \"\(itemField)\" field: agreement needs to know which votes judged the same battle. Name the field with --item-field (e.g. prompt or question_id).")
         }

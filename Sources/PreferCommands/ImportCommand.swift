@@ -9,7 +9,18 @@ import PreferStore
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load battle histories, preference datasets or outputs into an arena's database.",
+        abstract: "Load battle histories and preference datasets into an arena's database.",
+        discussion: """
+        What each subcommand imports (prefer import <subcommand> --help gives its fields):
+          battles   votes from LMArena-style battle files (JSONL, JSON, CSV: model_a, model_b, winner), as prefer rank reads them
+          pairs     preference pairs with their texts: TRL prompt/chosen/rejected (plain or conversational), HH-RLHF transcripts
+          counts    aggregated comparisons (annotators preferring each side) or one outcome per row, via a column mapping
+          ratings   multi-aspect ratings (UltraFeedback): outputs and ratings, pairs derived by a stated binarisation
+          rankings  rankings of K outputs (HPS v2's HPDv2), converted to a K-way vote file
+
+        Outputs to vote on (prompt, contender, content) go in through the server: \
+        POST /api/arenas/{arena}/import, one JSON object per line (the API is described at /openapi.json).
+        """,
         subcommands: [ImportBattles.self, ImportPairs.self, ImportCounts.self, ImportRatings.self, ImportRankings.self]
     )
 }

@@ -204,7 +204,8 @@ struct VoteInputOptions: ParsableArguments {
 
 /// Rating options shared by `rank` and the commands built on it.
 struct RatingOptions: ParsableArguments {
-    @Option(help: "Bootstrap rounds for percentile intervals (1000 is usual; 0 = none).")
+    // .unconditional: "--bootstrap -3" reaches validate() and its message, not "missing value".
+    @Option(parsing: .unconditional, help: "Bootstrap rounds for percentile intervals (1000 is usual; 0 = none).")
     var bootstrap: Int = 0
 
     @Option(help: "Interval method: bootstrap, sandwich or none (default: bootstrap when --bootstrap is given, else none).")
@@ -239,7 +240,7 @@ struct RatingOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more rounds.") }
+        if bootstrap < 0 { throw ValidationError("--bootstrap must be a positive number of rounds (1000 is usual), or 0 for none; got \(bootstrap).") }
         if ci == .bootstrap && bootstrap < 2 {
             throw ValidationError("--ci bootstrap needs --bootstrap N with N ≥ 2 rounds (1000 is usual).")
         }

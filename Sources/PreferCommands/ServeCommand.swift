@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before the database is opened: a first start that cannot listen must
+        // not store an owner key it will never print.
+        try await ListenAddress.check(host: host, port: port)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let metrics = Self.bootstrap(logLevel: level)
         var logger = Logger(label: "prefer")
@@ -70,8 +73,11 @@ struct ServeCommand: AsyncParsableCommand {
                 publicURL: publicUrl, secureCookies: secureCookies,
                 changePollInterval: .milliseconds(Int(syncInterval * 1000)), metrics: metrics
             )
+            // The demo's pages are announced only when the demo arena is there
+            // (not with --no-demo on a new database, nor after it was deleted).
+            let hasDemo = try await store.arena(named: ServerSetup.demoArenaName) != nil
             app = try await buildApplication(configuration: configuration, store: store, logger: logger) { _ in
-                Self.announce(configuration: configuration, setup: setup, database: url, store: store)
+                Self.announce(configuration: configuration, setup: setup, hasDemo: hasDemo, database: url, store: store)
             }
         } catch {
             // The application never ran, so its service group will not close the store.
@@ -84,7 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         // A request that still runs after this long is cancelled (its client gets no answer), so a
         // stuck client cannot keep the process alive; votes already queued are written first.
         group.maximumGracefulShutdownDuration = .seconds(30)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch where ListenAddress.isBindFailure(error) {
+            // Taken between the check and the start (another process was quicker).
+            throw ListenAddress.bindError(error, host: host, port: port)
+        }
         logger.info("Prefer stopped cleanly")
     }
 
@@ -107,7 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private static let observability = Mutex<PrometheusCollectorRegistry?>(nil)
 
-    static func announce(configuration: ServerConfiguration, setup: ServerSetup.Report, database: String, store: any PreferStore) {
+    static func announce(configuration: ServerConfiguration, setup: ServerSetup.Report, hasDemo: Bool, database: String, store: any PreferStore) {
         var lines: [String] = []
         lines.append("Prefer is running at \(configuration.baseURL)  (database: \(store.dialect) \(StoreLocation.redacted(database)))")
         if let key = setup.newAdminKey {
@@ -115,14 +126,20 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append("Admin key (shown once; only its hash is stored — keep it):")
             lines.append("  \(key)")
             lines.append("Use it as: Authorization: Bearer <admin key>, or set PREFER_ADMIN_KEY to choose your own.")
+        } else if ProcessInfo.processInfo.environment["PREFER_ADMIN_KEY"] == nil {
+            lines.append("(Lost the admin key? `prefer admin reset-key` prints a new one; the old one then stops working.)")
         }
         if let demo = setup.demoArena {
             lines.append("")
             lines.append("Loaded the demo arena \"\(demo)\".")
         }
         lines.append("")
-        lines.append("  vote:         \(configuration.baseURL)/arenas/demo/vote")
-        lines.append("  leaderboard:  \(configuration.baseURL)/arenas/demo/leaderboard")
+        if hasDemo {
+            lines.append("  vote:         \(configuration.baseURL)/arenas/\(ServerSetup.demoArenaName)/vote")
+            lines.append("  leaderboard:  \(configuration.baseURL)/arenas/\(ServerSetup.demoArenaName)/leaderboard")
+        } else {
+            lines.append("  arenas:       \(configuration.baseURL)/")
+        }
         lines.append("  admin:        \(configuration.baseURL)/admin")
         lines.append("  API:          \(configuration.baseURL)/openapi.json   health: /health   metrics: /metrics")
         printOut(lines.joined(separator: "\n"))

@@ -39,7 +39,7 @@ extension AuditReport {
         for v in shown {
             let s = v.scores
             rows.append([
-                v.voter, String(v.votes), v.verdict,
+                v.voter, grouped(v.votes), v.verdict,
                 s.consensus.pValue.map(sci) ?? "–",
                 s.consensus.slope.map { fixed($0, 2) } ?? "–",
                 s.position.left.map { "\($0)/\($0 + (s.position.right ?? 0))" } ?? "–",
@@ -82,7 +82,7 @@ extension AuditReport {
         }
         lines.append("LMArena's sequential test would flag \(s.lmarenaSequentialFlags) (reported for comparison, not used).")
         lines.append(
-            "Statistical flags at a false-discovery rate of \(number(s.falseDiscoveryRate)): disagreement (consensus, gold) by Benjamini–Hochberg at \(number(VoteAudit.Family.disagreement.share * s.falseDiscoveryRate)), behaviour (position, concentration) by Holm at \(number(VoteAudit.Family.behaviour.share * s.falseDiscoveryRate)), coordinated groups by Benjamini–Hochberg at \(number(VoteAudit.Family.coordinationShare * s.falseDiscoveryRate)) per contender, across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
+            "Statistical flags at a false-discovery rate of \(readable(s.falseDiscoveryRate)): disagreement (consensus, gold) by Benjamini–Hochberg at \(readable(VoteAudit.Family.disagreement.share * s.falseDiscoveryRate)), behaviour (position, concentration) by Holm at \(readable(VoteAudit.Family.behaviour.share * s.falseDiscoveryRate)), coordinated groups by Benjamini–Hochberg at \(readable(VoteAudit.Family.coordinationShare * s.falseDiscoveryRate)) per contender, across voters; \(s.passes) pass\(s.passes == 1 ? "" : "es").")
         if let t = s.clickerTieShare {
             lines.append("Consensus signal's alternative: a voter who ignores the outputs and ties \(fixed(100 * t, 1))% of the time, as the random-looking voters flagged here do.")
         }

@@ -23,7 +23,7 @@ extension VoteAudit {
                 }
                 if let speed = s.speed, speed.flagged {
                     flaggedBy["speed", default: 0] += 1
-                    let chars = "max(\(fixed(options.speed.minimumMilliseconds / 1000, 1)) s, \(number(options.speed.millisecondsPerCharacter)) ms × characters of both outputs)"
+                    let chars = "max(\(fixed(options.speed.minimumMilliseconds / 1000, 1)) s, \(readable(options.speed.millisecondsPerCharacter)) ms × characters of both outputs)"
                     reasons.append("\(speed.fastVotes) of \(speed.timedVotes) timed votes were faster than anyone can read the outputs (floor: \(chars)); median time to vote \(fixed(speed.medianMilliseconds / 1000, 1)) s.")
                 }
                 if let daily = s.daily, daily.flagged {

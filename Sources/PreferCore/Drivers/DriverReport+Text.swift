@@ -80,7 +80,7 @@ extension DriverReport {
             parts.append("joint logistic model through the origin (contenders unknown or not used)")
         }
         parts.append("coefficients in log-odds per SD of the difference A − B, robust \(Int((method.level * 100).rounded()))% intervals")
-        parts.append("* = discovery at a false discovery rate of \(number(method.falseDiscoveryRate)) (Benjamini–Hochberg)")
+        parts.append("* = discovery at a false discovery rate of \(readable(method.falseDiscoveryRate)) (Benjamini–Hochberg)")
         if !method.converged { parts.append("the model did NOT converge") }
         return "Win rate: of decisive judgements where the sides differ, the share won by the side with more of the feature. "
             + parts.joined(separator: "; ") + "."

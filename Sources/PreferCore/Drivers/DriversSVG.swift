@@ -134,7 +134,7 @@ public enum DriversSVG {
         [
             "\(grouped(Int(report.method.decisive.rounded()))) decisive judgements",
             report.method.contenders ? "contender strengths controlled" : "contenders not in the model",
-            "filled = discovery at FDR \(number(report.method.falseDiscoveryRate))",
+            "filled = discovery at FDR \(readable(report.method.falseDiscoveryRate))",
         ].joined(separator: " · ")
     }
 }

@@ -150,7 +150,7 @@ public struct PlackettLuce: Sendable, Hashable {
         }
 
         if !converged {
-            warnings.append("The fit did not converge within \(maxIterations) iterations (largest gradient \(gradientNorm)); ratings may be inaccurate.")
+            warnings.append("The fit did not converge within \(maxIterations) iterations (largest gradient \(String(format: "%.1e", gradientNorm))); ratings may be inaccurate.")
         }
         let realComponents = (0..<graph.componentCount).filter { c in
             graph.members(of: c).contains { counts.contenderVotes[$0] > 0 }

@@ -77,7 +77,7 @@ extension Leaderboard {
                     return lo == hi ? "\(lo)" : "\(lo)–\(hi)"
                 } ?? "")
             }
-            row += [String(e.votes), fixed(100 * e.winRate, 1) + "%"]
+            row += [grouped(e.votes), fixed(100 * e.winRate, 1) + "%"]
             if hasElo { row.append(e.elo.map { fixed($0, 1) } ?? "") }
             if hasGroups { row.append(e.group.map(String.init) ?? "") }
             if hasAuditShift { row.append(e.auditShift.map { ($0 >= 0 ? "+" : "") + fixed($0, 1) } ?? "–") }
@@ -113,11 +113,11 @@ extension Leaderboard {
             fit += " (chosen automatically: the votes include K-way votes)"
         }
         switch method.fit {
-        case "l2": fit += " with L2 penalty \(number(method.l2)) (each battle counted twice)"
+        case "l2": fit += " with L2 penalty \(readable(method.l2)) (each battle counted twice)"
         case "mle+firth": fit += " MLE (Firth's fit where the MLE is infinite)"
         default: fit += " MLE"
         }
-        fit += ", \(method.iterations) Newton iterations, gradient \(String(format: "%.1e", method.gradientNorm))"
+        fit += ", \(counted(method.iterations, "Newton iteration")), gradient \(String(format: "%.1e", method.gradientNorm))"
         if !method.converged { fit += " (NOT converged)" }
         parts.append(fit)
         if let tieModel = method.tieModel, tieModel != TieModel.half.rawValue, let p = method.tieParameter {
@@ -129,7 +129,7 @@ extension Leaderboard {
         }
         if method.bothBad == BothBadPolicy.drop.rawValue { parts.append("both-bad votes left out") }
         if let anchor = method.anchor, let rating = method.anchorRating {
-            parts.append("anchored at \(anchor) = \(number(rating))")
+            parts.append("anchored at \(anchor) = \(readable(rating))")
         }
         let level = Int(((method.level ?? 0.95) * 100).rounded())
         switch method.intervals {
@@ -140,7 +140,7 @@ extension Leaderboard {
         default:
             parts.append("no intervals (add --bootstrap 1000 or --ci sandwich)")
         }
-        if let k = method.eloK { parts.append("online Elo with K = \(number(k)) in vote order") }
+        if let k = method.eloK { parts.append("online Elo with K = \(readable(k)) in vote order") }
         let sentence = parts.joined(separator: "; ") + "."
         return markdown ? "_\(sentence)_" : sentence
     }
@@ -190,11 +190,29 @@ func markdownTable(_ header: [String], _ rows: [[String]], right: Set<Int>) -> S
 
 func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 
+/// A number for files read back by programs (CSV): every digit, so a
+/// value read back is the value written.
 func number(_ x: Double) -> String {
     x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : String(x)
 }
 
+/// A number for a person to read in a sentence: whole numbers as such,
+/// others to four significant digits with no trailing zeros ("0.0375", not
+/// "0.037500000000000006"), never "nan".
+func readable(_ x: Double) -> String {
+    guard x.isFinite else { return x.isNaN ? "not a number" : (x > 0 ? "∞" : "−∞") }
+    if x == x.rounded() && Swift.abs(x) < 1e15 { return grouped(Int(x)) }
+    if Swift.abs(x) >= 1000 { return String(format: "%.1f", x) }
+    return String(format: "%.4g", x)
+}
+
+/// "1 Newton iteration", "12 Newton iterations".
+func counted(_ n: Int, _ noun: String) -> String {
+    "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")"
+}
+
 func grouped(_ n: Int) -> String {
+    guard n >= 0 else { return "-" + grouped(-n) }
     let digits = String(n)
     var out = ""
     for (k, ch) in digits.reversed().enumerated() {
