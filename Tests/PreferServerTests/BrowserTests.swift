@@ -78,7 +78,7 @@ struct BrowserTests {
                 var battles: Set<String> = []
                 let presses: [(key: String, choice: Choice, next: String)] = [
                     (WebDriver.Key.arrowLeft, .left, "n"), ("t", .tie, WebDriver.Key.enter),
-                    (WebDriver.Key.arrowRight, .right, "n"), ("b", .bothBad, "n"),
+                    (WebDriver.Key.arrowRight, .right, "n"), ("x", .bothBad, "n"),
                 ]
                 for (k, press) in presses.enumerated() {
                     let battle = try await string(browser, "return document.querySelector('input[name=battle]').value")

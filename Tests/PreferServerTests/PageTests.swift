@@ -72,7 +72,7 @@ struct PageTests {
             let html = page.text
             #expect(!html.contains("secret-"), "the page names a contender before the vote")
             for text in ["<title>Vote · p · Prefer</title>", "A is better", "B is better", "Tie", "Both are bad", ">←</kbd>", ">→</kbd>",
-                         ">T</kbd>", ">B</kbd>", "name=\"criteria[accuracy]\"", "<textarea id=\"rationale\" name=\"rationale\"",
+                         ">T</kbd>", ">X</kbd>", "name=\"criteria[accuracy]\"", "<textarea id=\"rationale\" name=\"rationale\"",
                          "action=\"/arenas/p/vote\"", "aria-live=\"polite\"", "Answer "] {
                 #expect(html.contains(text), "vote page lacks \(text)")
             }
@@ -205,9 +205,14 @@ struct PageTests {
             expectSafePage(voted)
             #expect(voted.text.contains("&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
             #expect(voted.text.contains("&quot;&gt;&lt;script&gt;alert(&#39;name2&#39;)&lt;/script&gt;"))
-            let board = try await server.send(.get, "/arenas/xss/leaderboard")
+            // The vote reaches the board through the refresher: wait for it, so that the plot draws the names too.
+            var board = try await server.send(.get, "/arenas/xss/leaderboard")
+            for _ in 0..<100 where !board.text.contains("<th scope=\"row\" class=\"name\">") {
+                try await Task.sleep(for: .milliseconds(30))
+                board = try await server.send(.get, "/arenas/xss/leaderboard")
+            }
             expectSafePage(board)
-            #expect(board.text.contains("&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
+            #expect(board.text.contains("<th scope=\"row\" class=\"name\">&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
             let svg = try await server.send(.get, "/arenas/xss/leaderboard.svg")
             #expect(!svg.text.contains("<script") && !svg.text.contains("<img"))
             #expect(svg.text.contains("&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
@@ -277,6 +282,11 @@ struct PageTests {
             #expect(home.text.contains("<span class=\"count\">1</span> vote · 3 contenders"))
             #expect(home.text.contains("First &lt;b&gt;study&lt;/b&gt;"))
             #expect(!home.text.contains("/arenas/hidden/"))
+            // An arena with no outputs yet offers no Vote button (issue 16).
+            _ = try await server.createArena(["name": "empty-one"])
+            let later = try await server.send(.get, "/")
+            #expect(!later.text.contains("href=\"/arenas/empty-one/vote\""))
+            #expect(later.text.contains("Not open for voting yet") && later.text.contains("href=\"/arenas/empty-one/leaderboard\""))
         }
     }
 

@@ -7,6 +7,8 @@ struct HomePage {
         var arena: Arena
         var contenders: Int
         var votes: Int
+        /// False while no prompt has outputs of two contenders: no Vote button then.
+        var openForVoting = true
     }
 
     var rows: [Row]
@@ -15,10 +17,12 @@ struct HomePage {
         let cards = HTML.joined(rows.map { row in
             """
             <li class="arena-card">
-            <h2><a href="/arenas/\(row.arena.name)/vote">\(row.arena.name)</a></h2>
+            <h2><a href="/arenas/\(row.arena.name)/\(row.openForVoting ? "vote" : "leaderboard")">\(row.arena.name)</a></h2>
             \(row.arena.description.map { text -> HTML in "<p>\(text)</p>" } ?? .empty)
             <p class="meta"><span class="count">\(row.votes)</span> vote\(row.votes == 1 ? "" : "s") · \(row.contenders) contender\(row.contenders == 1 ? "" : "s")</p>
-            <p class="actions"><a class="button primary" href="/arenas/\(row.arena.name)/vote">Vote</a> <a class="button" href="/arenas/\(row.arena.name)/leaderboard">Leaderboard</a></p>
+            \(row.openForVoting
+                ? "<p class=\"actions\"><a class=\"button primary\" href=\"/arenas/\(row.arena.name)/vote\">Vote</a> <a class=\"button\" href=\"/arenas/\(row.arena.name)/leaderboard\">Leaderboard</a></p>" as HTML
+                : "<p class=\"actions\"><span class=\"notice\">Not open for voting yet: no prompt has answers from two contenders.</span> <a class=\"button\" href=\"/arenas/\(row.arena.name)/leaderboard\">Leaderboard</a></p>")
             </li>
             """
         })

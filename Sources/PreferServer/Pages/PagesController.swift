@@ -49,7 +49,7 @@ struct PagesController {
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         var rows: [HomePage.Row] = []
         for summary in try await services.arenas.summaries() where !summary.arena.isPrivate && !summary.arena.isArchived {
-            rows.append(.init(arena: summary.arena, contenders: summary.contenders, votes: summary.votes))
+            rows.append(.init(arena: summary.arena, contenders: summary.contenders, votes: summary.votes, openForVoting: summary.openForVoting))
         }
         return PageResponse.html(HomePage(rows: rows).render(), cache: "no-cache")
     }

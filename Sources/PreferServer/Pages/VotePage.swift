@@ -81,7 +81,7 @@ struct VotePage {
         <div class="choices" role="group" aria-label="Your vote">
         <button type="submit" name="choice" value="left" class="choice choice-a"\(disabled)\(chosen("left"))><kbd aria-hidden="true">←</kbd> A is better</button>
         <button type="submit" name="choice" value="tie" class="choice choice-tie"\(disabled)\(chosen("tie"))><kbd aria-hidden="true">T</kbd> Tie</button>
-        <button type="submit" name="choice" value="both_bad" class="choice choice-bad"\(disabled)\(chosen("both_bad"))><kbd aria-hidden="true">B</kbd> Both are bad</button>
+        <button type="submit" name="choice" value="both_bad" class="choice choice-bad"\(disabled)\(chosen("both_bad"))><kbd aria-hidden="true">X</kbd> Both are bad</button>
         <button type="submit" name="choice" value="right" class="choice choice-b"\(disabled)\(chosen("right"))>B is better <kbd aria-hidden="true">→</kbd></button>
         </div>
         <p class="keys" aria-hidden="true">Keys: ← A · → B · T tie · B both bad · N next</p>

@@ -200,7 +200,7 @@
             return { left: 'A is better', right: 'B is better', tie: 'tie', both_bad: 'both are bad' }[choice] || choice;
         }
 
-        var keys = { ArrowLeft: 'left', ArrowRight: 'right', t: 'tie', T: 'tie', b: 'both_bad', B: 'both_bad' };
+        var keys = { ArrowLeft: 'left', ArrowRight: 'right', t: 'tie', T: 'tie', x: 'both_bad', X: 'both_bad' };
         onKey = function (event) {
             if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) { return; }
             var target = event.target || document.body;

@@ -27,6 +27,8 @@ public struct ArenaService: Sendable {
         public var prompts: Int
         public var outputs: Int
         public var votes: Int
+        /// A battle can be drawn: some prompt has outputs of two current contenders.
+        public var openForVoting = false
     }
 
     /// An output as given: the prompt and contender by id or by text/name.
@@ -108,7 +110,9 @@ public struct ArenaService: Sendable {
     func summary(id: Int64) async throws -> Summary {
         guard let index = try await directory.index(id: id) else { throw PreferError.unknownArena(String(id)) }
         let votes = try await store.voteCount(arena: id)
-        return Summary(arena: index.arena, contenders: index.contenders.count, prompts: index.prompts.count, outputs: index.outputs.count, votes: votes)
+        var summary = Summary(arena: index.arena, contenders: index.contenders.count, prompts: index.prompts.count, outputs: index.outputs.count, votes: votes)
+        summary.openForVoting = !index.battlePrompts.isEmpty
+        return summary
     }
 
     // MARK: Contents
