@@ -59,10 +59,16 @@ struct AgreementCommand: ParsableCommand {
         if o.battles == 0 {
             out += "No battle (same \(r.itemField) and pair) was judged by two or more voters, so agreement is not available."
             out += " Show each battle to several annotators to measure it.\n"
+            if r.repeatsCollapsed > 0 {
+                out += "(\(r.repeatsCollapsed) repeated vote\(r.repeatsCollapsed == 1 ? "" : "s") of one voter on one battle count as that voter's one rating.)\n"
+            }
             return out
         }
         out += "\(o.battles) battles judged by two or more voters (\(o.ratings) votes); \(r.singleVoteBattles) battles had one vote"
         out += r.votesWithoutItem > 0 ? ", \(r.votesWithoutItem) votes no \(r.itemField).\n" : ".\n"
+        if r.repeatsCollapsed > 0 {
+            out += "\(r.repeatsCollapsed) repeated vote\(r.repeatsCollapsed == 1 ? "" : "s") of a voter on a battle they had judged left out: each voter's latest vote is their rating.\n"
+        }
         out += "Krippendorff's α (nominal) \(value(o.krippendorffAlpha)), Fleiss' κ \(value(o.fleissKappa)); "
         out += "observed pairwise agreement \(value(o.observedAgreement)) against \(value(o.chanceAgreement)) by chance.\n\n"
         let header = ["First", "Second", "Battles", "Votes", "α", "κ", "Agreement"]

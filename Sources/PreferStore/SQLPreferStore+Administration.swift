@@ -79,7 +79,8 @@ extension SQLPreferStore {
         }
         let output = try StoreRecords.output(row)
         guard output.isCurrent else {
-            throw StoreError.invalid(
+            // A conflict with the output's state (409), not a bad request.
+            throw StoreError(.duplicate,
                 "Output \(id) was already withdrawn\(output.replacedBy.map { " (replaced by output \($0))" } ?? ""); change the current one.",
                 field: "output")
         }

@@ -64,4 +64,29 @@ struct AgreementTests {
         #expect(r.pairs.count == 1 && r.pairs[0].first == "alpha" && r.pairs[0].second == "bravo")
         #expect(AgreementStudy.measure(table, itemField: "question_id") == nil)
     }
+
+    /// Issue 16: seven votes by one annotator on one item read as "2 battles
+    /// judged by two or more voters". Raters are voters: one voter's repeats
+    /// on a battle are one rating, their latest.
+    @Test func oneVotersRepeatsAreOneRating() throws {
+        func measure(_ lines: [String]) throws -> AgreementStudy.Result {
+            let table = try VoteParser.parse(lines.joined(separator: "\n"), source: "t", options: .init(fields: ["prompt"])).table
+            return try #require(AgreementStudy.measure(table, itemField: "prompt"))
+        }
+        // Eight votes by one voter on one battle, alternating; the last says b wins.
+        var lines = (0..<8).map { k in
+            #"{"model_a":"a","model_b":"b","winner":"\#(k % 2 == 0 ? "model_a" : "model_b")","judge":"solo","prompt":"p1"}"#
+        }
+        var result = try measure(lines)
+        #expect(result.overall.battles == 0 && result.singleVoteBattles == 1 && result.repeatsCollapsed == 7)
+
+        // Another voter says a wins on p1 (disagreeing with solo's latest vote, agreeing with its first),
+        // and both say a wins on p2: with the latest vote as solo's rating, one battle of two agrees.
+        lines.append(#"{"model_a":"b","model_b":"a","winner":"model_b","judge":"other","prompt":"p1"}"#)
+        lines.append(#"{"model_a":"a","model_b":"b","winner":"model_a","judge":"solo","prompt":"p2"}"#)
+        lines.append(#"{"model_a":"a","model_b":"b","winner":"model_a","judge":"other","prompt":"p2"}"#)
+        result = try measure(lines)
+        #expect(result.overall.battles == 2 && result.overall.ratings == 4)
+        #expect(result.overall.observedAgreement == 0.5)
+    }
 }

@@ -86,4 +86,30 @@ struct LeaderboardSVGTests {
         #expect(LeaderboardSVG.colourFor(1).hex == "#0550a0")
         #expect(LeaderboardSVG.colourFor(1).dark && !LeaderboardSVG.colourFor(0.5).dark)
     }
+
+    /// Issue 16: with ten or more contenders the rotated column labels ran
+    /// off the right edge. Each label now fits inside the drawing.
+    @Test func heatmapLabelsFitWithManyContenders() throws {
+        let names = (1...12).map { "contender-with-a-long-name-\($0)" }
+        let board = try board(names: Array(names.prefix(4)))
+        var matrices = try #require(board.matrices)
+        matrices.contenders = names
+        matrices.battles = Array(repeating: Array(repeating: 3, count: 12), count: 12)
+        matrices.observedWinRate = Array(repeating: Array(repeating: 0.5, count: 12), count: 12)
+        matrices.predictedWinRate = Array(repeating: Array(repeating: 0.5, count: 12), count: 12)
+        let drawing = LeaderboardSVG.heatmap(matrices)
+        #expect(drawing.body.contains("contender-with-a-long-n…"), "long names are cut, with the full name in the titles")
+        #expect(drawing.body.contains("contender-with-a-long-name-12 against"))
+        let pattern = try NSRegularExpression(pattern: #"translate\(([0-9.]+) ([0-9.]+)\) rotate\(-45\)" fill="[^"]+">([^<]+)<"#)
+        let body = drawing.body
+        let matches = pattern.matches(in: body, range: NSRange(body.startIndex..., in: body))
+        #expect(matches.count == 12)
+        for match in matches {
+            let x = Double(body[Range(match.range(at: 1), in: body)!])!
+            let y = Double(body[Range(match.range(at: 2), in: body)!])!
+            let length = Double(body[Range(match.range(at: 3), in: body)!].count) * 7.2 * 0.7071
+            #expect(x + length <= drawing.width, "a column label runs past the right edge")
+            #expect(y - length >= 0, "a column label runs past the top")
+        }
+    }
 }

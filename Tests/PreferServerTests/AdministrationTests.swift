@@ -93,7 +93,7 @@ struct AdministrationTests {
             let old = (all.json["outputs"] as? [[String: Any]])?.first { $0["id"] as? Int == first }
             #expect(old?["withdrawn_at"] is String && old?["replaced_by"] as? Int == newId)
             let again = try await server.send(.put, "/api/arenas/out/outputs/\(first)", json: ["content": "x"], admin: true)
-            #expect(again.status == 400 && again.text.contains("already withdrawn"))
+            #expect(again.status == 409 && again.text.contains("already withdrawn"), "a conflict with the output's state")
             // The vote names the outputs it was cast on, the old one included.
             let stored = try #require(try await server.store.votes(arena: 1, after: nil, limit: 10).first)
             #expect(Set([stored.leftOutputId, stored.rightOutputId].compactMap { $0 }).contains(Int64(first)))

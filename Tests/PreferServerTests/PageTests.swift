@@ -305,6 +305,9 @@ struct PageTests {
             let css = try await server.send(.get, "/assets/prefer.css")
             #expect(css.status == 200 && css.headers[.contentType] == "text/css; charset=utf-8" && css.text.contains(":focus-visible"))
             #expect(try await server.send(.get, "/assets/other.js").status == 404)
+            #expect(admin.text.range(of: #"<link rel="icon" type="image/svg\+xml" href="/assets/favicon\.svg\?v=[0-9a-f]{12}">"#, options: .regularExpression) != nil)
+            let icon = try await server.send(.get, "/assets/favicon.svg")
+            #expect(icon.status == 200 && icon.headers[.contentType] == "image/svg+xml" && icon.text.hasPrefix("<svg"))
             // Page routes stay out of the API's route table.
             let built = try await buildRouter(configuration: ServerConfiguration(), store: server.store, logger: .init(label: "t"))
             let paths = built.apiRoutes.map { String($0.split(separator: " ")[1]) }

@@ -6,7 +6,11 @@
 /// name) wins", "the second wins", "tie" (both-bad counts as a tie, as in
 /// ranking) — so that swapped sides still agree. Reports Krippendorff's α
 /// (nominal) and Fleiss' κ over all battles with at least two votes, and the
-/// same per contender pair. O(votes + battles).
+/// same per contender pair. Raters are voters: a voter's repeated votes on
+/// one battle are one rating — the latest (by timestamp when the votes carry
+/// one, else the last in file order) — and the repeats are counted in
+/// `repeatsCollapsed`. Votes without a voter count one rating each.
+/// O(votes + battles).
 public struct AgreementStudy: Sendable {
     public struct Measures: Sendable, Codable, Hashable {
         /// Battles with at least two votes, and the votes on them.
@@ -51,17 +55,21 @@ public struct AgreementStudy: Sendable {
         /// Votes without the item field, and votes on battles nobody else judged.
         public var votesWithoutItem: Int
         public var singleVoteBattles: Int
+        /// Votes left out because their voter voted on the same battle again
+        /// (the latest vote is the voter's rating).
+        public var repeatsCollapsed = 0
 
         enum CodingKeys: String, CodingKey {
             case itemField = "item_field"
             case overall, pairs
             case votesWithoutItem = "votes_without_item"
             case singleVoteBattles = "single_vote_battles"
+            case repeatsCollapsed = "repeats_collapsed"
         }
     }
 
     /// The three-category counts of every battle, keyed by (item, pair).
-    public static func units(_ table: VoteTable, items: TextColumn) -> (units: [[Int]], pairs: [(Int32, Int32)], missing: Int) {
+    public static func units(_ table: VoteTable, items: TextColumn) -> (units: [[Int]], pairs: [(Int32, Int32)], missing: Int, repeats: Int) {
         struct UnitKey: Hashable {
             var item: Int32
             var first: Int32
@@ -72,6 +80,27 @@ public struct AgreementStudy: Sendable {
         var pairs: [(Int32, Int32)] = []
         var missing = 0
         let names = table.contenders
+        // The row that is each voter's rating of each battle: their latest.
+        struct RaterKey: Hashable {
+            var unit: UnitKey
+            var voter: Int32
+        }
+        var latest: [RaterKey: Int] = [:]
+        var repeats = 0
+        if let voters = table.voters {
+            for row in 0..<table.count where items.codes[row] >= 0 && table.a[row] != table.b[row] && voters.codes[row] >= 0 {
+                let (x, y) = (table.a[row], table.b[row])
+                let (first, second) = names[Int(x)] < names[Int(y)] ? (x, y) : (y, x)
+                let key = RaterKey(unit: UnitKey(item: items.codes[row], first: first, second: second), voter: voters.codes[row])
+                if let previous = latest[key] {
+                    repeats += 1
+                    let later = table.timestamps.map { $0[row] >= $0[previous] } ?? true
+                    if later { latest[key] = row }
+                } else {
+                    latest[key] = row
+                }
+            }
+        }
         for row in 0..<table.count {
             let code = items.codes[row]
             let x = table.a[row]
@@ -83,6 +112,9 @@ public struct AgreementStudy: Sendable {
             // Orient by name so the categories mean the same in every file.
             let (first, second) = names[Int(x)] < names[Int(y)] ? (x, y) : (y, x)
             let key = UnitKey(item: code, first: first, second: second)
+            if let voters = table.voters, voters.codes[row] >= 0, latest[RaterKey(unit: key, voter: voters.codes[row])] != row {
+                continue  // an earlier vote of a voter who voted on this battle again
+            }
             let u: Int
             if let existing = index[key] {
                 u = existing
@@ -96,12 +128,12 @@ public struct AgreementStudy: Sendable {
             let category = outcome.isTie ? 2 : ((outcome == .aWins) == (x == first) ? 0 : 1)
             units[u][category] += 1
         }
-        return (units, pairs, missing)
+        return (units, pairs, missing, repeats)
     }
 
     public static func measure(_ table: VoteTable, itemField: String) -> Result? {
         guard let items = table.attributes[itemField] else { return nil }
-        let (units, pairs, missing) = units(table, items: items)
+        let (units, pairs, missing, repeats) = units(table, items: items)
         var byPair: [String: (first: String, second: String, units: [[Int]])] = [:]
         for (u, unit) in units.enumerated() where unit.reduce(0, +) >= 2 {
             let first = table.contenders[Int(pairs[u].0)]
@@ -111,9 +143,11 @@ public struct AgreementStudy: Sendable {
         let perPair = byPair.values
             .map { PairMeasures(first: $0.first, second: $0.second, measures: Measures($0.units)) }
             .sorted { ($0.measures.battles, $1.first, $1.second) > ($1.measures.battles, $0.first, $0.second) }
-        return Result(
+        var result = Result(
             itemField: itemField, overall: Measures(units), pairs: perPair, votesWithoutItem: missing,
             singleVoteBattles: units.filter { $0.reduce(0, +) == 1 }.count
         )
+        result.repeatsCollapsed = repeats
+        return result
     }
 }

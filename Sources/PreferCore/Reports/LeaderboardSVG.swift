@@ -146,22 +146,27 @@ public enum LeaderboardSVG {
             return message("The heatmap appears once two contenders have met.", width: width)
         }
         let names = Array(matrices.contenders.prefix(n))
-        let longest = Double(names.map(\.count).max() ?? 8)
+        // Labels are cut at 24 characters (the full name is in each cell's
+        // title), and the rotated column labels get room on the top and the
+        // right, so that none is clipped however many contenders there are.
+        let labels = names.map { $0.count > 24 ? String($0.prefix(23)) + "…" : $0 }
+        let longest = Double(labels.map(\.count).max() ?? 8)
         let left = min(max(longest * 7.2 + 14, 80), width * 0.35)
-        let headroom = min(max(longest * 5.3 + 16, 50), 170)
-        let cell = max(min((width - left - 12) / Double(n), 64), 18)
+        let headroom = max(longest * 5.3 + 16, 50)
+        let rightRoom = longest * 5.3 + 12
+        let cell = max(min((width - left - rightRoom) / Double(n), 64), 18)
         let gridSize = cell * Double(n)
         let legendTop = headroom + gridSize + 20
         let height = legendTop + 48
-        let drawnWidth = max(width, left + gridSize + 12)
+        let drawnWidth = max(width, left + gridSize + rightRoom)
         var out = ""
-        for (j, name) in names.enumerated() {
+        for (j, label) in labels.enumerated() {
             let cx = left + cell * (Double(j) + 0.5)
-            out += "<text transform=\"translate(\(num(cx + 4)) \(num(headroom - 8))) rotate(-45)\" fill=\"\(ink)\">\(escape(name))</text>"
+            out += "<text transform=\"translate(\(num(cx + 4)) \(num(headroom - 8))) rotate(-45)\" fill=\"\(ink)\">\(escape(label))</text>"
         }
-        for (i, name) in names.enumerated() {
+        for (i, label) in labels.enumerated() {
             let cy = headroom + cell * (Double(i) + 0.5)
-            out += "<text x=\"\(num(left - 8))\" y=\"\(num(cy + 4.5))\" text-anchor=\"end\" fill=\"\(ink)\">\(escape(name))</text>"
+            out += "<text x=\"\(num(left - 8))\" y=\"\(num(cy + 4.5))\" text-anchor=\"end\" fill=\"\(ink)\">\(escape(label))</text>"
             for j in 0..<n {
                 let x = left + cell * Double(j)
                 let y = headroom + cell * Double(i)

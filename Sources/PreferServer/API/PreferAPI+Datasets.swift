@@ -16,6 +16,9 @@ extension PreferAPI {
                 "Arena \"\(arena.name)\" has no votes or preferences to export yet; collect or import some first.", field: "arena")
         }
         let query = input.query
+        if let seed = query.seed, !(0...9_007_199_254_740_991).contains(seed) {
+            throw PreferError.invalidField("seed", "seed must be 0 to 9007199254740991 (2⁵³ − 1); got \(seed).")
+        }
         var options = TrainingExport.Options()
         options.pairs.format = TrainingPairs.Format(rawValue: query.format?.rawValue ?? "trl") ?? .trl
         options.pairs.ties = query.ties == .keep ? .keep : .drop

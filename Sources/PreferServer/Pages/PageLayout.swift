@@ -11,6 +11,7 @@ enum PageLayout {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) · Prefer</title>
         <link rel="stylesheet" href="\(StaticAssets.url("prefer.css"))">
+        <link rel="icon" type="image/svg+xml" href="\(StaticAssets.url("favicon.svg"))">
         <script src="\(StaticAssets.url("prefer.js"))" defer></script>
         </head>
         <body data-page="\(page)"\(attributes)>

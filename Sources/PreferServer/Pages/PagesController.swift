@@ -258,7 +258,7 @@ struct PagesController {
 
     @Sendable func asset(_ request: Request, context: Context) async throws -> Response {
         guard let response = StaticAssets.serve(try context.parameters.require("file")) else {
-            throw PreferError(.notFound, code: "not_found", "No such file; the pages use /assets/prefer.js and /assets/prefer.css.")
+            throw PreferError(.notFound, code: "not_found", "No such file; the pages use /assets/prefer.js, /assets/prefer.css and /assets/favicon.svg.")
         }
         return response
     }

@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 import PreferStore
 
-/// The pages' own static files, `Resources/prefer.js` and
-/// `Resources/prefer.css`, read once and served under `/assets/` with a year
+/// The pages' own static files, `Resources/prefer.js`,
+/// `Resources/prefer.css` and `Resources/favicon.svg`, read once and served under `/assets/` with a year
 /// of caching: pages link them as `/assets/NAME?v=HASH`, so a new build's
 /// files get new addresses.
 struct StaticAssets: Sendable {
@@ -18,7 +18,10 @@ struct StaticAssets: Sendable {
 
     static let files: [String: Asset] = {
         var files: [String: Asset] = [:]
-        for (name, ext, type) in [("prefer", "js", "text/javascript; charset=utf-8"), ("prefer", "css", "text/css; charset=utf-8")] {
+        for (name, ext, type) in [
+            ("prefer", "js", "text/javascript; charset=utf-8"), ("prefer", "css", "text/css; charset=utf-8"),
+            ("favicon", "svg", "image/svg+xml"),
+        ] {
             guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources"),
                   let data = try? Data(contentsOf: url) else { continue }
             let version = SHA256.hash(data: data).prefix(6).hexString

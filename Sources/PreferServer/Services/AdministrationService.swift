@@ -50,8 +50,15 @@ public struct AdministrationService: Sendable {
 
     // MARK: The log
 
+    /// The newest `limit` (1–1000) entries before the id `before` (≥ 1).
     public func log(before: Int64?, limit: Int) async throws -> [AuditEntry] {
-        try await store.auditLog(before: before, limit: max(1, min(limit, 1000)))
+        guard (1...1000).contains(limit) else {
+            throw PreferError.invalidField("limit", "limit must be 1 to 1000; got \(limit).")
+        }
+        if let before, before < 1 {
+            throw PreferError.invalidField("before", "before must be an entry id (1 or more); got \(before).")
+        }
+        return try await store.auditLog(before: before, limit: limit)
     }
 
     func record(_ entry: NewAuditEntry) async throws {
