@@ -87,7 +87,7 @@ struct RankBench: ParsableCommand {
         report["threads"] = threads ?? ProcessInfo.processInfo.activeProcessorCount
         report["seed"] = seed
         report["info"] = summary
-        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         printOut(String(decoding: data, as: UTF8.self))
     }
 
@@ -149,6 +149,6 @@ struct CoverageBench: ParsableCommand {
         object["votes"] = votes
         object["rounds"] = rounds
         object["seed"] = seed
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 }

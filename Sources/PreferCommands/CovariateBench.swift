@@ -44,7 +44,7 @@ struct StyleControlBench: ParsableCommand {
         object["rounds"] = rounds
         object["seed"] = seed
         object["seconds"] = (clock.now - start).inSeconds
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 }
 
@@ -92,6 +92,6 @@ struct DriversBench: ParsableCommand {
         object["contenders"] = contenders
         object["seed"] = seed
         object["seconds"] = (clock.now - start).inSeconds
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 }

@@ -120,7 +120,7 @@ struct JudgeBench: AsyncParsableCommand {
             report["server_requests"] = server.requests
             try await server.stop()
         }
-        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         printOut(String(decoding: data, as: UTF8.self))
     }
 

@@ -107,7 +107,7 @@ struct JudgeRunCommand: AsyncParsableCommand {
 enum SignalCancellation {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await body() }
-        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { task.cancel() }

@@ -133,7 +133,7 @@ struct PlackettLuceBench: ParsableCommand {
             report["max_rating_diff_vs_choix"] = Self.maxCentredDifference(ratings, theirs)
             report["python"] = pythonPath
         }
-        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         printOut(String(decoding: data, as: UTF8.self))
     }
 

@@ -87,7 +87,7 @@ struct MixtureBench: ParsableCommand {
         report["contenders"] = data.contenderCount
         report["threads"] = threads ?? ProcessInfo.processInfo.activeProcessorCount
         report["seed"] = seed
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 
     func recovery(_ arenas: Int) throws {
@@ -130,7 +130,7 @@ struct MixtureBench: ParsableCommand {
             "design": "12 contenders, 300 annotators with 20-30 votes each; two types 60/40 with the top 4 reversed, or one type",
             "seed": seed,
         ]
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 
     /// The share of annotators whose assigned type is their planted type
@@ -236,7 +236,7 @@ struct CyclesBench: ParsableCommand {
             "threads": threads ?? ProcessInfo.processInfo.activeProcessorCount,
             "seed": seed,
         ]
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 
     func errorRates(_ arenas: Int) throws {
@@ -265,6 +265,6 @@ struct CyclesBench: ParsableCommand {
             "design": "15 contenders, 300 annotators x 30 votes; rock-paper-scissors among three equal contenders with logit 1.2",
             "seed": seed,
         ]
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 }

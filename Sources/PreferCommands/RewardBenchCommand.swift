@@ -99,7 +99,7 @@ struct RewardBenchCommand: ParsableCommand {
         report["kind"] = kind.rawValue
         report["threads"] = training.threads ?? ProcessInfo.processInfo.activeProcessorCount
         report["seed"] = training.seed
-        let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         printOut(String(decoding: json, as: UTF8.self))
     }
 }

@@ -70,7 +70,7 @@ struct ServeBench: AsyncParsableCommand {
             guard let server else { throw ValidationError("--leaderboard-votes needs a server this command starts (no --url).") }
             report["leaderboard"] = try await leaderboardLoad(server: server, host: host, port: port, group: group)
         }
-        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         printOut(String(decoding: data, as: UTF8.self))
     }
 

@@ -57,7 +57,7 @@ struct SlicesBench: ParsableCommand {
         if !skipGroups { report["disagreement"] = try groups(progress) }
         if !skipTrajectory { report["trajectory"] = try trajectory(progress) }
         progress.finish()
-        printOut(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        printOut(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
     }
 
     func groups(_ progress: ProgressLine) throws -> [String: Any] {

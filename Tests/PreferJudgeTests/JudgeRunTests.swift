@@ -67,6 +67,9 @@ struct JudgeRunTests {
     final class HTTPClientBox: Sendable {
         let client = JudgeHTTPClient.make(connections: 8)
         func shutdown() async throws { try await client.shutdown() }
+        /// A test that throws before its `shutdown()` must fail with its
+        /// error, not crash the whole run in the client's deinit check.
+        deinit { try? client.syncShutdown() }
     }
 
     @Test func judgeVotesAreKeptApartAndARerunCostsNothing() async throws {
@@ -139,7 +142,11 @@ struct JudgeRunTests {
             let job = try await Self.job(store, arena, fake, client: client) { $0.limits.concurrency = 2 }
             let run = try await job.prepare(.allPairs).run
             async let finished = job.run(run.id)
-            try await Task.sleep(for: .milliseconds(600))
+            // Cancel once some items are done (not after a fixed time: a loaded machine is slow).
+            for _ in 0..<400 {
+                if let progress = try await store.judgeRun(id: run.id), progress.doneItems >= 4 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
             try await store.requestJudgeRunCancel(runId: run.id)
             let stopped = try await finished
             #expect(stopped.status == .cancelled)
