@@ -321,12 +321,18 @@ actor LeaderboardCache: Service {
         )
         var ranked = table
         var audit: VoteAudit.Result?
+        var problems: [String] = []
         if table.voters != nil {
             var inputs = AuditInputs(table: table)
             inputs.characters = votes.characters
             var auditOptions = AuditOptions()
             auditOptions.downsampler?.seed = key.seed
-            audit = try? VoteAudit(options: auditOptions).run(table, inputs: inputs)
+            do {
+                audit = try VoteAudit(options: auditOptions).run(table, inputs: inputs)
+            } catch {
+                // Never hidden: the board then counts every vote, and says why.
+                problems.append("The vote audit could not run (\(error)); this leaderboard counts every vote.")
+            }
             if var result = audit {
                 result.keep = result.keep(table, applying: decisions)
                 audit = result
@@ -343,10 +349,15 @@ actor LeaderboardCache: Service {
         if let fallback { board.warnings.append(fallback) }
         if let audit {
             board.audit = audit.report.summary
-            if !key.includeFlagged, fallback == nil, let shifts = try? AuditShift.compute(table, keep: audit.keep, estimator: options.estimator) {
-                AuditShift.annotate(&board, with: shifts)
+            if !key.includeFlagged, fallback == nil {
+                do {
+                    AuditShift.annotate(&board, with: try AuditShift.compute(table, keep: audit.keep, estimator: options.estimator))
+                } catch {
+                    problems.append("How far the audit moved each rating could not be computed (\(error)); audit_shift is left out.")
+                }
             }
         }
+        board.warnings += problems
         return board
     }
 }
