@@ -65,14 +65,7 @@ extension LeaderboardBuilder {
             votes: counts.totalVotes,
             contenders: n
         )
-        if let summary = intervals?.bootstrap {
-            method.rounds = summary.rounds
-            method.seed = summary.seed
-            method.resampling = summary.resampling
-            method.bootstrapMeanIterations = summary.meanIterations
-            method.bootstrapFullFitRounds = summary.fullFitRounds
-        }
-        method.eloK = options.onlineElo?.k
+        method.record(intervals?.bootstrap, eloK: options.onlineElo?.k)
         method.describe(selection, options: options)
         method.tieParameter = fit.tieParameter
         method.tieParameterLower = tieLower

@@ -121,14 +121,7 @@ public struct LeaderboardBuilder: Sendable {
             votes: counts.totalVotes,
             contenders: n
         )
-        if let summary = intervals?.bootstrap {
-            method.rounds = summary.rounds
-            method.seed = summary.seed
-            method.resampling = summary.resampling
-            method.bootstrapMeanIterations = summary.meanIterations
-            method.bootstrapFullFitRounds = summary.fullFitRounds
-        }
-        method.eloK = options.onlineElo?.k
+        method.record(intervals?.bootstrap, eloK: options.onlineElo?.k)
         var warnings = fit.warnings + (intervals?.warnings ?? [])
         if counts.selfBattles > 0 {
             warnings.append("\(counts.selfBattles) votes pitted a contender against itself and were ignored.")
@@ -199,5 +192,20 @@ public struct LeaderboardBuilder: Sendable {
             ))
         }
         return (entries, order)
+    }
+}
+
+extension Leaderboard.Method {
+    /// Records how the bootstrap went and the online Elo's K, as every
+    /// builder reports them.
+    mutating func record(_ summary: BootstrapSummary?, eloK: Double?) {
+        if let summary {
+            rounds = summary.rounds
+            seed = summary.seed
+            resampling = summary.resampling
+            bootstrapMeanIterations = summary.meanIterations
+            bootstrapFullFitRounds = summary.fullFitRounds
+        }
+        self.eloK = eloK
     }
 }
