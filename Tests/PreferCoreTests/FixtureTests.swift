@@ -25,7 +25,16 @@ struct FixtureTests {
             let copy = Fixtures.url(name)
             #expect(manager.fileExists(atPath: copy.path), "\(name) is in the shared set but not in Tests/PreferTestSupport/testdata")
             guard manager.fileExists(atPath: copy.path) else { continue }
-            #expect(try Data(contentsOf: copy) == Data(contentsOf: Self.shared.appendingPathComponent(name)), "\(name) differs from the shared set")
+            #expect(try Self.asShared(Data(contentsOf: copy)) == Data(contentsOf: Self.shared.appendingPathComponent(name)), "\(name) differs from the shared set")
         }
+    }
+
+    /// A copy as the shared set holds it: the generator's record of where it
+    /// wrote a file (`"out"` in the `*.truth.json` files) names the copy's own
+    /// folder in the repository, and the shared folder in the shared set.
+    static func asShared(_ data: Data) -> Data {
+        let here = "\"out\": \"Tests/PreferTestSupport/testdata/"
+        let there = "\"out\": \"" + ["shared", "testdata"].joined(separator: "/") + "/"
+        return Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: here, with: there).utf8)
     }
 }
