@@ -75,14 +75,8 @@ extension SQLPreferStore {
             guard attempts == 1 else {
                 throw StoreError.unavailable("The import lost a conflict with another writer and was rolled back; run it again.")
             }
-            try await database.raw(sqlite != nil ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                let result = try await body(database, sqlite)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
+            return try await StoreConnections.transaction(database, begin: sqlite != nil ? "BEGIN IMMEDIATE" : "BEGIN") {
+                try await body($0, sqlite)
             }
         }
     }

@@ -214,21 +214,40 @@ final class StoreConnections: @unchecked Sendable {
         }
     }
 
-    private static func transaction<T>(
+    /// Runs `body` between `begin` and `COMMIT` (or `ROLLBACK` when it throws).
+    ///
+    /// `COMMIT` and `ROLLBACK` run even when the task has been cancelled:
+    /// SQLite's statements run on a `NIOThreadPool`, whose async entry throws
+    /// `CancellationError` without running anything, so a cancelled task would
+    /// otherwise hand its connection back to the pool inside a transaction —
+    /// holding SQLite's write lock, and failing the next `BEGIN` on it with
+    /// "cannot start a transaction within a transaction".
+    static func transaction<T>(
         _ database: any SQLDatabase, begin: String, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await database.raw(SQLQueryString(begin)).run()
+        let result: T
         do {
-            let result = try await body(database)
-            try await database.raw("COMMIT").run()
-            return result
+            result = try await body(database)
         } catch {
             do {
-                try await database.raw("ROLLBACK").run()
+                try await uncancelled(database, "ROLLBACK")
             } catch {
-                database.logger.debug("ROLLBACK failed", metadata: ["error": "\(error)"])
+                database.logger.warning("ROLLBACK failed", metadata: ["error": "\(error)"])
             }
             throw error
         }
+        do {
+            try await uncancelled(database, "COMMIT")
+        } catch {
+            try? await uncancelled(database, "ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    /// Runs `statement` in a task of its own, which the caller's cancellation does not reach.
+    private static func uncancelled(_ database: any SQLDatabase, _ statement: SQLQueryString) async throws {
+        try await Task { try await database.raw(statement).run() }.value
     }
 }
