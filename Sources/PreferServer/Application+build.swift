@@ -47,8 +47,10 @@ public func buildRouter(
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
     let annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, cookies: services.sessions)
     let administration = services.administration
+    let api = PreferAPI(services: services)
     let operations = OperationRouter(
         router: router, document: document, keyRing: services.keyRing, annotatorAuthenticator: annotators,
+        shortcuts: ["leaderboard": api.leaderboardShortcut],
         log: { entry in
             do {
                 try await administration.record(entry)
@@ -56,7 +58,7 @@ public func buildRouter(
                 logger.error("could not write the admin action log", metadata: ["operation": "\(entry.operation)", "error": "\(error)"])
             }
         })
-    try PreferAPI(services: services).registerHandlers(on: operations, configuration: JSONCoding.configuration)
+    try api.registerHandlers(on: operations, configuration: JSONCoding.configuration)
     // The pages are not API operations: registered on groups of their own, outside the document.
     PagesController(services: services).register(on: router)
     return PreferRouter(router: router, services: services)

@@ -1,4 +1,6 @@
-import PreferCore
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
 import PreferCore
 
 // Leaderboards, served from `LeaderboardCache`.
@@ -6,9 +8,6 @@ import PreferCore
 extension PreferAPI {
     /// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S&include_flagged=B`.
     func leaderboard(_ input: Operations.Leaderboard.Input) async throws -> Operations.Leaderboard.Output {
-        let index = try await services.directory.index(input.path.arena)
-        let arena = index.arena
-        try ArenaAccess.requireReader(arena, RequestScope.identity)
         var rounds = services.configuration.leaderboardRounds
         if let n = input.query.bootstrap {
             guard n == 0 || (2...10_000).contains(n) else {
@@ -21,11 +20,48 @@ extension PreferAPI {
             guard s >= 0 else { throw PreferError.invalidField("seed", "seed must be a non-negative integer; got \(s).") }
             seed = UInt64(s)
         }
+        let board = try await cachedBoard(
+            input.path.arena, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false)
+        return .ok(.init(body: .json(board.document)))
+    }
+
+    /// A board from the cache, as served to whoever is asking (who must be
+    /// allowed to read the arena's board).
+    private func cachedBoard(
+        _ reference: String, rounds: Int, seed: UInt64, includeFlagged: Bool
+    ) async throws -> (document: LeaderboardDocument, stamp: LeaderboardBytes.Stamp, index: ArenaIndex) {
+        let index = try await services.directory.index(reference)
+        try ArenaAccess.requireReader(index.arena, RequestScope.identity)
         let (entry, stale) = try await services.leaderboards.leaderboard(
-            arena: arena.id, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false)
-        let total = await services.leaderboards.voteCount(arena: arena.id)
-        return .ok(.init(body: .json(LeaderboardDocument(
-            arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale))))
+            arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+        let total = await services.leaderboards.voteCount(arena: index.arena.id)
+        let document = LeaderboardDocument(
+            arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
+        let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
+        return (document, stamp, index)
+    }
+
+    /// The leaderboard as everyone asks for it — no query, so the server's
+    /// default rounds and seed, flagged voters left out — served from bytes
+    /// encoded once per computed board (`LeaderboardBytes`) instead of by the
+    /// generated handler, which encodes the whole board per request. Any
+    /// other request (a query, an unusual `Accept`, an escaped arena name)
+    /// returns nil and goes to the generated handler; both write the same
+    /// bytes, as a test checks. Registered by `OperationRouter` in the same
+    /// route group, so it is authenticated as the document says.
+    func leaderboardShortcut(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)? {
+        guard let path = request.path, !path.contains("?"),
+            let reference = metadata.pathParameters["arena"], !reference.contains("%")
+        else { return nil }
+        if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return nil }
+        let board = try await cachedBoard(
+            String(reference), rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed,
+            includeFlagged: false)
+        let body = try services.leaderboardBytes.body(
+            arena: board.index.arena.id, stamp: board.stamp, document: board.document,
+            votesTotal: board.document.votesTotal, stale: board.document.stale)
+        var response = HTTPResponse(status: .ok)
+        response.headerFields[.contentType] = "application/json; charset=utf-8"
+        return (response, HTTPBody(body))
     }
 }
-

@@ -15,6 +15,11 @@ import PreferStore
 /// cannot be registered at all. Every change made with an API key (any
 /// method but GET) that succeeds is written to the admin action log the same
 /// way: who (the key's name), what (the operation), on what (the path), when.
+///
+/// An operation may have a shortcut: tried first, in the same route group
+/// (so behind the same authentication), it answers the requests it knows how
+/// to answer faster and returns nil for the rest, which the generated
+/// handler answers (`PreferAPI.leaderboardShortcut`).
 struct OperationRouter: ServerTransport {
     typealias Context = PreferRequestContext
 
@@ -25,13 +30,19 @@ struct OperationRouter: ServerTransport {
     let keys: [Role: RouterGroup<Context>]
     /// Writes an admin action to the log.
     let log: @Sendable (NewAuditEntry) async -> Void
+    /// Shortcuts by operation id.
+    let shortcuts: [String: Shortcut]
+
+    typealias Handler = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    typealias Shortcut = @Sendable (HTTPRequest, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)?
 
     init(
         router: Router<Context>, document: APIDocument, keyRing: KeyRing, annotatorAuthenticator: AnnotatorAuthenticator,
-        log: @escaping @Sendable (NewAuditEntry) async -> Void = { _ in }
+        shortcuts: [String: Shortcut] = [:], log: @escaping @Sendable (NewAuditEntry) async -> Void = { _ in }
     ) {
         self.document = document
         self.log = log
+        self.shortcuts = shortcuts
         open = router.group()
         annotator = router.group()
             .add(middleware: annotatorAuthenticator)
@@ -57,14 +68,19 @@ struct OperationRouter: ServerTransport {
         var description: String { "\(method) \(path) is not in openapi.json: every API route is defined there first." }
     }
 
-    func register(
-        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-        method: HTTPRequest.Method,
-        path: String
-    ) throws {
+    func register(_ generated: @escaping Handler, method: HTTPRequest.Method, path: String) throws {
         guard let operation = document.operation(method: method.rawValue, path: path) else {
             throw UndocumentedOperation(method: method, path: path)
         }
+        let handler: Handler =
+            if let shortcut = shortcuts[operation.id] {
+                { request, body, metadata in
+                    if let answer = try await shortcut(request, metadata) { return answer }
+                    return try await generated(request, body, metadata)
+                }
+            } else {
+                generated
+            }
         let group = switch operation.access {
         case .open: open
         case .annotator: annotator

@@ -9,6 +9,8 @@ import PreferStore
 actor ArenaDirectory {
     let store: any PreferStore
     private var indexes: [Int64: ArenaIndex] = [:]
+    /// Loads so far, numbering each index (`ArenaIndex.version`).
+    private var loads: UInt64 = 0
 
     init(store: any PreferStore) {
         self.store = store
@@ -49,7 +51,9 @@ actor ArenaDirectory {
         async let contenders = store.contenders(arena: arena.id)
         async let prompts = store.prompts(arena: arena.id)
         async let outputs = store.outputs(arena: arena.id, withdrawn: true)
-        let index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs)
+        var index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs)
+        loads += 1
+        index.version = loads
         indexes[arena.id] = index
         return index
     }

@@ -15,6 +15,10 @@ struct ArenaIndex: Sendable {
     var outputByPromptAndContender: [Int64: [Int64: Int64]] = [:]
     /// Prompts with outputs from at least two contenders, in id order.
     var battlePrompts: [Int64] = []
+    /// Which load of the arena this is (`ArenaDirectory` counts them): what
+    /// was derived from one index (a leaderboard's bytes, say) holds while
+    /// the version is the same.
+    var version: UInt64 = 0
 
     init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {
         self.arena = arena

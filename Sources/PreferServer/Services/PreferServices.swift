@@ -9,6 +9,8 @@ struct PreferServices: Sendable {
     let directory: ArenaDirectory
     let writer: VoteWriter
     let leaderboards: LeaderboardCache
+    /// The default boards' JSON, encoded once per board.
+    let leaderboardBytes = LeaderboardBytes()
     let coverage: ItemCoverage
     let secrets: ServerSecrets
     let configuration: ServerConfiguration
