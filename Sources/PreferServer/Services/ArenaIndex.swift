@@ -15,6 +15,9 @@ struct ArenaIndex: Sendable {
     var outputByPromptAndContender: [Int64: [Int64: Int64]] = [:]
     /// Prompts with outputs from at least two contenders, in id order.
     var battlePrompts: [Int64] = []
+    /// Tells indexes apart (a fresh random number per build): what an
+    /// active arena's prepared pair table was made for (`ActivePairs`).
+    var version: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {
         self.arena = arena
