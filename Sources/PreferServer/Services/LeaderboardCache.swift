@@ -235,6 +235,7 @@ actor LeaderboardCache: Service {
             votes[change.arena] = nil
             generation[change.arena, default: 0] += 1
             if change.kind == .deleted {
+                activePairs.forget(change.arena)
                 entries = entries.filter { $0.key.arena != change.arena }
                 lastRequest = lastRequest.filter { $0.key.arena != change.arena }
             }
