@@ -342,12 +342,22 @@ struct DataRelease {
 
     /// The card's account of how the data came to be: battles in the arena
     /// only when there were any; imported and judged data said as such.
+    /// How the arena drew its pairs, for the data card: adaptive sampling
+    /// changes which pairs the votes cover, so the card says so.
+    static func drawing(_ arena: Arena) -> String {
+        if let active = arena.activeSampling {
+            return "by active sampling (rule \(active.rule.rawValue): pairs chosen from the current ratings' uncertainty, "
+                + String(format: "every contender keeping at least %g of its uniform share, new contenders favoured until %d votes)", active.floorShare, active.burstVotes)
+        }
+        return arena.sampling == .uniform ? "uniformly among the pairs with outputs" : "in proportion to the contenders' weights"
+    }
+
     func collection(_ stats: Stats) -> String {
         var parts: [String] = []
         if stats.sources["battle", default: 0] > 0 {
             parts.append(
                 "Prefer showed an annotator a prompt and two outputs of different contenders, anonymously and in random order, "
-                    + "drawn \(arena.sampling == .uniform ? "uniformly among the pairs with outputs" : "in proportion to the contenders' weights"); "
+                    + "drawn \(Self.drawing(arena)); "
                     + "the annotator chose the left or the right output, a tie, or \"both bad\""
                     + "\(arena.criteria.isEmpty ? "" : ", and answered per criterion (\(arena.criteria.joined(separator: ", ")))"). "
                     + "The arena was \(arena.isPrivate ? "private (invited annotators only)" : "open to anonymous visitors")"

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PreferCore
+import PreferStore
 
 /// `prefer reward`: a Bradley–Terry reward model learnt from the votes' texts.
 struct RewardCommand: ParsableCommand {
@@ -60,7 +62,7 @@ struct RewardTrainingOptions: ParsableArguments {
 }
 
 /// `prefer reward train`.
-struct RewardTrainCommand: ParsableCommand {
+struct RewardTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a reward model on preference pairs with texts and write it to a file.",
@@ -71,24 +73,45 @@ struct RewardTrainCommand: ParsableCommand {
         prompt–output interactions), fitted by L2-penalised logistic loss on r(chosen) − r(rejected) with \
         L-BFGS; λ is chosen by cross-validation grouped by prompt.
 
+        With --arena, the pairs are the arena's stored votes on outputs (the two outputs' texts and the prompt's), \
+        from the database of --database (else PREFER_DATABASE_URL, else prefer.sqlite); votes without both \
+        outputs (imported battles) are left out.
+
         Examples:
           prefer reward train pairs.jsonl --out model.prm
           prefer reward train votes.jsonl --out model.prm --lambda 1e-4 --interactions
+          prefer reward train --arena chat --database postgres://prefer@db/prefer --out chat.prm
         """
     )
 
-    @Argument(help: "Pair or vote files (.jsonl, .json, .csv); - reads standard input.") var files: [String]
+    @Argument(help: "Pair or vote files (.jsonl, .json, .csv); - reads standard input.") var files: [String] = []
+    @Option(help: "Train on this arena's stored votes instead of files.") var arena: String?
+    @Option(help: "With --arena: the database URL (default: PREFER_DATABASE_URL, else prefer.sqlite).") var database: String?
     @Option(name: .shortAndLong, help: "Where to write the model.") var out: String
     @OptionGroup var training: RewardTrainingOptions
     @Option(help: "Output: table or json.") var format: AuditReport.TextFormat = .table
     @Flag(name: .shortAndLong, help: "No progress line.") var quiet = false
 
-    func run() throws {
+    func validate() throws {
+        if arena == nil && files.isEmpty { throw ValidationError("Give pair or vote files, or --arena NAME to train on an arena's stored votes.") }
+        if arena != nil && !files.isEmpty { throw ValidationError("Give either files or --arena, not both.") }
+        if database != nil && arena == nil { throw ValidationError("--database goes with --arena.") }
+    }
+
+    func run() async throws {
         let progress = ProgressLine(quiet: quiet)
         let clock = ContinuousClock()
         let start = clock.now
         let trainer = try training.trainer()
-        let pairs = try PreferencePairReader(progress: progress, threads: training.threads).read(files)
+        let pairs: [PreferencePair]
+        if let arena {
+            pairs = try await Self.storedPairs(arena: arena, database: database)
+            guard !pairs.isEmpty else {
+                throw CommandError("Arena \"\(arena)\" has no votes on two outputs with texts to train on (imported battles carry no outputs); vote on its battles, or train on a file.")
+            }
+        } else {
+            pairs = try PreferencePairReader(progress: progress, threads: training.threads).read(files)
+        }
         guard !pairs.isEmpty else { throw CommandError(RewardError.noPairs.message) }
         let readTime = (clock.now - start).inSeconds
         let data = RewardDataset(pairs: pairs, features: trainer.features, threads: training.threads, progress: progress.counter("featurising chunk"))
@@ -113,8 +136,49 @@ struct RewardTrainCommand: ParsableCommand {
             iterations: model.info.iterations, converged: model.info.converged,
             seconds: .init(read: readTime, features: featureTime, train: trainTime))
         switch format {
-        case .json: print(try RewardJSON.text(summary))
-        case .table: print(summary.table(), terminator: "")
+        case .json: printOut(try RewardJSON.text(summary))
+        case .table: printOut(summary.table(), terminator: "")
+        }
+    }
+}
+
+extension RewardTrainCommand {
+    /// The arena's stored votes as preference pairs: the prompt's text and
+    /// the two outputs' contents (as `PreferencePairReader` makes them from a
+    /// vote file: a tie or "both bad" is a pair labelled 0.5), in vote order.
+    static func storedPairs(arena name: String, database: String?) async throws -> [PreferencePair] {
+        var logger = Logger(label: "prefer")
+        logger.logLevel = .warning
+        let (url, store) = try await StoreOpener.open(database, logger: logger)
+        do {
+            try await store.migrate()
+            guard let arena = try await store.arena(named: name) else {
+                throw CommandError("There is no arena named \"\(name)\" in \(url); prefer import … --arena \(name) creates one.")
+            }
+            let prompts = Dictionary(uniqueKeysWithValues: try await store.prompts(arena: arena.id).map { ($0.id, $0.text) })
+            let outputs = Dictionary(uniqueKeysWithValues: try await store.outputs(arena: arena.id, withdrawn: true).map { ($0.id, $0.content) })
+            let contenders = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena.id).map { ($0.id, $0.name) })
+            var pairs: [PreferencePair] = []
+            var after: Int64?
+            while true {
+                let page = try await store.votes(arena: arena.id, after: after, limit: 20_000)
+                for vote in page {
+                    guard let promptId = vote.promptId, let prompt = prompts[promptId],
+                          let left = vote.leftOutputId.flatMap({ outputs[$0] }),
+                          let right = vote.rightOutputId.flatMap({ outputs[$0] }) else { continue }
+                    pairs.append(PreferencePairReader.pair(
+                        prompt: prompt, a: left, b: right, outcome: vote.choice.outcome,
+                        modelA: contenders[vote.leftContenderId], modelB: contenders[vote.rightContenderId],
+                        weight: 1, judge: vote.source == .judge, origin: "\(name) vote \(vote.id)"))
+                }
+                guard let last = page.last, page.count == 20_000 else { break }
+                after = last.id
+            }
+            try await store.shutdown()
+            return pairs
+        } catch {
+            try? await store.shutdown()
+            throw error
         }
     }
 }

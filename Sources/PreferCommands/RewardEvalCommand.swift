@@ -61,8 +61,8 @@ struct RewardEvalCommand: ParsableCommand {
         }
         progress.finish()
         switch format {
-        case .json: print(try RewardJSON.text(evaluation))
-        case .table: print(Self.table(evaluation, inSample: model != nil), terminator: "")
+        case .json: printOut(try RewardJSON.text(evaluation))
+        case .table: printOut(Self.table(evaluation, inSample: model != nil), terminator: "")
         }
     }
 

@@ -111,8 +111,8 @@ struct SimulateSamplingCommand: ParsableCommand {
             for k in report.policies.indices { report.policies[k].perSeed = nil }
         }
         switch format {
-        case .json: print(report.jsonText(), terminator: "")
-        case .table: print(Self.table(report, command: CommandLine.arguments.dropFirst().joined(separator: " ")), terminator: "")
+        case .json: printOut(report.jsonText(), terminator: "")
+        case .table: printOut(Self.table(report, command: CommandLine.arguments.dropFirst().joined(separator: " ")), terminator: "")
         }
     }
 

@@ -5,7 +5,10 @@ import PreferCore
 public struct ArenaChanges: Sendable, Hashable {
     /// An empty text clears the description.
     public var description: String?
+    /// Uniform or weighted sampling; it turns active sampling off.
     public var sampling: Sampling?
+    /// Turns active sampling on with these settings (wins over `sampling`).
+    public var activeSampling: ActiveSampling?
     public var criteria: [String]?
     /// 0 clears the minimum play time.
     public var minPlayMs: Int?
@@ -17,7 +20,8 @@ public struct ArenaChanges: Sendable, Hashable {
 
     public init(
         description: String? = nil, sampling: Sampling? = nil, criteria: [String]? = nil, minPlayMs: Int? = nil,
-        annotationsPerItem: Int? = nil, isPrivate: Bool? = nil, leaderboardPublic: Bool? = nil, archived: Bool? = nil
+        annotationsPerItem: Int? = nil, isPrivate: Bool? = nil, leaderboardPublic: Bool? = nil, archived: Bool? = nil,
+        activeSampling: ActiveSampling? = nil
     ) {
         self.description = description
         self.sampling = sampling
@@ -27,6 +31,7 @@ public struct ArenaChanges: Sendable, Hashable {
         self.isPrivate = isPrivate
         self.leaderboardPublic = leaderboardPublic
         self.archived = archived
+        self.activeSampling = activeSampling
     }
 }
 

@@ -125,10 +125,12 @@ public struct NewArena: Sendable, Hashable, Codable {
     public var minPlayMs: Int?
     public var annotationsPerItem: Int
     public var isPrivate: Bool
+    /// Active pair selection (then `sampling` is uniform, its fallback).
+    public var activeSampling: ActiveSampling?
 
     public init(
         name: String, description: String? = nil, sampling: Sampling = .uniform, criteria: [String] = [],
-        minPlayMs: Int? = nil, annotationsPerItem: Int = 1, isPrivate: Bool = false
+        minPlayMs: Int? = nil, annotationsPerItem: Int = 1, isPrivate: Bool = false, activeSampling: ActiveSampling? = nil
     ) {
         self.name = name
         self.description = description
@@ -137,6 +139,7 @@ public struct NewArena: Sendable, Hashable, Codable {
         self.minPlayMs = minPlayMs
         self.annotationsPerItem = annotationsPerItem
         self.isPrivate = isPrivate
+        self.activeSampling = activeSampling
     }
 }
 

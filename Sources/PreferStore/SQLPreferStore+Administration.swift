@@ -17,7 +17,13 @@ extension SQLPreferStore {
             if let description = changes.description {
                 set("description", description.isEmpty ? SQLLiteral.null : SQLBind(description))
             }
-            if let sampling = changes.sampling { set("sampling", SQLBind(sampling.rawValue)) }
+            if let active = changes.activeSampling {
+                set("sampling", SQLBind(Sampling.uniform.rawValue))
+                for (column, value) in StoreRecords.activeColumns(active) { set(column, value) }
+            } else if let sampling = changes.sampling {
+                set("sampling", SQLBind(sampling.rawValue))
+                for (column, _) in StoreRecords.activeColumns(nil) { set(column, SQLLiteral.null) }
+            }
             if let criteria = changes.criteria { set("criteria", SQLBind(try StoreRecords.encodeJSON(criteria))) }
             if let minPlayMs = changes.minPlayMs { set("min_play_ms", minPlayMs == 0 ? SQLLiteral.null : SQLBind(minPlayMs)) }
             if let k = changes.annotationsPerItem { set("annotations_per_item", SQLBind(k)) }

@@ -8,12 +8,14 @@ extension SQLPreferStore {
             return try await connections.write { database in
                 let row = try await database.insert(into: "arenas")
                     .columns(
-                        "name", "description", "sampling", "criteria", "min_play_ms", "annotations_per_item",
-                        "is_private", "created_at")
+                        ["name", "description", "sampling", "criteria", "min_play_ms", "annotations_per_item",
+                         "is_private", "created_at"] + StoreRecords.activeColumns(nil).map(\.0))
                     .values(
-                        arena.name, arena.description, arena.sampling.rawValue,
-                        try StoreRecords.encodeJSON(arena.criteria), arena.minPlayMs, arena.annotationsPerItem,
-                        arena.isPrivate, Date().timeIntervalSince1970)
+                        [SQLBind(arena.name), SQLBind(arena.description),
+                         SQLBind(arena.activeSampling == nil ? arena.sampling.rawValue : Sampling.uniform.rawValue),
+                         SQLBind(try StoreRecords.encodeJSON(arena.criteria)), SQLBind(arena.minPlayMs), SQLBind(arena.annotationsPerItem),
+                         SQLBind(arena.isPrivate), SQLBind(Date().timeIntervalSince1970)] as [any SQLExpression]
+                            + StoreRecords.activeColumns(arena.activeSampling).map(\.1))
                     .returning("*")
                     .first()
                 let created = try StoreRecords.arena(try row.orInternal("INSERT … RETURNING gave no arena"))

@@ -21,6 +21,19 @@ struct SchemaConstraint: Sendable {
         check("arenas_name_check", .invalid("An arena needs a name of at most 200 characters.", field: "name")),
         check("arenas_sampling_check", .invalid("Sampling must be uniform or weighted.", field: "sampling")),
         check(
+            "arenas_active_rule_check",
+            .invalid("The active sampling rule must be one of width, lmarena, top-k, info-gain.", field: "active_sampling.rule")),
+        check("arenas_active_top_k_check", .invalid("top_k must be between 1 and 1000.", field: "active_sampling.top_k")),
+        check(
+            "arenas_active_floor_share_check",
+            .invalid("floor_share must be between 0 and 1.", field: "active_sampling.floor_share")),
+        check(
+            "arenas_active_burst_votes_check",
+            .invalid("burst_votes must be between 0 and 1000000.", field: "active_sampling.burst_votes")),
+        check(
+            "arenas_active_burst_multiple_check",
+            .invalid("burst_multiple must be between 1 and 100.", field: "active_sampling.burst_multiple")),
+        check(
             "arenas_annotations_check",
             .invalid("annotationsPerItem must be at least 1.", field: "annotationsPerItem")),
         check("arenas_min_play_check", .invalid("minPlayMs must not be negative.", field: "minPlayMs")),

@@ -18,8 +18,35 @@ enum StoreRecords {
             isPrivate: try row.decode(column: "is_private", as: Bool.self),
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
             archivedAt: try row.decode(column: "archived_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
-            leaderboardPublic: try row.decode(column: "leaderboard_public", as: Bool.self)
+            leaderboardPublic: try row.decode(column: "leaderboard_public", as: Bool.self),
+            activeSampling: try activeSampling(row)
         )
+    }
+
+    /// The active settings of an arena row (nil when `active_rule` is NULL);
+    /// a NULL setting is `ActiveSampling`'s default.
+    static func activeSampling(_ row: any SQLRow) throws -> ActiveSampling? {
+        guard let text = try row.decode(column: "active_rule", as: String?.self) else { return nil }
+        var settings = ActiveSampling(rule: try ActiveSampling.Rule(rawValue: text).orThrow("arenas.active_rule", text))
+        if let k = try row.decode(column: "active_top_k", as: Int?.self) { settings.topK = k }
+        if let floor = try row.decode(column: "active_floor_share", as: Double?.self) { settings.floorShare = floor }
+        if let votes = try row.decode(column: "active_burst_votes", as: Int?.self) { settings.burstVotes = votes }
+        if let multiple = try row.decode(column: "active_burst_multiple", as: Double?.self) { settings.burstMultiple = multiple }
+        return settings
+    }
+
+    /// The `active_*` columns of `settings` (all NULL for nil: not active).
+    static func activeColumns(_ settings: ActiveSampling?) -> [(String, any SQLExpression)] {
+        func bind(_ value: (some Encodable & Sendable)?) -> any SQLExpression {
+            value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null
+        }
+        return [
+            ("active_rule", bind(settings?.rule.rawValue)),
+            ("active_top_k", bind(settings?.topK)),
+            ("active_floor_share", bind(settings?.floorShare)),
+            ("active_burst_votes", bind(settings?.burstVotes)),
+            ("active_burst_multiple", bind(settings?.burstMultiple)),
+        ]
     }
 
     static func contender(_ row: any SQLRow) throws -> Contender {

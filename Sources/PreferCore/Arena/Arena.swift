@@ -7,6 +7,10 @@ public struct Arena: Sendable, Hashable, Codable {
     public var name: String
     public var description: String?
     public var sampling: Sampling
+    /// Active pair selection's settings when the arena samples actively
+    /// (`"sampling": "active"`); `sampling` is then what it does before its
+    /// first fit (uniform). Nil for uniform and weighted arenas.
+    public var activeSampling: ActiveSampling?
     /// Optional per-criterion questions (e.g. "prompt following", "aesthetics").
     public var criteria: [String]
     /// Minimum time each audio/video side must play before voting (Music Arena), if any.
@@ -32,7 +36,8 @@ public struct Arena: Sendable, Hashable, Codable {
         isPrivate: Bool = false,
         createdAt: Date = Date(),
         archivedAt: Date? = nil,
-        leaderboardPublic: Bool = false
+        leaderboardPublic: Bool = false,
+        activeSampling: ActiveSampling? = nil
     ) {
         self.id = id
         self.name = name
@@ -45,6 +50,13 @@ public struct Arena: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.archivedAt = archivedAt
         self.leaderboardPublic = leaderboardPublic
+        self.activeSampling = activeSampling
+    }
+
+    /// How the arena's battles pick their pair: its active settings, or its
+    /// uniform / weighted sampling.
+    public var samplingPolicy: SamplingPolicy {
+        activeSampling.map { .active($0) } ?? SamplingPolicy(sampling)
     }
 
     public var isArchived: Bool { archivedAt != nil }

@@ -9,23 +9,48 @@ import PreferStore
 extension PreferAPI {
     func createArena(_ input: Operations.CreateArena.Input) async throws -> Operations.CreateArena.Output {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let name = try Self.samplingName(body.sampling) ?? Sampling.uniform.rawValue
+        var active: ActiveSampling?
+        if name == "active" {
+            active = try Self.activeSampling(body.activeSampling, base: ActiveSampling())
+        } else if body.activeSampling != nil {
+            throw Self.activeWithoutActive(name)
+        }
         let new = NewArena(
-            name: body.name, description: body.description, sampling: try Self.sampling(body.sampling),
+            name: body.name, description: body.description, sampling: Sampling(rawValue: name) ?? .uniform,
             criteria: body.criteria ?? [], minPlayMs: body.minPlayMs,
-            annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false
+            annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
+            activeSampling: active
         )
         return .created(.init(body: .json(.init(try await services.arenas.create(new)))))
     }
 
-    /// The sampling named, or uniform; the generated enum's `_empty_` (how the
-    /// generator spells the `null` its schema allows) is no sampling at all.
-    static func sampling(_ value: Components.Schemas.ArenaCreate.SamplingPayload?) throws -> Sampling {
-        switch value {
-        case nil: .uniform
-        case .uniform: .uniform
-        case .weighted: .weighted
-        case ._empty_: throw PreferError.invalidField("sampling", "sampling must be one of \(Sampling.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+    /// The sampling named in a body (nil when left out); the generated enum's
+    /// `_empty_` (how the generator spells the `null` its schema allows) is
+    /// no sampling at all.
+    static func samplingName<Value: RawRepresentable>(_ value: Value?) throws -> String? where Value.RawValue == String {
+        guard let value else { return nil }
+        guard !value.rawValue.isEmpty else {
+            throw PreferError.invalidField("sampling", "sampling must be one of uniform, weighted, active; got \"\".")
         }
+        return value.rawValue
+    }
+
+    /// `base` with the settings the body gives, checked.
+    static func activeSampling(_ body: Components.Schemas.ActiveSamplingSettings?, base: ActiveSampling) throws -> ActiveSampling {
+        var settings = base
+        if let rule = body?.rule { settings.rule = try ArenaRules.activeRule(rule.rawValue) }
+        if let k = body?.topK { settings.topK = k }
+        if let floor = body?.floorShare { settings.floorShare = floor }
+        if let votes = body?.burstVotes { settings.burstVotes = votes }
+        if let multiple = body?.burstMultiple { settings.burstMultiple = multiple }
+        return try ArenaRules.activeSampling(settings)
+    }
+
+    static func activeWithoutActive(_ sampling: String) -> PreferError {
+        PreferError.invalidField(
+            "active_sampling",
+            "active_sampling applies to \"sampling\": \"active\" only (this asks for \(sampling)); set sampling to active, or leave active_sampling out.")
     }
 
     func listArenas(_ input: Operations.ListArenas.Input) async throws -> Operations.ListArenas.Output {
@@ -35,17 +60,21 @@ extension PreferAPI {
 
     func updateArena(_ input: Operations.UpdateArena.Input) async throws -> Operations.UpdateArena.Output {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let name = try Self.samplingName(body.sampling)
         var sampling: Sampling?
-        switch body.sampling {
-        case nil: sampling = nil
-        case .uniform: sampling = .uniform
-        case .weighted: sampling = .weighted
-        case ._empty_: throw PreferError.invalidField("sampling", "sampling must be one of \(Sampling.allCases.map(\.rawValue).joined(separator: ", ")); got \"\".")
+        var active: ActiveSampling?
+        if name == "active" || (name == nil && body.activeSampling != nil) {
+            let current = try await services.directory.arena(input.path.arena)
+            if name == nil && current.activeSampling == nil { throw Self.activeWithoutActive(current.sampling.rawValue) }
+            active = try Self.activeSampling(body.activeSampling, base: current.activeSampling ?? ActiveSampling())
+        } else if let name {
+            if body.activeSampling != nil { throw Self.activeWithoutActive(name) }
+            sampling = Sampling(rawValue: name)
         }
         let changes = ArenaChanges(
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
-            archived: body.archived)
+            archived: body.archived, activeSampling: active)
         return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
     }
 

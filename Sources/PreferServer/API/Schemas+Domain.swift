@@ -18,8 +18,18 @@ extension Components.Schemas.Arena {
             id: arena.id, name: arena.name, description: arena.description,
             sampling: Components.Schemas.Sampling(arena.sampling), criteria: arena.criteria, minPlayMs: arena.minPlayMs,
             annotationsPerItem: arena.annotationsPerItem, _private: arena.isPrivate, createdAt: arena.createdAt,
-            archivedAt: arena.archivedAt, leaderboardPublic: arena.leaderboardPublic
+            archivedAt: arena.archivedAt, leaderboardPublic: arena.leaderboardPublic,
+            activeSampling: arena.activeSampling.map(Components.Schemas.ActiveSampling.init)
         )
+        if arena.activeSampling != nil { sampling = .active }
+    }
+}
+
+extension Components.Schemas.ActiveSampling {
+    init(_ settings: ActiveSampling) {
+        self.init(
+            rule: RulePayload(rawValue: settings.rule.rawValue) ?? .width, topK: settings.topK,
+            floorShare: settings.floorShare, burstVotes: settings.burstVotes, burstMultiple: settings.burstMultiple)
     }
 }
 
@@ -33,9 +43,10 @@ extension Components.Schemas.Sampling {
 }
 
 extension Sampling {
+    /// Uniform or weighted; active (whose fallback is uniform) is uniform.
     init(_ sampling: Components.Schemas.Sampling) {
         switch sampling {
-        case .uniform: self = .uniform
+        case .uniform, .active: self = .uniform
         case .weighted: self = .weighted
         }
     }

@@ -16,8 +16,8 @@ struct ArenaIndex: Sendable {
     /// Prompts with outputs from at least two contenders, in id order.
     var battlePrompts: [Int64] = []
     /// Which load of the arena this is (`ArenaDirectory` counts them): what
-    /// was derived from one index (a leaderboard's bytes, say) holds while
-    /// the version is the same.
+    /// was derived from one index (a leaderboard's bytes, an active arena's
+    /// pair table in `ActivePairs`) holds while the version is the same.
     var version: UInt64 = 0
 
     init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {

@@ -6,9 +6,20 @@ import PreferCore
 /// - `uniform`: every prompt with outputs from two or more contenders is
 ///   equally likely, then every pair of its contenders.
 /// - `weighted`: the prompt as above, then a pair ∝ wᵢ·wⱼ (contender weights).
+/// - `active`: the pair first, from the arena's prepared table (`ActivePairs`:
+///   the plan of `PairSampler` made from the cached fit, restricted to pairs
+///   of current contenders with a prompt in common), then a prompt they both
+///   answered, uniformly. While the table was made for an older index (an
+///   admin changed the arena; the next table is on its way) the prompt comes
+///   first and `PairSampler.nextPair` weighs its contenders' pairs (a
+///   contender the plan does not know gets the burst). With no table yet
+///   (before the first fit), as `uniform`.
 ///
-/// O(k²) for a prompt with k contenders' outputs.
+/// O(k²) for a prompt with k contenders' outputs; active: O(log pairs).
 struct BattleSampler {
+    /// The active arena's table, when it has one.
+    var prepared: ActivePairs.Prepared?
+
     struct Draw: Equatable {
         var prompt: Int64
         var left: Output
@@ -30,6 +41,23 @@ struct BattleSampler {
     }
 
     func draw<R: RandomNumberGenerator>(from index: ArenaIndex, using rng: inout R) throws(Failure) -> Draw {
+        if case .active = index.arena.samplingPolicy, let prepared, prepared.policy == index.arena.samplingPolicy {
+            if prepared.indexVersion == index.version {
+                if let picked = prepared.draw(in: index, using: &rng),
+                   let draw = Self.battle(prompt: picked.prompt, picked.a, picked.b, in: index, using: &rng) {
+                    return draw
+                }
+            } else if let prompt = index.battlePrompts.randomElement(using: &rng),
+                      let byContender = index.outputByPromptAndContender[prompt] {
+                let names = byContender.keys.sorted().compactMap { index.contenders[$0]?.name }
+                if let pair = prepared.sampler.nextPair(among: names, using: &rng),
+                   let a = index.contenderByName[pair.left], let b = index.contenderByName[pair.right],
+                   let left = byContender[a].flatMap({ index.outputs[$0] }),
+                   let right = byContender[b].flatMap({ index.outputs[$0] }) {
+                    return Draw(prompt: prompt, left: left, right: right)
+                }
+            }
+        }
         guard let prompt = index.battlePrompts.randomElement(using: &rng),
               let byContender = index.outputByPromptAndContender[prompt] else { throw .noPrompts }
         let contenders = byContender.keys.sorted()
@@ -63,5 +91,15 @@ struct BattleSampler {
         guard let left = byContender[a].flatMap({ index.outputs[$0] }),
               let right = byContender[b].flatMap({ index.outputs[$0] }) else { throw .noPrompts }
         return Draw(prompt: prompt, left: left, right: right)
+    }
+
+    /// The battle on `prompt` between contenders `a` and `b`, sides by coin flip.
+    static func battle<R: RandomNumberGenerator>(prompt: Int64, _ a: Int64, _ b: Int64, in index: ArenaIndex, using rng: inout R) -> Draw? {
+        guard let byContender = index.outputByPromptAndContender[prompt],
+              let first = byContender[a].flatMap({ index.outputs[$0] }),
+              let second = byContender[b].flatMap({ index.outputs[$0] }) else { return nil }
+        return Bool.random(using: &rng)
+            ? Draw(prompt: prompt, left: first, right: second)
+            : Draw(prompt: prompt, left: second, right: first)
     }
 }

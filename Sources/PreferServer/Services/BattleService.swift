@@ -56,19 +56,34 @@ public struct BattleService: Sendable {
         return try await draw(index, voter: identity.voter)
     }
 
-    /// A new battle of `index` for `voter`.
+    /// A new battle of `index` for `voter`, drawn with the system's random numbers.
     func draw(_ index: ArenaIndex, voter: String) async throws -> Drawn {
+        var rng = SystemRandomNumberGenerator()
+        return try await draw(index, voter: voter, using: &rng)
+    }
+
+    /// A new battle of `index` for `voter`, drawn with `rng` (tests seed it).
+    /// An active arena's pair comes from its prepared table (`ActivePairs`),
+    /// read without a query or a wait; the table is refreshed in the
+    /// background while the arena is drawn from.
+    func draw<R: RandomNumberGenerator & Sendable>(_ index: ArenaIndex, voter: String, using rng: inout R) async throws -> Drawn {
         if index.arena.isArchived {
             throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" is archived: it takes no more votes. Its leaderboard stays at /arenas/\(index.arena.name)/leaderboard.")
         }
-        var rng = SystemRandomNumberGenerator()
+        var sampler = BattleSampler()
+        if case .active = index.arena.samplingPolicy {
+            let prepared = leaderboards.activePairs.prepared(index.arena.id)
+            let current = prepared?.indexVersion == index.version && prepared?.policy == index.arena.samplingPolicy
+            leaderboards.activeArenaDrawn(index.arena.id, needsTable: !current)
+            sampler.prepared = prepared
+        }
         var draw: BattleSampler.Draw
         do {
-            draw = try BattleSampler().draw(from: index, using: &rng)
+            draw = try sampler.draw(from: index, using: &rng)
             // Arenas that want k annotators per item first offer items others voted on.
             if index.arena.annotationsPerItem > 1,
                let item = try await coverage.pendingItem(arena: index.arena, voter: voter),
-               let repeated = BattleSampler().draw(item: item, from: index, using: &rng) {
+               let repeated = sampler.draw(item: item, from: index, using: &rng) {
                 draw = repeated
             }
         } catch is BattleSampler.Failure {

@@ -71,6 +71,12 @@ actor LeaderboardCache: Service {
     private var stopped = false
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
+    /// The pair tables of active arenas, read by the battle path.
+    nonisolated let activePairs = ActivePairs()
+    /// When each active arena's table was last made.
+    private var lastPairsRefresh: [Int64: ContinuousClock.Instant] = [:]
+    /// The vote count a table failed at (invalid settings): not tried again until votes change.
+    private var pairsFailedAt: [Int64: Int] = [:]
 
     init(
         store: any PreferStore, directory: ArenaDirectory, minimumInterval: Duration,
@@ -138,7 +144,66 @@ actor LeaderboardCache: Service {
             await refresh(key)
             refreshed = true
         }
+        // Active arenas drawn from lately: their pair tables.
+        for arena in activePairs.wanted(within: keepFresh, now: now) {
+            guard let index = try? await directory.index(id: arena), case .active = index.arena.samplingPolicy else { continue }
+            if votes[arena] == nil || dirty.contains(arena) {
+                do {
+                    try await sync(arena)
+                } catch {
+                    logger.warning("Could not read new votes", metadata: ["arena": "\(arena)", "error": "\(error)"])
+                }
+            }
+            let count = voteCount(arena: arena)
+            let current = activePairs.prepared(arena)
+            let sameShape = current?.indexVersion == index.version && current?.policy == index.arena.samplingPolicy
+            if sameShape && current?.votesUsed == count { continue }
+            if sameShape, pairsFailedAt[arena] == count { continue }
+            // New votes wait for the interval; a new index or policy does not.
+            if sameShape, let last = lastPairsRefresh[arena], now - last < minimumInterval {
+                let left = minimumInterval - (now - last)
+                wait = min(wait ?? left, left)
+                continue
+            }
+            _ = try? await refreshPairs(arena: arena, index: index)
+            refreshed = true
+        }
         return refreshed ? .zero : wait
+    }
+
+    /// Makes `arena`'s pair table from the votes read so far, on the fits'
+    /// thread, and installs it.
+    @discardableResult
+    private func refreshPairs(arena: Int64, index: ArenaIndex) async throws -> ActivePairs.Prepared {
+        lastPairsRefresh[arena] = .now
+        let table = votes[arena]?.table ?? VoteTable()
+        let previous = activePairs.prepared(arena)?.sampler
+        do {
+            let prepared = try await fits.runIfActive { try ActivePairs.Prepared(index: index, table: table, previous: previous) }
+            pairsFailedAt[arena] = nil
+            return activePairs.install(prepared, arena: arena)
+        } catch {
+            logger.error("active pair table failed", metadata: ["arena": "\(arena)", "error": "\(error)"])
+            pairsFailedAt[arena] = table.count
+            throw stopped ? PreferError.shuttingDown as any Error : error
+        }
+    }
+
+    /// Called by the battle path of an active arena: keeps its pair table
+    /// fresh from now on (a table missing, or made for another index or
+    /// policy, is made at once). Never waits.
+    nonisolated func activeArenaDrawn(_ arena: Int64, needsTable: Bool) {
+        activePairs.drawn(arena)
+        if needsTable { wake.yield() }
+    }
+
+    /// `arena`'s pair table made now from every vote stored so far: what a
+    /// test awaits instead of polling for the background refresh.
+    func freshPairs(arena: Int64) async throws -> ActivePairs.Prepared {
+        activePairs.drawn(arena)
+        try await sync(arena)
+        guard let index = try await directory.index(id: arena) else { throw PreferError.unknownArena(String(arena)) }
+        return try await refreshPairs(arena: arena, index: index)
     }
 
     // MARK: Requests
@@ -174,6 +239,7 @@ actor LeaderboardCache: Service {
             votes[change.arena] = nil
             generation[change.arena, default: 0] += 1
             if change.kind == .deleted {
+                activePairs.forget(change.arena)
                 entries = entries.filter { $0.key.arena != change.arena }
                 lastRequest = lastRequest.filter { $0.key.arena != change.arena }
             }
@@ -196,6 +262,7 @@ actor LeaderboardCache: Service {
 
     /// Drops a deleted arena.
     func forget(arena: Int64) {
+        activePairs.forget(arena)
         votes[arena] = nil
         generation[arena, default: 0] += 1
         decisions[arena] = nil

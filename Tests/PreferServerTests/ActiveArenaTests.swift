@@ -1,0 +1,350 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import Logging
+import PreferCore
+@testable import PreferServer
+import PreferStore
+import Testing
+
+/// Arenas that sample actively (`"sampling": "active"`), on SQLite and on
+/// PostgreSQL: the settings through the API and the schema, and battles
+/// drawn from the cached fit's plan — with the frequencies, floor share and
+/// bursts the plan promises, checked by tests that fail when the draw
+/// strays from it.
+@Suite("Active arenas")
+struct ActiveArenaTests {
+    /// The databases tested: both, unless `PREFER_SKIP_POSTGRES=1`.
+    enum Database: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case sqlite
+        case postgres
+
+        var testDescription: String { rawValue }
+
+        static var tested: [Database] {
+            ProcessInfo.processInfo.environment["PREFER_SKIP_POSTGRES"] == "1" ? [.sqlite] : allCases
+        }
+    }
+
+    // MARK: Settings
+
+    @Test(arguments: Database.tested)
+    func settingsAreStoredShownAndChecked(_ database: Database) async throws {
+        try await Self.withServer(database) { server, _ in
+            // Uniform and weighted arenas are as they were: no active settings.
+            let plain = try await server.createArena(["name": "plain", "sampling": "weighted"])
+            #expect(plain["sampling"] as? String == "weighted" && plain["active_sampling"] == nil)
+
+            let created = try await server.createArena([
+                "name": "act", "sampling": "active",
+                "active_sampling": ["rule": "lmarena", "floor_share": 0.4, "burst_votes": 50, "burst_multiple": 2],
+            ])
+            #expect(created["sampling"] as? String == "active")
+            let settings = try #require(created["active_sampling"] as? [String: Any])
+            #expect(settings["rule"] as? String == "lmarena")
+            #expect(settings["floor_share"] as? Double == 0.4)
+            #expect(settings["burst_votes"] as? Int == 50)
+            #expect(settings["burst_multiple"] as? Double == 2)
+            #expect(settings["top_k"] as? Int == 10, "a setting left out is the default")
+
+            // GET reads it back from the store.
+            let shown = try await server.send(.get, "/api/arenas/act", template: "/api/arenas/{arena}", admin: true)
+            #expect((shown.json["active_sampling"] as? [String: Any])?["floor_share"] as? Double == 0.4)
+
+            // PATCH changes one setting and keeps the others; every rule is accepted.
+            for rule in ActiveSampling.Rule.allCases {
+                let patched = try await server.send(
+                    .patch, "/api/arenas/act", template: "/api/arenas/{arena}",
+                    json: ["active_sampling": ["rule": rule.rawValue, "top_k": 3]], admin: true)
+                #expect(patched.status == 200, "\(patched.text)")
+                let now = try #require(patched.json["active_sampling"] as? [String: Any])
+                #expect(now["rule"] as? String == rule.rawValue && now["top_k"] as? Int == 3 && now["floor_share"] as? Double == 0.4)
+            }
+            let arena = try #require(try await server.store.arena(named: "act"))
+            #expect(arena.activeSampling == ActiveSampling(rule: .informationGain, topK: 3, floorShare: 0.4, burstVotes: 50, burstMultiple: 2))
+
+            // Back to uniform: the active settings are gone.
+            let off = try await server.send(.patch, "/api/arenas/act", template: "/api/arenas/{arena}", json: ["sampling": "uniform"], admin: true)
+            #expect(off.status == 200 && off.json["sampling"] as? String == "uniform" && off.json["active_sampling"] == nil)
+            #expect(try await server.store.arena(named: "act")?.activeSampling == nil)
+            // And on again with defaults.
+            let on = try await server.send(.patch, "/api/arenas/act", template: "/api/arenas/{arena}", json: ["sampling": "active"], admin: true)
+            #expect(on.status == 200 && (on.json["active_sampling"] as? [String: Any])?["rule"] as? String == "width")
+        }
+    }
+
+    @Test(arguments: Database.tested)
+    func badSettingsAreErrorsNamingTheField(_ database: Database) async throws {
+        try await Self.withServer(database) { server, _ in
+            try await server.createArena(["name": "act", "sampling": "active"])
+            let cases: [(String, [String: Any], String)] = [
+                ("/api/arenas", ["name": "x1", "sampling": "active", "active_sampling": ["rule": "thompson"]], "active_sampling.rule"),
+                ("/api/arenas/act", ["active_sampling": ["rule": "max-entropy"]], "active_sampling.rule"),
+                ("/api/arenas", ["name": "x2", "sampling": "active", "active_sampling": ["floor_share": 1.5]], "active_sampling.floor_share"),
+                ("/api/arenas/act", ["active_sampling": ["burst_multiple": 0.5]], "active_sampling.burst_multiple"),
+                ("/api/arenas/act", ["active_sampling": ["top_k": 0]], "active_sampling.top_k"),
+                ("/api/arenas", ["name": "x3", "sampling": "uniform", "active_sampling": ["rule": "width"]], "active_sampling"),
+                ("/api/arenas/act", ["sampling": "weighted", "active_sampling": ["rule": "width"]], "active_sampling"),
+                ("/api/arenas", ["name": "x4", "sampling": "activ"], "sampling"),
+            ]
+            for (path, body, field) in cases {
+                let method: HTTPRequest.Method = path == "/api/arenas" ? .post : .patch
+                let reply = try await server.send(method, path, template: path == "/api/arenas" ? path : "/api/arenas/{arena}", json: body, admin: true)
+                #expect(reply.status == 400, "\(body): \(reply.status) \(reply.text)")
+                #expect(reply.errorField == field, "\(body): \(reply.text)")
+            }
+            // Active settings on an arena that does not sample actively.
+            try await server.createArena(["name": "uni"])
+            let stray = try await server.send(.patch, "/api/arenas/uni", template: "/api/arenas/{arena}", json: ["active_sampling": ["floor_share": 0.2]], admin: true)
+            #expect(stray.status == 400 && stray.errorField == "active_sampling", "\(stray.text)")
+            #expect(try await server.store.arena(named: "act")?.activeSampling == ActiveSampling())
+
+            // The schema's CHECK constraints hold whoever writes (here the store itself).
+            let arena = try #require(try await server.store.arena(named: "act"))
+            await #expect(throws: StoreError.self) {
+                _ = try await server.store.updateArena(id: arena.id, ArenaChanges(activeSampling: ActiveSampling(floorShare: 2)))
+            }
+            do {
+                _ = try await server.store.updateArena(id: arena.id, ArenaChanges(activeSampling: ActiveSampling(burstMultiple: 500)))
+                Issue.record("a burst multiple of 500 was stored")
+            } catch let error as StoreError {
+                #expect(error.field == "active_sampling.burst_multiple", "\(error)")
+            }
+        }
+    }
+
+    // MARK: Drawing
+
+    /// Twelve contenders 0–330 Elo apart (66 pairs: enough that the plan's
+    /// per-pair cap of 5% leaves it room), 300 votes drawn and answered by
+    /// the Bradley–Terry model, then 24,000 battles from the table made of
+    /// the fit: the pair frequencies follow the plan that `PairSampler` makes
+    /// from the same votes (χ² test, 65 degrees of freedom, α = 0.001: the
+    /// critical value 105.99 is scipy's `chi2.ppf(0.999, 65)`), every
+    /// contender keeps its floor, prompts and sides are fair.
+    @Test(arguments: Database.tested)
+    func battlesFollowThePlanOfTheCachedFit(_ database: Database) async throws {
+        try await Self.withServer(database) { server, services in
+            let names = (0..<12).map { "c\($0)" }
+            let floor = 0.6
+            try await server.makeArena(
+                "act", contenders: names, prompts: 4,
+                extra: ["sampling": "active", "active_sampling": ["rule": "lmarena", "floor_share": floor, "burst_votes": 0]])
+            let index = try await services.directory.index("act")
+            let arena = index.arena.id
+
+            // Before any vote (no fit yet) battles are drawn, uniformly.
+            #expect(try await server.battle("act").status == 201)
+            try await Self.vote(services, index: index, votes: 300, ratings: (0..<12).map { Double($0) * 30 }, seed: 11)
+
+            let (prepared, current) = try await Self.freshPairs(services, "act")
+            #expect(prepared.votesUsed == 300 && prepared.pairCount == 66)
+
+            // The plan, made here from the stored votes.
+            let expected = try await Self.plan(server.store, arena: arena, policy: index.arena.samplingPolicy, names: names)
+            #expect((expected.max() ?? 0) / (expected.min() ?? 1) > 1.5, "the plan is not uniform: \(expected)")
+
+            let draws = 24_000
+            var rng = Xoshiro256(seed: 2026)
+            var pairs = [Int](repeating: 0, count: 66)
+            var appearances = [Int](repeating: 0, count: names.count)
+            var prompts: [Int64: Int] = [:]
+            var lowOnLeft = 0
+            for _ in 0..<draws {
+                let drawn = try await services.battles.draw(current, voter: "t", using: &rng)
+                let a = Self.position(drawn.left.contenderId, current, names)
+                let b = Self.position(drawn.right.contenderId, current, names)
+                pairs[Self.pairIndex(min(a, b), max(a, b), n: names.count)] += 1
+                appearances[a] += 1
+                appearances[b] += 1
+                prompts[drawn.prompt.map(\.id) ?? 0, default: 0] += 1
+                if a < b { lowOnLeft += 1 }
+            }
+            let chi2 = zip(pairs, expected).reduce(0.0) { sum, cell in
+                let e = Double(draws) * cell.1
+                return sum + (Double(cell.0) - e) * (Double(cell.0) - e) / e
+            }
+            #expect(chi2 < 105.99, "pair frequencies \(pairs) vs the plan \(expected.map { $0 * Double(draws) }): χ² = \(chi2)")
+            // Every contender keeps floor × its uniform share (2/n of battles).
+            let fair = 2.0 / Double(names.count)
+            for (k, count) in appearances.enumerated() {
+                let share = Double(count) / Double(draws)
+                let sd = (fair * floor * (1 - fair * floor) / Double(draws)).squareRoot()
+                #expect(share >= floor * fair - 4 * sd, "\(names[k]) got \(share) of battles, below its floor \(floor * fair)")
+            }
+            // Prompts uniformly (χ², 3 degrees of freedom, α = 0.001), sides by a fair coin.
+            let promptChi2 = prompts.values.reduce(0.0) { $0 + pow(Double($1) - Double(draws) / 4, 2) / (Double(draws) / 4) }
+            #expect(prompts.count == 4 && promptChi2 < 16.27, "prompts \(prompts)")
+            let leftShare = Double(lowOnLeft) / Double(draws)
+            let sideTolerance = 4 * (0.25 / Double(draws)).squareRoot()
+            #expect(abs(leftShare - 0.5) < sideTolerance, "sides: \(lowOnLeft) of \(draws)")
+
+            // The battle stays sealed and anonymous over HTTP.
+            let battle = try await server.battle("act")
+            #expect(battle.status == 201 && !names.contains { battle.text.contains("\"\($0)\"") })
+        }
+    }
+
+    /// A contender added after the fit has no votes: until it has
+    /// `burst_votes`, it gets `burst_multiple` times a pair's average weight
+    /// on each of its pairs, well above its uniform share.
+    @Test(arguments: Database.tested)
+    func aNewContenderGetsItsBurst(_ database: Database) async throws {
+        try await Self.withServer(database) { server, services in
+            let names = ["c0", "c1", "c2", "c3", "c4"]
+            try await server.makeArena(
+                "act", contenders: names, prompts: 3,
+                extra: ["sampling": "active", "active_sampling": ["rule": "width", "burst_votes": 20, "burst_multiple": 3]])
+            var index = try await services.directory.index("act")
+            try await Self.vote(services, index: index, votes: 250, ratings: [0, 100, 200, 300, 400], seed: 5)
+            _ = try await services.leaderboards.freshPairs(arena: index.arena.id)
+
+            // The newcomer, with outputs for every prompt.
+            let lines = (0..<3).map { p in
+                "{\"prompt\": \"Prompt \(p)?\", \"contender\": \"late\", \"content\": \"Answer \(p) [5]\"}"
+            }
+            let imported = try await server.send(
+                .post, "/api/arenas/act/import", template: "/api/arenas/{arena}/import",
+                raw: lines.joined(separator: "\n"), admin: true, headers: [.contentType: "application/x-ndjson"])
+            #expect(imported.status == 201, "\(imported.text)")
+            index = try await services.directory.index("act")
+            let late = try #require(index.contenderByName["late"])
+
+            // Until the next table, the old one weighs the prompt's pairs (late gets the burst too).
+            var rng = Xoshiro256(seed: 99)
+            var lateCount = 0
+            for _ in 0..<2_000 {
+                let drawn = try await services.battles.draw(index, voter: "t", using: &rng)
+                if drawn.left.contenderId == late || drawn.right.contenderId == late { lateCount += 1 }
+            }
+            let n = Double(names.count + 1)
+            #expect(Double(lateCount) / 2_000 > 1.5 * 2 / n, "before the refit the newcomer was in \(lateCount) of 2000 battles")
+
+            let fresh = try await Self.freshPairs(services, "act")
+            let prepared = fresh.0
+            index = fresh.1
+            #expect(prepared.pairCount == 15)
+            let expectedShare = (0..<prepared.pairCount).filter { prepared.first[$0] == late || prepared.second[$0] == late }
+                .reduce(0.0) { $0 + prepared.probability($1) }
+            // The burst: 3 × a pair's mean weight on each of its 5 pairs → 1.5 / 2.5 of the battles.
+            #expect(abs(expectedShare - 0.6) < 0.01, "the newcomer's planned share is \(expectedShare)")
+            let draws = 12_000
+            lateCount = 0
+            for _ in 0..<draws {
+                let drawn = try await services.battles.draw(index, voter: "t", using: &rng)
+                if drawn.left.contenderId == late || drawn.right.contenderId == late { lateCount += 1 }
+            }
+            let share = Double(lateCount) / Double(draws)
+            let sd = (expectedShare * (1 - expectedShare) / Double(draws)).squareRoot()
+            #expect(abs(share - expectedShare) < 4 * sd, "the newcomer was in \(share) of battles; the plan says \(expectedShare)")
+            #expect(share > 1.5 * 2 / n)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// `votes` battles of the arena drawn by the server and answered by the
+    /// Bradley–Terry model with these Elo ratings (in `makeArena`'s order).
+    static func vote(_ services: PreferServices, index: ArenaIndex, votes: Int, ratings: [Double], seed: UInt64) async throws {
+        var rng = Xoshiro256(seed: seed)
+        for k in 0..<votes {
+            let drawn = try await services.battles.draw(index, voter: "voter-\(k % 7)", using: &rng)
+            let left = ratings[TestServer.author(["content": drawn.left.content])]
+            let right = ratings[TestServer.author(["content": drawn.right.content])]
+            let pLeft = 1 / (1 + pow(10, (right - left) / 400))
+            let choice: Choice = Double.random(in: 0..<1, using: &rng) < pLeft ? .left : .right
+            _ = try await services.battles.vote(BattleService.Ballot(choice: choice), battle: drawn.id)
+        }
+    }
+
+    /// The arena's table made now from every stored vote, for its current
+    /// index (the change feed may reload the index meanwhile: then again).
+    static func freshPairs(_ services: PreferServices, _ arena: String) async throws -> (ActivePairs.Prepared, ArenaIndex) {
+        for _ in 0..<10 {
+            let index = try await services.directory.index(arena)
+            let prepared = try await services.leaderboards.freshPairs(arena: index.arena.id)
+            let now = try await services.directory.index(arena)
+            if prepared.indexVersion == now.version { return (prepared, now) }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("the arena's index kept changing")
+        let index = try await services.directory.index(arena)
+        return (try await services.leaderboards.freshPairs(arena: index.arena.id), index)
+    }
+
+    /// P(pair) of the plan `PairSampler` makes from the arena's stored votes,
+    /// in `pairIndex` order of `names`.
+    static func plan(_ store: any PreferStore, arena: Int64, policy: SamplingPolicy, names: [String]) async throws -> [Double] {
+        let byId = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena).map { ($0.id, $0.name) })
+        let stored = try await store.votes(arena: arena, after: nil, limit: 100_000)
+        let table = VoteTable(stored.map { Vote(a: byId[$0.leftContenderId]!, b: byId[$0.rightContenderId]!, outcome: $0.choice.outcome) })
+        let sampler = try PairSampler(policy: policy, counts: PairCounts(table))
+        var p: [Double] = []
+        for i in names.indices {
+            for j in (i + 1)..<names.count { p.append(sampler.weight(names[i], names[j])) }
+        }
+        let total = p.reduce(0, +)
+        return p.map { $0 / total }
+    }
+
+    static func position(_ contender: Int64, _ index: ArenaIndex, _ names: [String]) -> Int {
+        names.firstIndex(of: index.contenders[contender]?.name ?? "") ?? -1
+    }
+
+    static func pairIndex(_ i: Int, _ j: Int, n: Int) -> Int {
+        i * (2 * n - i - 1) / 2 + (j - i - 1)
+    }
+
+    /// A test server (as `TestServer.run`) on a new database of `database`'s
+    /// kind, with its services at hand.
+    static func withServer(_ database: Database, _ body: @Sendable (TestServer, PreferServices) async throws -> Void) async throws {
+        var logger = Logger(label: "prefer-test")
+        logger.logLevel = .warning
+        let location: String
+        var cleanup: () -> Void = {}
+        switch database {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-active-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            location = directory.appendingPathComponent("test.sqlite").path
+            cleanup = { try? FileManager.default.removeItem(at: directory) }
+        case .postgres:
+            guard let admin = ProcessInfo.processInfo.environment["PREFER_TEST_POSTGRES_URL"], !admin.isEmpty else {
+                Issue.record("PREFER_TEST_POSTGRES_URL is not set: run scripts/with-postgres swift test, or set PREFER_SKIP_POSTGRES=1.")
+                return
+            }
+            let name = "prefer_active_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try Self.psql(admin, "CREATE DATABASE \(name)")
+            var components = try #require(URLComponents(string: admin))
+            components.path = "/" + name
+            location = try #require(components.string)
+            cleanup = { try? Self.psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+        defer { cleanup() }
+        let store = try await SQLPreferStore.open(location, logger: logger)
+        do {
+            try await store.migrate()
+            _ = try await ServerSetup.prepare(store: store, adminKey: TestServer.adminKey, loadDemo: false)
+            let built = try await buildRouter(configuration: ServerConfiguration(metrics: TestServer.metrics), store: store, logger: logger)
+            let services = built.services
+            let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
+            try await app.test(.router) { client in
+                try await body(TestServer(client: client, store: store), services)
+            }
+            try await store.shutdown()
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+    }
+
+    static func psql(_ admin: String, _ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", admin, "-q", "-c", statement]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "psql: \(statement)")
+    }
+}
