@@ -109,13 +109,15 @@ struct JudgeRunHTTPTests {
         try await Self.run { server, services in
             let human = try await Self.arena(server, name: "judged")
             #expect(human > 0)
-            try await Self.defineJudge(server, fake)
-            let started = try await Self.start(server, "judged", ["judge": "fake", "selection": "human_battles"])
+            // A name with markup: the page must show it as text.
+            let name = "fake <i>x</i>"
+            try await Self.defineJudge(server, fake, name: name)
+            let started = try await Self.start(server, "judged", ["judge": name, "selection": "human_battles"])
             #expect(started.status == 202, "\(started.text)")
             #expect(started.json["resumed"] as? Bool == false)
             let run = try #require(started.json["run"] as? [String: Any])
             let id = try #require(run["id"] as? Int)
-            #expect(run["judge"] as? String == "fake" && run["arena"] as? String == "judged")
+            #expect(run["judge"] as? String == name && run["arena"] as? String == "judged")
             #expect((run["selection"] as? [String: Any])?["kind"] as? String == "human_battles")
 
             await services.judgeRuns.finished(Int64(id))
@@ -129,7 +131,7 @@ struct JudgeRunHTTPTests {
             #expect(counters["position_consistency"] as? Double == 1)
             #expect(fake.requestCount == 2 * total)
 
-            let listed = try await server.send(.get, "/api/arenas/judged/judge-runs?judge=fake", template: "/api/arenas/{arena}/judge-runs", admin: true)
+            let listed = try await server.send(.get, "/api/arenas/judged/judge-runs?judge=fake%20%3Ci%3Ex%3C%2Fi%3E", template: "/api/arenas/{arena}/judge-runs", admin: true)
             #expect((listed.json["runs"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
 
             // People's board by default; the judge's on request; both when asked.
@@ -154,7 +156,7 @@ struct JudgeRunHTTPTests {
             let exported = Self.lines(try await server.send(.get, "/api/arenas/judged/votes", admin: true))
             #expect(exported.count == human && exported.allSatisfy { $0["source"] as? String == "battle" })
             let judged = Self.lines(try await server.send(.get, "/api/arenas/judged/votes?source=judge", admin: true))
-            #expect(judged.count == judgeVotes && judged.allSatisfy { $0["source"] as? String == "judge" && $0["voter"] as? String == "judge:fake" })
+            #expect(judged.count == judgeVotes && judged.allSatisfy { $0["source"] as? String == "judge" && $0["voter"] as? String == "judge:" + name })
             #expect(Self.lines(try await server.send(.get, "/api/arenas/judged/votes?source=all", admin: true)).count == human + judgeVotes)
 
             // The page: the judge, its run and its agreement; the people's board stays the people's.
@@ -162,6 +164,7 @@ struct JudgeRunHTTPTests {
             #expect(page.status == 200)
             #expect(page.text.contains("AI judges") && page.text.contains("completed: \(total) of \(total) items"))
             #expect(page.text.contains("?source=judge"))
+            #expect(page.text.contains("fake &lt;i&gt;x&lt;/i&gt;") && !page.text.contains("<i>x</i>"))
             let judgePage = try await server.send(.get, "/arenas/judged/leaderboard?source=judge")
             #expect(judgePage.text.contains("Leaderboard · judged (AI judges)"))
         }
