@@ -13,22 +13,29 @@ struct JudgeService: Sendable {
     let runner: JudgeRunner
     let agreements = AgreementCache()
 
-    /// The pages' agreement reports, computed again only when the arena's votes change.
+    /// The pages' agreement reports: computed again when the arena's votes
+    /// have changed, at most once a minute per judge (the report reads every
+    /// vote of the arena; a busy arena's page must not do that on each view).
     actor AgreementCache {
         private struct Key: Hashable {
             var arena: Int64
             var judge: Int64
-            var votes: Int
         }
 
-        private var reports: [Key: JudgeAgreementService.Report] = [:]
+        private var reports: [Key: (votes: Int, at: ContinuousClock.Instant, report: JudgeAgreementService.Report)] = [:]
+        let minimumInterval: Duration
+
+        init(minimumInterval: Duration = .seconds(60)) {
+            self.minimumInterval = minimumInterval
+        }
 
         func report(arena: Arena, judge: StoredJudge, votes: Int, store: any JudgeStore) async throws -> JudgeAgreementService.Report {
-            let key = Key(arena: arena.id, judge: judge.id, votes: votes)
-            if let known = reports[key] { return known }
+            let key = Key(arena: arena.id, judge: judge.id)
+            if let known = reports[key], known.votes == votes || ContinuousClock.now - known.at < minimumInterval {
+                return known.report
+            }
             let report = try await JudgeAgreementService(store: store).report(arena: arena, judge: judge, rounds: 200)
-            reports = reports.filter { $0.key.arena != arena.id || $0.key.judge != judge.id }
-            reports[key] = report
+            reports[key] = (votes, .now, report)
             return report
         }
     }
