@@ -72,6 +72,9 @@ let package = Package(
             dependencies: [
                 "PreferCore",
                 "PreferStore",
+                // Judge runs as background work of the server, and the agreement report.
+                "PreferJudge",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -139,6 +142,17 @@ let package = Package(
         ),
         // What the test targets share: the reference files (one copy, one way to find them).
         .target(name: "PreferTestSupport", path: "Tests/PreferTestSupport", resources: [.copy("testdata")], swiftSettings: swiftSettings),
+        // A local OpenAI-compatible endpoint for fault injection, shared by the judge and server tests.
+        .target(
+            name: "PreferJudgeTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/PreferJudgeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PreferCoreTests", dependencies: ["PreferCore", "PreferTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PreferStoreTests",
@@ -153,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "PreferServerTests",
             dependencies: [
-                "PreferServer", "PreferStore", "PreferCore",
+                "PreferServer", "PreferStore", "PreferCore", "PreferJudge", "PreferJudgeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -174,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "PreferJudgeTests",
             dependencies: [
-                "PreferJudge", "PreferCore", "PreferStore", "PreferTestSupport",
+                "PreferJudge", "PreferCore", "PreferStore", "PreferTestSupport", "PreferJudgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

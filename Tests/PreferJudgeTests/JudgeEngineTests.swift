@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import PreferCore
+import PreferJudgeTestSupport
 @testable import PreferJudge
 import PreferStore
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PreferCore
+import PreferJudgeTestSupport
 @testable import PreferJudge
 import PreferStore
 import Testing

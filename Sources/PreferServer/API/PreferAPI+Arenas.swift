@@ -202,7 +202,8 @@ extension PreferAPI {
     func exportVotes(_ input: Operations.ExportVotes.Input) async throws -> Operations.ExportVotes.Output {
         let format: VoteExport.Format = input.query.format == .csv ? .csv : .jsonl
         let index = try await services.directory.index(input.path.arena)
-        let lines = VoteExport.stream(arena: index, format: format, store: services.store, directory: services.directory)
+        let source = VoteSourceFilter(rawValue: input.query.source?.rawValue ?? "human") ?? .human
+        let lines = VoteExport.stream(arena: index, format: format, source: source, store: services.store, directory: services.directory)
         let body = HTTPBody(lines, length: .unknown, iterationBehavior: .single)
         let disposition = "attachment; filename=\"\(index.arena.name)-votes.\(format.rawValue)\""
         return .ok(.init(headers: .init(contentDisposition: disposition), body: format == .csv ? .csv(body) : .applicationXNdjson(body)))

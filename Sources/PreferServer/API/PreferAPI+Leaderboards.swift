@@ -6,7 +6,7 @@ import PreferCore
 // Leaderboards, served from `LeaderboardCache`.
 
 extension PreferAPI {
-    /// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S&include_flagged=B`.
+    /// `GET /api/arenas/{arena}/leaderboard?bootstrap=N&seed=S&include_flagged=B&source=human|judge|all`.
     func leaderboard(_ input: Operations.Leaderboard.Input) async throws -> Operations.Leaderboard.Output {
         var rounds = services.configuration.leaderboardRounds
         if let n = input.query.bootstrap {
@@ -20,21 +20,23 @@ extension PreferAPI {
             guard s >= 0 else { throw PreferError.invalidField("seed", "seed must be a non-negative integer; got \(s).") }
             seed = UInt64(s)
         }
+        // People's votes unless asked: a judge's never enter the people's board silently.
+        let source = VoteSourceFilter(rawValue: input.query.source?.rawValue ?? "human") ?? .human
         let board = try await cachedBoard(
-            input.path.arena, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false)
+            input.path.arena, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false, source: source)
         return .ok(.init(body: .json(board.document)))
     }
 
     /// A board from the cache, as served to whoever is asking (who must be
     /// allowed to read the arena's board).
     private func cachedBoard(
-        _ reference: String, rounds: Int, seed: UInt64, includeFlagged: Bool
+        _ reference: String, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter
     ) async throws -> (document: LeaderboardDocument, stamp: LeaderboardBytes.Stamp, index: ArenaIndex) {
         let index = try await services.directory.index(reference)
         try ArenaAccess.requireReader(index.arena, RequestScope.identity)
         let (entry, stale) = try await services.leaderboards.leaderboard(
-            arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
-        let total = await services.leaderboards.voteCount(arena: index.arena.id)
+            arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
+        let total = await services.leaderboards.voteCount(arena: index.arena.id, source: source)
         let document = LeaderboardDocument(
             arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
         let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
@@ -42,7 +44,7 @@ extension PreferAPI {
     }
 
     /// The leaderboard as everyone asks for it — no query, so the server's
-    /// default rounds and seed, flagged voters left out — served from bytes
+    /// default rounds and seed, people's votes, flagged voters left out — served from bytes
     /// encoded once per computed board (`LeaderboardBytes`) instead of by the
     /// generated handler, which encodes the whole board per request. Any
     /// other request (a query, an unusual `Accept`, an escaped arena name)
@@ -56,7 +58,7 @@ extension PreferAPI {
         if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return nil }
         let board = try await cachedBoard(
             String(reference), rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed,
-            includeFlagged: false)
+            includeFlagged: false, source: .human)
         let body = try services.leaderboardBytes.body(
             arena: board.index.arena.id, stamp: board.stamp, document: board.document,
             votesTotal: board.document.votesTotal, stale: board.document.stale)

@@ -90,9 +90,11 @@ enum VoteExport {
 
     static func quoted(_ s: String) -> String { JSONWriter.quoted(s) }
 
-    /// The votes of `arena` as export rows, read from the store a page at a
-    /// time and written as they come (memory stays one page).
-    static func stream(arena index: ArenaIndex, format: Format, store: any PreferStore, directory: ArenaDirectory) -> AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+    /// The votes of `arena` from `source` as export rows, read from the store
+    /// a page at a time and written as they come (memory stays one page).
+    static func stream(
+        arena index: ArenaIndex, format: Format, source: VoteSourceFilter = .all, store: any PreferStore, directory: ArenaDirectory
+    ) -> AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -106,7 +108,7 @@ enum VoteExport {
                             index = try await directory.reload(index.arena.id) ?? index
                         }
                         var chunk = ""
-                        for vote in page {
+                        for vote in page where source.includes(vote.source) {
                             chunk += format == .csv ? csvLine(vote, index: index) : jsonLine(vote, index: index)
                         }
                         continuation.yield(ArraySlice(chunk.utf8))

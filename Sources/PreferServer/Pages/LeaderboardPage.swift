@@ -15,6 +15,10 @@ struct LeaderboardPage {
     /// Contenders with no rating, and their stored votes: none yet, or all
     /// left out by the audit.
     var unrated: [(name: String, votes: Int)] = []
+    /// Whose votes the board counts (people's unless asked).
+    var source: VoteSourceFilter = .human
+    /// The AI judges that ran on the arena (a section of its own; empty when none did).
+    var judges: JudgeSection?
 
     func render() -> HTML {
         let hasIntervals = board.hasIntervals
@@ -100,16 +104,23 @@ struct LeaderboardPage {
                 """
             }
         }
+        let sourceLabel: HTML = switch source {
+        case .human: .empty
+        case .judge: " (AI judges)"
+        case .all: " (people and AI judges)"
+        }
         let body: HTML = """
         <main id="main" class="wide">
-        <h1>Leaderboard · \(arena.name)</h1>
+        <h1>Leaderboard · \(arena.name)\(sourceLabel)</h1>
         <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
         <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
+        \(judges == nil || judges?.rows.isEmpty == true ? HTML.empty : JudgeSection.sourceSwitch(arena: arena.name, source: source))
         \(auditNote)
         \(warnings)
         \(table)
         \(unratedNote)
         \(figures)
+        \(judges?.render() ?? .empty)
         </main>
         """
         return PageLayout.page(title: "Leaderboard · \(arena.name)", body: body, page: "leaderboard")

@@ -217,11 +217,14 @@ struct PagesController {
             let index = try await services.directory.index(context.parameters.require("arena"))
             let arena = index.arena
             try ArenaAccess.requireReader(arena, context.identity)
+            // People's board unless `?source=judge|all` asks for the judges' votes.
+            let source = request.uri.queryParameters["source"].flatMap { VoteSourceFilter(rawValue: String($0)) } ?? .human
             let (entry, stale) = try await services.leaderboards.leaderboard(
-                arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false
+                arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
+                source: source
             )
-            let total = await services.leaderboards.voteCount(arena: arena.id)
-            let stored = await services.leaderboards.votesByContender(arena: arena.id)
+            let total = await services.leaderboards.voteCount(arena: arena.id, source: source)
+            let stored = await services.leaderboards.votesByContender(arena: arena.id, source: source)
             let shown = index.shown(entry.board)
             let rated = Set(shown.contenders.map(\.name))
             let unrated = index.contenders.values.filter { !$0.hidden && !rated.contains($0.name) }.map(\.name).sorted()
@@ -229,6 +232,8 @@ struct PagesController {
                 arena: arena, board: shown, computedAt: entry.computedAt, votesTotal: total, stale: stale)
             page.votesUsed = entry.votesUsed
             page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
+            page.source = source
+            page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

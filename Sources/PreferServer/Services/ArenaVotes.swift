@@ -12,6 +12,8 @@ struct ArenaVotes: Sendable {
     var names: [Int64: String] = [:]
     /// Characters of both outputs per vote (for the audit's reading-speed check).
     var characters: [Int?] = []
+    /// Whether each vote is an AI judge's (people's boards leave those out: `VoteSourceFilter`).
+    var judged: [Bool] = []
     /// Characters of each text output met so far, by output id (counting
     /// characters walks the whole text; the same outputs recur vote after vote).
     private var outputCharacters: [Int64: Int] = [:]
@@ -54,12 +56,33 @@ struct ArenaVotes: Sendable {
                           l.media == .text, r.media == .text else { return nil }
                     return characterCount(l) + characterCount(r)
                 })
+                judged.append(vote.source == .judge)
                 lastId = max(lastId, vote.id)
             }
             added += page.count
             if page.count < 20_000 { break }
         }
         return added
+    }
+
+    /// Votes of `source` read so far.
+    func count(_ source: VoteSourceFilter) -> Int {
+        switch source {
+        case .all: table.count
+        case .judge: judged.lazy.filter { $0 }.count
+        case .human: judged.lazy.filter { !$0 }.count
+        }
+    }
+
+    /// The votes of `source` only (the same votes when that is all of them).
+    func only(_ source: VoteSourceFilter) -> ArenaVotes {
+        let keep = source.keeps(judged)
+        guard keep.contains(false) else { return self }
+        var out = self
+        out.table = table.filtered(keep)
+        out.characters = zip(characters, keep).filter(\.1).map(\.0)
+        out.judged = zip(judged, keep).filter(\.1).map(\.0)
+        return out
     }
 
     private mutating func characterCount(_ output: Output) -> Int {

@@ -32,6 +32,8 @@ actor LeaderboardCache: Service {
         var seed: UInt64
         /// Keep the votes of voters the audit flags.
         var includeFlagged: Bool
+        /// Whose votes: people's unless asked (judges' never mix in silently).
+        var source: VoteSourceFilter = .human
     }
 
     struct Entry: Sendable {
@@ -213,9 +215,14 @@ actor LeaderboardCache: Service {
         votes[arena]?.table.count ?? 0
     }
 
-    /// Stored votes per contender name (as read so far), before the audit.
-    func votesByContender(arena: Int64) -> [String: Int] {
-        guard let table = votes[arena]?.table else { return [:] }
+    /// Votes of `arena` from `source` read so far.
+    func voteCount(arena: Int64, source: VoteSourceFilter) -> Int {
+        votes[arena]?.count(source) ?? 0
+    }
+
+    /// Stored votes of `source` per contender name (as read so far), before the audit.
+    func votesByContender(arena: Int64, source: VoteSourceFilter = .human) -> [String: Int] {
+        guard let table = votes[arena]?.only(source).table else { return [:] }
         var counts = [Int](repeating: 0, count: table.contenders.count)
         for (a, b) in zip(table.a, table.b) {
             counts[Int(a)] += 1
@@ -272,8 +279,10 @@ actor LeaderboardCache: Service {
 
     /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
     /// and whether votes stored since are not yet in it.
-    func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool) async throws -> (Entry, stale: Bool) {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func leaderboard(
+        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter = .human
+    ) async throws -> (Entry, stale: Bool) {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
         lastRequest[key] = .now
         if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
         let count = voteCount(arena: arena)
@@ -289,8 +298,10 @@ actor LeaderboardCache: Service {
     /// The leaderboard once it holds at least `votes` votes — read when this
     /// server or the change feed reports them: what a test awaits instead of
     /// polling for a refresh.
-    func computed(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, votes: Int) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func computed(
+        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, source: VoteSourceFilter = .human, votes: Int
+    ) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
         lastRequest[key] = .now
         return try await computed(key, votes: votes)
     }
@@ -396,9 +407,14 @@ actor LeaderboardCache: Service {
     /// audit runs first and (unless `includeFlagged`) the flagged voters'
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
-    static func compute(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
+    static func compute(_ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
+        // `votesUsed` counts every vote read; the board, those of its source.
+        let votes = stored.only(key.source)
         let table = votes.table
         guard !table.isEmpty else {
+            if key.source == .judge {
+                return .empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears.")
+            }
             return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
         }
         let options = LeaderboardOptions(

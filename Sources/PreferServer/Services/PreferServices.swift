@@ -22,8 +22,10 @@ struct PreferServices: Sendable {
     let battles: BattleService
     /// API keys, the admin action log, decisions about annotators.
     let administration: AdministrationService
-    /// AI judges (define, list).
+    /// AI judges (define, list, run, agreement, validation).
     let judges: JudgeService
+    /// Judge runs working in the background.
+    let judgeRuns: JudgeRunner
     /// API keys.
     let keyRing: KeyRing
     /// Anonymous visitors' sessions.
@@ -33,9 +35,10 @@ struct PreferServices: Sendable {
 
     /// What the application's service group runs beside the HTTP server, in
     /// start order (it stops them in reverse, after the server): the store,
-    /// the vote writer, the leaderboard refresher, the change feed.
+    /// the vote writer, the leaderboard refresher, the change feed, the judge
+    /// runs (last, so stopped first: their last writes reach the store).
     var lifecycle: [any Service] {
-        [StoreService(store: store, logger: logger), writer, leaderboards, follower]
+        [StoreService(store: store, logger: logger), writer, leaderboards, follower, judgeRuns]
     }
 
     init(store: any PreferStore, secrets: ServerSecrets, configuration: ServerConfiguration, logger: Logger) {
@@ -56,7 +59,8 @@ struct PreferServices: Sendable {
             secrets: secrets, battleLifetime: configuration.battleLifetime)
         keyRing = KeyRing(store: store)
         administration = AdministrationService(store: store)
-        judges = JudgeService(store: store)
+        judgeRuns = JudgeRunner(store: store, logger: logger)
+        judges = JudgeService(store: store, directory: directory, runner: judgeRuns)
         sessions = SessionCookies(secrets: secrets, secure: configuration.secureCookies)
         follower = ChangeFollower(
             store: store, directory: directory, leaderboards: leaderboards, coverage: coverage,

@@ -9,15 +9,15 @@ import Synchronization
 /// from 1), which may delay the answer, send a status other than 200 with a
 /// `Retry-After`, a body that is not JSON, a body that trickles out slowly,
 /// or nothing at all.
-final class FakeJudgeEndpoint: Sendable {
-    struct Request: Sendable {
-        var number: Int
-        var headers: [String: String]
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-        var body: Data
+package final class FakeJudgeEndpoint: Sendable {
+    package struct Request: Sendable {
+        package var number: Int
+        package var headers: [String: String]
+        package var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        package var body: Data
 
         /// The messages' texts, in order.
-        var texts: [String] {
+        package var texts: [String] {
             (json["messages"] as? [[String: Any]] ?? []).map { message in
                 if let text = message["content"] as? String { return text }
                 return (message["content"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.joined()
@@ -26,7 +26,7 @@ final class FakeJudgeEndpoint: Sendable {
 
         /// The text between the markers of assistant A's (or B's) answer
         /// (or after "Answer A: " up to the next line that starts a part, in the one-letter layout).
-        func answer(_ label: String) -> String? {
+        package func answer(_ label: String) -> String? {
             let text = texts.joined(separator: "\n")
             if let start = text.range(of: "\nAnswer \(label): ") {
                 let rest = text[start.upperBound...]
@@ -40,7 +40,7 @@ final class FakeJudgeEndpoint: Sendable {
         }
     }
 
-    enum Response: Sendable {
+    package enum Response: Sendable {
         /// A chat completion whose message is `content` (with these top log-probabilities for the first token).
         case completion(String, logprobs: [(String, Double)]? = nil, promptTokens: Int = 100, completionTokens: Int = 10)
         case status(Int, body: String, retryAfter: String? = nil)
@@ -53,7 +53,7 @@ final class FakeJudgeEndpoint: Sendable {
         case hang
     }
 
-    let port: Int
+    package let port: Int
     private let channel: any Channel
     private let state: State
 
@@ -67,9 +67,9 @@ final class FakeJudgeEndpoint: Sendable {
         }
     }
 
-    var base: String { "http://127.0.0.1:\(port)/v1" }
-    var requests: [Request] { state.log.withLock { $0 } }
-    var requestCount: Int { state.count.load(ordering: .relaxed) }
+    package var base: String { "http://127.0.0.1:\(port)/v1" }
+    package var requests: [Request] { state.log.withLock { $0 } }
+    package var requestCount: Int { state.count.load(ordering: .relaxed) }
 
     private init(channel: any Channel, state: State) {
         self.channel = channel
@@ -77,7 +77,7 @@ final class FakeJudgeEndpoint: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    static func start(_ respond: @escaping @Sendable (Request) -> Response) async throws -> FakeJudgeEndpoint {
+    package static func start(_ respond: @escaping @Sendable (Request) -> Response) async throws -> FakeJudgeEndpoint {
         let state = State(respond: respond)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -88,12 +88,12 @@ final class FakeJudgeEndpoint: Sendable {
         return FakeJudgeEndpoint(channel: channel, state: state)
     }
 
-    func stop() async throws {
+    package func stop() async throws {
         try await channel.close()
     }
 
     /// A judge that knows which answer is better: the one containing "GOOD" (a tie when neither or both do).
-    static let knowing: @Sendable (Request) -> Response = { request in
+    package static let knowing: @Sendable (Request) -> Response = { request in
         let a = request.answer("A") ?? ""
         let b = request.answer("B") ?? ""
         let label = a.contains("GOOD") == b.contains("GOOD") ? "A=B" : (a.contains("GOOD") ? "A>>B" : "B>A")
