@@ -59,12 +59,9 @@ struct ExportAndLeaderboardTests {
             let empty = try await server.send(.get, "/api/arenas/lb/leaderboard", template: "/api/arenas/{arena}/leaderboard")
             #expect(empty.status == 200 && (empty.json["contenders"] as! [Any]).isEmpty)
             try await castVotes(server, arena: "lb", count: 40)
-            var board = try await server.send(.get, "/api/arenas/lb/leaderboard?bootstrap=50&seed=3", template: "/api/arenas/{arena}/leaderboard")
-            // The first request after votes may still show the earlier computation while a refresh runs.
-            for _ in 0..<50 where (board.json["method"] as! [String: Any])["votes"] as? Int != 40 {
-                try await Task.sleep(for: .milliseconds(20))
-                board = try await server.send(.get, "/api/arenas/lb/leaderboard?bootstrap=50&seed=3", template: "/api/arenas/{arena}/leaderboard")
-            }
+            // The first request after votes may show the earlier computation while a refresh runs: await it.
+            try await server.boardHolds("lb", votes: 40, rounds: 50, seed: 3)
+            let board = try await server.send(.get, "/api/arenas/lb/leaderboard?bootstrap=50&seed=3", template: "/api/arenas/{arena}/leaderboard")
             let method = board.json["method"] as! [String: Any]
             #expect(method["votes"] as? Int == 40 && method["rounds"] as? Int == 50 && method["seed"] as? Int == 3)
             let contenders = board.json["contenders"] as! [[String: Any]]
@@ -109,11 +106,8 @@ struct AuditedLeaderboardTests {
                 for _ in 0..<25 { try await cast("prefer_session=honest-voter-\(v)-xxxxxxxx") { l, r in l < r ? "left" : "right" } }
             }
             for _ in 0..<60 { try await cast("prefer_session=left-clicking-bot-xxxxxx") { _, _ in "left" } }
-            var board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
-            for _ in 0..<50 where (board.json["method"] as? [String: Any])?["votes"] as? Int != 150 {
-                try await Task.sleep(for: .milliseconds(50))
-                board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
-            }
+            try await server.boardHolds("au", votes: 210, rounds: 0)
+            let board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
             let audit = board.json["audit"] as? [String: Any]
             #expect(audit != nil)
             #expect((board.json["method"] as! [String: Any])["votes"] as? Int == 150, "the bot's 60 votes are left out: \(board.json["method"] ?? "")")

@@ -206,11 +206,8 @@ struct PageTests {
             #expect(voted.text.contains("&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
             #expect(voted.text.contains("&quot;&gt;&lt;script&gt;alert(&#39;name2&#39;)&lt;/script&gt;"))
             // The vote reaches the board through the refresher: wait for it, so that the plot draws the names too.
-            var board = try await server.send(.get, "/arenas/xss/leaderboard")
-            for _ in 0..<100 where !board.text.contains("<th scope=\"row\" class=\"name\">") {
-                try await Task.sleep(for: .milliseconds(30))
-                board = try await server.send(.get, "/arenas/xss/leaderboard")
-            }
+            try await server.boardHolds("xss", votes: 1)
+            let board = try await server.send(.get, "/arenas/xss/leaderboard")
             expectSafePage(board)
             #expect(board.text.contains("<th scope=\"row\" class=\"name\">&lt;img src=x onerror=alert(&#39;name&#39;)&gt;"))
             let svg = try await server.send(.get, "/arenas/xss/leaderboard.svg")
@@ -228,11 +225,8 @@ struct PageTests {
             // One vote: no interval (it would read "−0.0 / +0.0"), and the page says why.
             let first = try await server.battle("lb")
             #expect(try await server.vote(first.json["battle"] as! String, ["choice": "left"]).status == 201)
-            var one = try await server.send(.get, "/arenas/lb/leaderboard")
-            for _ in 0..<100 where !one.text.contains("1 vote ") && !one.text.contains("1 vote<") {
-                try await Task.sleep(for: .milliseconds(30))
-                one = try await server.send(.get, "/arenas/lb/leaderboard")
-            }
+            try await server.boardHolds("lb", votes: 1)
+            let one = try await server.send(.get, "/arenas/lb/leaderboard")
             #expect(one.text.contains("title=\"no interval: only 1 vote; 10 are needed for an interval\">no interval</abbr>"))
             #expect(!one.text.contains("−0.0"))
             for k in 1..<30 {
@@ -242,11 +236,8 @@ struct PageTests {
                 let choice = alphaLeft ? (k % 5 == 0 ? "right" : "left") : alphaRight ? (k % 5 == 0 ? "left" : "right") : (k % 2 == 0 ? "tie" : "left")
                 #expect(try await server.vote(battle.json["battle"] as! String, ["choice": choice]).status == 201)
             }
-            var page = try await server.send(.get, "/arenas/lb/leaderboard")
-            for _ in 0..<100 where !page.text.contains("30 votes") {
-                try await Task.sleep(for: .milliseconds(30))
-                page = try await server.send(.get, "/arenas/lb/leaderboard")
-            }
+            try await server.boardHolds("lb", votes: 30)
+            let page = try await server.send(.get, "/arenas/lb/leaderboard")
             expectSafePage(page)
             let html = page.text
             for text in ["<h1>Leaderboard · lb</h1>", "30 votes · Bradley–Terry", "95% intervals from 50 bootstrap rounds (seed 42)",

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 @testable import PreferServer
+import PreferCore
 import PreferStore
 import Testing
 import NIOFoundationEssentialsCompat
@@ -18,6 +19,8 @@ struct TestServer {
 
     let client: any TestClientProtocol
     let store: any PreferStore
+    /// The server's services, for awaiting what it does in the background.
+    let services: PreferServices
 
     /// The port of a live server (`run(live: true)`), for a real browser.
     var port: Int? { client.port }
@@ -52,10 +55,11 @@ struct TestServer {
             var configuration = ServerConfiguration(metrics: metrics)
             configure(&configuration)
             let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
+            let services = built.services
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             let setup: TestingSetup = live ? .live : .router
             let result = try await app.test(setup) { client in
-                try await body(TestServer(client: client, store: store))
+                try await body(TestServer(client: client, store: store, services: services))
             }
             try await store.shutdown()
             return result
@@ -109,6 +113,18 @@ struct TestServer {
     }
 
     // MARK: Conveniences
+
+    /// Waits until the leaderboard cache holds a board of `arena` computed
+    /// from at least `votes` votes (the server's default rounds and seed
+    /// unless given): what a test awaits instead of polling for a refresh.
+    func boardHolds(
+        _ arena: String, votes: Int, rounds: Int? = nil, seed: UInt64? = nil, includeFlagged: Bool = false
+    ) async throws {
+        let index = try await services.directory.index(arena)
+        _ = try await services.leaderboards.computed(
+            arena: index.arena.id, rounds: rounds ?? services.configuration.leaderboardRounds,
+            seed: seed ?? services.configuration.leaderboardSeed, includeFlagged: includeFlagged, votes: votes)
+    }
 
     @discardableResult
     func createArena(_ fields: [String: Any]) async throws -> [String: Any] {
