@@ -38,6 +38,9 @@ actor LeaderboardCache: Service {
         var board: Leaderboard
         var votesUsed: Int
         var computedAt: Date
+        /// The whole audit the board applied (every voter's scores and
+        /// reasons), nil when the votes carry no voters or it could not run.
+        var audit: AuditReport? = nil
     }
 
     let store: any PreferStore
@@ -278,8 +281,8 @@ actor LeaderboardCache: Service {
         let result: Result<Entry, any Error>
         do {
             let decided = decisions[key.arena] ?? []
-            let board = try await fits.runIfActive { try Self.compute(current, key: key, decisions: decided) }
-            result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date()))
+            let (board, audit) = try await fits.runIfActive { try Self.computeAudited(current, key: key, decisions: decided) }
+            result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date(), audit: audit))
         } catch {
             // The pool is stopped (or not yet started) only outside the service's run.
             result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -309,9 +312,16 @@ actor LeaderboardCache: Service {
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
     static func compute(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
+        try computeAudited(votes, key: key, decisions: decisions).board
+    }
+
+    /// `compute`, also returning the whole audit report (for the audit page
+    /// and `GET /api/arenas/{arena}/audit`), which the board keeps only the
+    /// summary of.
+    static func computeAudited(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> (board: Leaderboard, audit: AuditReport?) {
         let table = votes.table
         guard !table.isEmpty else {
-            return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -358,6 +368,6 @@ actor LeaderboardCache: Service {
             }
         }
         board.warnings += problems
-        return board
+        return (board, audit?.report)
     }
 }
