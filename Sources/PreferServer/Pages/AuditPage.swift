@@ -16,7 +16,8 @@ import PreferCore
 /// `prefer.js` to the decision API (`PUT …/voters/{voter}/decision`), which
 /// needs an admin key; a viewer's page shows no actions. Voter names and
 /// contender names are untrusted text: they enter only through `HTML`'s
-/// escaping interpolation.
+/// escaping interpolation, as text (never in attributes, but for the
+/// decision address, percent-encoded).
 struct AuditPage {
     var document: AuditDocument
     /// Whether the key may decide about annotators (admin or owner).
@@ -203,7 +204,7 @@ struct AuditPage {
         }))</ul>
         """
         return """
-        <article class="card voter" data-voter="\(v.voter)">
+        <article class="card voter">
         <h3 class="voter-name">\(v.voter)</h3>
         <p class="meta">\(counted(v.votes, "vote")) · \(v.verdict) · <span class="voter-status">\(status)</span></p>
         \(decided)
@@ -279,7 +280,7 @@ struct AuditPage {
         let clear: HTML = decision == nil ? .empty
             : "<button type=\"submit\" name=\"decision\" value=\"\" class=\"button\">Let the audit decide</button>"
         return """
-        <form class="decision-form row-form" method="post" action="\(path)" data-method="PUT" data-voter="\(v.voter)">
+        <form class="decision-form row-form" method="post" action="\(path)" data-method="PUT">
         <label>Note <input name="note" maxlength="2000" autocomplete="off"></label>
         <button type="submit" name="decision" value="keep" class="button\(decision == "keep" ? " primary" : "")"\(pressed("keep"))>Keep</button>
         <button type="submit" name="decision" value="exclude" class="button\(decision == "exclude" ? " primary" : "")"\(pressed("exclude"))>Exclude</button>

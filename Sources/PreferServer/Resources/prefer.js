@@ -490,7 +490,8 @@
                     event.preventDefault();
                     var submitter = event.submitter || lastClicked;
                     if (!submitter) { return; }
-                    var voter = form.getAttribute('data-voter');
+                    var card = form.closest('article');
+                    var voter = card ? card.querySelector('.voter-name').textContent : 'the annotator';
                     var note = form.elements.note.value.trim();
                     var body = { decision: submitter.value || null };
                     if (note) { body.note = note; }

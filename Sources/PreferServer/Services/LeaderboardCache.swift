@@ -55,6 +55,8 @@ actor LeaderboardCache: Service {
     private var votes: [Int64: ArenaVotes] = [:]
     /// Admins' decisions about annotators, per arena, read with the votes.
     private var decisions: [Int64: [VoterDecision]] = [:]
+    /// Bumped when an arena's decisions change: a fit begun before is outdated.
+    private var decisionsVersion: [Int64: Int] = [:]
     /// Bumped when an arena's votes must be read again from the start
     /// (deleted, or votes imported in bulk): a read begun before is dropped.
     private var generation: [Int64: Int] = [:]
@@ -188,6 +190,7 @@ actor LeaderboardCache: Service {
     /// arena are computed again on their next request.
     func decisionsChanged(arena: Int64) {
         decisions[arena] = nil
+        decisionsVersion[arena, default: 0] += 1
         entries = entries.filter { $0.key.arena != arena }
         votesChanged(arena: arena)
     }
@@ -277,16 +280,27 @@ actor LeaderboardCache: Service {
     private func refresh(_ key: Key) async -> Result<Entry, any Error> {
         computing.insert(key)
         lastRefresh[key] = .now
-        let current = votes[key.arena] ?? ArenaVotes()
-        let result: Result<Entry, any Error>
-        do {
-            let decided = decisions[key.arena] ?? []
-            let (board, audit) = try await fits.runIfActive { try Self.computeAudited(current, key: key, decisions: decided) }
-            result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date(), audit: audit))
-        } catch {
-            // The pool is stopped (or not yet started) only outside the service's run.
-            result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
-        }
+        var result: Result<Entry, any Error>
+        var current = ArenaVotes()
+        repeat {
+            // Decisions made while this fit ran (or while the votes were being
+            // read, when they are not loaded yet) make it outdated: fit again.
+            let asDecided = decisionsVersion[key.arena, default: 0]
+            let snapshot = votes[key.arena] ?? ArenaVotes()
+            current = snapshot
+            do {
+                if decisions[key.arena] == nil {
+                    decisions[key.arena] = try await store.voterDecisions(arena: key.arena)
+                }
+                let decided = decisions[key.arena] ?? []
+                let (board, audit) = try await fits.runIfActive { try Self.computeAudited(snapshot, key: key, decisions: decided) }
+                result = .success(Entry(board: board, votesUsed: snapshot.table.count, computedAt: Date(), audit: audit))
+            } catch {
+                // The pool is stopped (or not yet started) only outside the service's run.
+                result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
+            }
+            if decisionsVersion[key.arena, default: 0] == asDecided || stopped { break }
+        } while true
         computing.remove(key)
         switch result {
         case .success(let entry):
