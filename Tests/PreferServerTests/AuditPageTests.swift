@@ -21,7 +21,7 @@ struct AuditPageTests {
 
     /// A small simulated arena: 6 contenders, 60 honest voters, 2 bad voters
     /// of each kind, 40 votes each (2,800 votes), imported into arena `name`.
-    static func seed(_ server: TestServer, _ name: String = "aud") async throws -> Seeded {
+    static func seed(_ server: TestServer, _ name: String = "aud", hostile: String = AuditPageTests.hostile) async throws -> Seeded {
         var simulation = FraudSimulation(seed: 11)
         simulation.contenders = 6
         simulation.honestVoters = 60

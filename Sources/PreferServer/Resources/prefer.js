@@ -21,6 +21,8 @@
     'use strict';
 
     var page = document.body.getAttribute('data-page');
+    // Where the admin key of this tab is kept (set before the pages run).
+    var adminKeyStorage = 'prefer-admin-key';
     // The vote page's key handler: one listener, pointed at the battle on screen.
     var onKey = null;
     document.addEventListener('keydown', function (event) { if (onKey) { onKey(event); } });
@@ -41,8 +43,7 @@
         return body && body.error && body.error.message ? body.error.message : fallback;
     }
 
-    // The admin key of this tab (the admin page and the audit page share it).
-    var adminKeyStorage = 'prefer-admin-key';
+    // The admin key of this tab: the admin page and the audit page share it.
     function adminKey() { return sessionStorage.getItem(adminKeyStorage) || ''; }
 
     // Calls the JSON API with the admin key; rejects with the API's message.
