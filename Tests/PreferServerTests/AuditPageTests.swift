@@ -187,6 +187,14 @@ struct AuditPageTests {
             #expect(addresses.contains("/api/arenas/aud/voters/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%22%26%27/decision"))
             #expect(addresses.count == (try await server.send(.get, "/api/arenas/aud/audit", admin: true).json["voters"] as? [[String: Any]])?.count)
             _ = seeded
+            // Numbers read alike on every page and in the CLI (PreferCore's grouped): 2,800, not 2800.
+            let counted = try #require(try await votesCounted(server))
+            let board = try await server.send(.get, "/arenas/aud/leaderboard")
+            #expect(board.text.contains("\(grouped(counted)) votes · Bradley–Terry") && counted >= 1_000)
+            #expect(board.text.contains("The vote audit left out \(grouped(2_800 - counted)) of 2,800 votes"))
+            let home = try await server.send(.get, "/")
+            #expect(home.text.contains("<span class=\"count\">2,800</span> votes"))
+            #expect(!board.text.contains("2800") && !home.text.contains("2800"))
         }
     }
 
@@ -236,7 +244,7 @@ struct AuditPageTests {
             }
             let script = try await server.send(.get, "/assets/prefer.js")
             for text in ["'/api/keys'", "api('DELETE', '/api/keys/' + encodeURIComponent(k.name))", "'/admin/arenas/' + encodeURIComponent(name) + '/audit'",
-                         "adminAPI('PUT', form.getAttribute('action')"] {
+                         "adminAPI('PUT', form.getAttribute('action')", "grouped(arena.votes) + ' votes'"] {
                 #expect(script.text.contains(text), "prefer.js lacks \(text)")
             }
             #expect(!script.text.contains("innerHTML"))

@@ -39,6 +39,14 @@
         return node;
     }
 
+    // A whole number with its thousands grouped, "3,000": as PreferCore's
+    // grouped() writes it for the pages and the command-line tool.
+    function grouped(n) {
+        var digits = String(Math.abs(Math.round(Number(n) || 0)));
+        var out = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+        return (Number(n) < 0 ? '-' : '') + out;
+    }
+
     function errorMessage(body, fallback) {
         return body && body.error && body.error.message ? body.error.message : fallback;
     }
@@ -370,7 +378,7 @@
             var file = el('input', { type: 'file', id: fileId, accept: '.jsonl,.ndjson,.json,.txt,application/x-ndjson' });
             var upload = el('button', { type: 'button', 'class': 'button' }, ['Upload outputs']);
             var counts = el('div', { 'class': 'table-wrap' }, [el('p', { 'class': 'hint' }, ['Loading votes per contender…'])]);
-            var facts = arena.contenders + ' contenders · ' + arena.prompts + ' prompts · ' + arena.outputs + ' outputs · ' + arena.votes + ' votes' + (arena['private'] ? ' · private' : '');
+            var facts = grouped(arena.contenders) + ' contenders · ' + grouped(arena.prompts) + ' prompts · ' + grouped(arena.outputs) + ' outputs · ' + grouped(arena.votes) + ' votes' + (arena['private'] ? ' · private' : '');
             var card = el('article', { 'class': 'card arena-admin' }, [
                 el('h3', {}, [el('a', { href: '/arenas/' + encodeURIComponent(name) + '/vote' }, [name])]),
                 el('p', { 'class': 'meta' }, [facts]),
@@ -386,7 +394,7 @@
             upload.addEventListener('click', function () {
                 if (!file.files.length) { say('Choose a JSONL file first.', true); return; }
                 api('POST', base + '/import', file.files[0], 'application/x-ndjson').then(function (r) { return r.json(); }).then(function (summary) {
-                    say('Imported ' + summary.outputs + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
+                    say('Imported ' + grouped(summary.outputs) + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
                     load();
                 }, function (error) { say('Nothing imported: ' + error.message, true); });
             });
@@ -397,7 +405,7 @@
                     return;
                 }
                 var rows = board.contenders.slice().sort(function (a, b) { return b.votes - a.votes; }).map(function (c) {
-                    return el('tr', {}, [el('th', { scope: 'row' }, [c.name]), el('td', { 'class': 'num' }, [String(c.votes)]), el('td', { 'class': 'num' }, [(c.win_rate * 100).toFixed(1) + '%'])]);
+                    return el('tr', {}, [el('th', { scope: 'row' }, [c.name]), el('td', { 'class': 'num' }, [grouped(c.votes)]), el('td', { 'class': 'num' }, [(c.win_rate * 100).toFixed(1) + '%'])]);
                 });
                 counts.appendChild(el('table', { 'class': 'board compact' }, [
                     el('caption', {}, ['Votes per contender']),
