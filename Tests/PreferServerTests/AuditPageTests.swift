@@ -192,6 +192,7 @@ struct AuditPageTests {
             let board = try await server.send(.get, "/arenas/aud/leaderboard")
             #expect(board.text.contains("\(grouped(counted)) votes · Bradley–Terry") && counted >= 1_000)
             #expect(board.text.contains("The vote audit left out \(grouped(2_800 - counted)) of 2,800 votes"))
+            #expect(board.text.contains("on the <a href=\"/admin/arenas/aud/audit\">audit page</a>"), "the leaderboard points admins at the audit page")
             let home = try await server.send(.get, "/")
             #expect(home.text.contains("<span class=\"count\">2,800</span> votes"))
             #expect(!board.text.contains("2800") && !home.text.contains("2800"))

@@ -169,10 +169,16 @@ struct AuditPage {
         """
     }
 
+    /// At most this many annotators have a card; the JSON lists them all.
+    static let cardLimit = 200
+
     func voters() -> HTML {
         let d = document
         guard d.available else { return .empty }
-        let cards = HTML.joined(d.voters.map(voterCard))
+        var cards = HTML.joined(d.voters.prefix(Self.cardLimit).map(voterCard))
+        if d.voters.count > Self.cardLimit {
+            cards += "<p class=\"notice\">\(counted(d.voters.count - Self.cardLimit, "more annotator")) not shown here (the least certain flags); <a href=\"/api/arenas/\(d.arena)/audit\">the JSON</a> lists them all.</p>"
+        }
         let intro: HTML = d.voters.isEmpty
             ? "<p class=\"notice\">No annotator is flagged, and no admin has decided about one.</p>"
             : "<p class=\"hint\">Flagged annotators (and any an admin decided about), most certain first. <strong>Keep</strong> counts their votes whatever the audit says (the flag cleared); <strong>Exclude</strong> leaves them out for good; <strong>Let the audit decide</strong> withdraws a decision. Every decision is written to the admin action log.</p>"

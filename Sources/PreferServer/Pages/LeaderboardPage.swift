@@ -61,7 +61,8 @@ struct LeaderboardPage {
             if audit.votesDownsampled > 0 { why.append("\(grouped(audit.votesDownsampled)) down-sampled from over-represented prompts") }
             auditNote = """
             <p class="note audit-note">The vote audit left out \(grouped(audit.votesRemoved)) of \(counted(audit.votes, "vote"))\(why.isEmpty ? "" : ": " + why.joined(separator: "; ")). \
-            The board without the audit is at <a href="/api/arenas/\(arena.name)/leaderboard?include_flagged=true">?include_flagged=true</a>.</p>
+            The board without the audit is at <a href="/api/arenas/\(arena.name)/leaderboard?include_flagged=true">?include_flagged=true</a>; \
+            admins review the flagged annotators, with their evidence, on the <a href="/admin/arenas/\(arena.name)/audit">audit page</a>.</p>
             """
         }
         var unratedNote: HTML = .empty
