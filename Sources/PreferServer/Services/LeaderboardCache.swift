@@ -55,8 +55,10 @@ actor LeaderboardCache: Service {
     private var votes: [Int64: ArenaVotes] = [:]
     /// Admins' decisions about annotators, per arena, read with the votes.
     private var decisions: [Int64: [VoterDecision]] = [:]
-    /// Bumped when an arena's decisions change: a fit begun before is outdated.
-    private var decisionsVersion: [Int64: Int] = [:]
+    /// Bumped by every decision about an arena's annotators: a computation
+    /// that began before one is done again, and decisions read before one
+    /// are not kept.
+    private var decisionVersion: [Int64: Int] = [:]
     /// Bumped when an arena's votes must be read again from the start
     /// (deleted, or votes imported in bulk): a read begun before is dropped.
     private var generation: [Int64: Int] = [:]
@@ -190,7 +192,7 @@ actor LeaderboardCache: Service {
     /// arena are computed again on their next request.
     func decisionsChanged(arena: Int64) {
         decisions[arena] = nil
-        decisionsVersion[arena, default: 0] += 1
+        decisionVersion[arena, default: 0] += 1
         entries = entries.filter { $0.key.arena != arena }
         votesChanged(arena: arena)
     }
@@ -268,39 +270,44 @@ actor LeaderboardCache: Service {
         _ = try await current.sync(arena: arena, store: store, directory: directory)
         // Keep the longer of two reads that overlapped (both are prefixes of
         // the arena's votes in id order); drop one that began before a reset.
-        if decisions[arena] == nil {
-            decisions[arena] = try await store.voterDecisions(arena: arena)
-        }
+        _ = try await decisions(arena)
         guard generation[arena, default: 0] == started, current.lastId >= votes[arena]?.lastId ?? 0 else { return }
         votes[arena] = current
     }
 
-    /// Computes `key`'s leaderboard from the votes read so far, on the fits' thread.
+    /// The admins' decisions about `arena`'s annotators, read from the store
+    /// when not held (and kept only if no decision was made meanwhile).
+    private func decisions(_ arena: Int64) async throws -> [VoterDecision] {
+        if let held = decisions[arena] { return held }
+        let version = decisionVersion[arena, default: 0]
+        let read = try await store.voterDecisions(arena: arena)
+        if decisionVersion[arena, default: 0] == version { decisions[arena] = read }
+        return read
+    }
+
+    /// Computes `key`'s leaderboard from the votes read so far, on the fits'
+    /// thread — again if an admin decided about an annotator meanwhile, so
+    /// that no board computed before a decision is kept after it.
     @discardableResult
     private func refresh(_ key: Key) async -> Result<Entry, any Error> {
         computing.insert(key)
         lastRefresh[key] = .now
+        var current: ArenaVotes
         var result: Result<Entry, any Error>
-        var current = ArenaVotes()
+        var version: Int
         repeat {
-            // Decisions made while this fit ran (or while the votes were being
-            // read, when they are not loaded yet) make it outdated: fit again.
-            let asDecided = decisionsVersion[key.arena, default: 0]
-            let snapshot = votes[key.arena] ?? ArenaVotes()
-            current = snapshot
+            version = decisionVersion[key.arena, default: 0]
+            current = votes[key.arena] ?? ArenaVotes()
             do {
-                if decisions[key.arena] == nil {
-                    decisions[key.arena] = try await store.voterDecisions(arena: key.arena)
-                }
-                let decided = decisions[key.arena] ?? []
-                let (board, audit) = try await fits.runIfActive { try Self.computeAudited(snapshot, key: key, decisions: decided) }
-                result = .success(Entry(board: board, votesUsed: snapshot.table.count, computedAt: Date(), audit: audit))
+                let decided = try await decisions(key.arena)
+                let counted = current
+                let (board, audit) = try await fits.runIfActive { try Self.computeAudited(counted, key: key, decisions: decided) }
+                result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date(), audit: audit))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
             }
-            if decisionsVersion[key.arena, default: 0] == asDecided || stopped { break }
-        } while true
+        } while decisionVersion[key.arena, default: 0] != version && !stopped
         computing.remove(key)
         switch result {
         case .success(let entry):
