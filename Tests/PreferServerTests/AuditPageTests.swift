@@ -177,12 +177,14 @@ struct AuditPageTests {
             for text in ["<h1>Vote audit · aud</h1>", "What the audit found", "2,800 votes read", "Effect on the leaderboard",
                          "Rank, every vote", "Rating, published", "Flagged annotators", "<strong>Position bias</strong>: ",
                          "data-signal=\"position\"><th scope=\"row\">Position bias</th><td>flagged</td><td>left 40; right 0",
-                         "The published leaderboard counts ", "of 2,800 votes", ">Keep</button>", ">Exclude</button>"] {
+                         "The published leaderboard counts ", "of 2,800 votes", ">Keep</button>", ">Exclude</button>",
+                         "40 votes · <span class=\"voter-status\">flagged by the audit: their votes are left out</span>"] {
                 #expect(html.contains(text), "the audit page lacks \(text)")
             }
             // The hostile voter name shows as text, escaped, and nowhere as markup.
             #expect(html.contains("<h3 class=\"voter-name\">&lt;img src=x onerror=alert(1)&gt;&quot;&amp;&#39;</h3>"))
             #expect(!html.contains("<img src=x"))
+            #expect(!html.contains("Signals without data: ") || !html.contains("sequential (available"), "available signals are not listed as without data")
             let addresses = Self.decisionAddresses(html)
             #expect(addresses.contains("/api/arenas/aud/voters/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%22%26%27/decision"))
             #expect(addresses.count == (try await server.send(.get, "/api/arenas/aud/audit", admin: true).json["voters"] as? [[String: Any]])?.count)

@@ -106,7 +106,7 @@ struct AuditPage {
             lines.append("<li>Flagged by: \(by.map { "\(Self.label($0.key)) \(grouped($0.value))" }.joined(separator: ", ")).</li>")
         }
         lines.append("<li>Statistical flags at a false-discovery rate of \(readable(s.falseDiscoveryRate)); LMArena's sequential test would flag \(counted(s.lmarenaSequentialFlags, "voter")) (reported for comparison, not used).</li>")
-        let off = d.signals.filter { $0.value != "available" }.sorted { $0.key < $1.key }
+        let off = d.signals.filter { $0.value.hasPrefix("not available") }.sorted { $0.key < $1.key }
         if !off.isEmpty {
             lines.append("<li>Signals without data: \(off.map { "\($0.key) (\($0.value))" }.joined(separator: "; ")).</li>")
         }
@@ -194,10 +194,11 @@ struct AuditPage {
     func voterCard(_ v: AuditReport.Voter) -> HTML {
         let decision = document.decision(v.voter)
         let status: String
-        switch (decision?.decision, v.flagged) {
-        case (.keep?, _): status = v.flagged ? "flagged by the audit, kept by a decision: their votes count" : "kept by a decision: their votes count"
-        case (.exclude?, _): status = "excluded by a decision: their votes are left out"
-        default: status = v.flagged ? "flagged: their votes are left out" : "kept: their votes count"
+        let found = v.flagged ? "flagged by the audit" : v.verdict
+        switch decision?.decision {
+        case .keep?: status = "\(found), kept by a decision: their votes count"
+        case .exclude?: status = "\(found), excluded by a decision: their votes are left out"
+        default: status = v.flagged ? "\(found): their votes are left out" : "\(found): their votes count"
         }
         var decided: HTML = .empty
         if let decision {
@@ -212,7 +213,7 @@ struct AuditPage {
         return """
         <article class="card voter">
         <h3 class="voter-name">\(v.voter)</h3>
-        <p class="meta">\(counted(v.votes, "vote")) · \(v.verdict) · <span class="voter-status">\(status)</span></p>
+        <p class="meta">\(counted(v.votes, "vote")) · <span class="voter-status">\(status)</span></p>
         \(decided)
         \(reasons)
         \(evidence(v, firing: Set(signals)))
