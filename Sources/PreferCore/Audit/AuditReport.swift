@@ -5,8 +5,8 @@
 /// "reasons": [...], "scores": {...}}], "groups": [...], "summary": {...},
 /// "signals": {...}}`. A signal without its data says `"available": false`
 /// and why, never a made-up number.
-public struct AuditReport: Sendable, Codable {
-    public struct Voter: Sendable, Codable {
+public struct AuditReport: Sendable, Codable, Hashable {
+    public struct Voter: Sendable, Codable, Hashable {
         public var voter: String
         public var votes: Int
         public var flagged: Bool
@@ -16,9 +16,18 @@ public struct AuditReport: Sendable, Codable {
         /// Why the voter is flagged, in plain words (empty when kept).
         public var reasons: [String]
         public var scores: Scores
+        /// The signals that flagged the voter, one per reason and in the
+        /// same order (`flagged_by` of the summary counts them); absent
+        /// when the voter is kept.
+        public var flaggedBy: [String]? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case voter, votes, flagged, verdict, reasons, scores
+            case flaggedBy = "flagged_by"
+        }
     }
 
-    public struct Scores: Sendable, Codable {
+    public struct Scores: Sendable, Codable, Hashable {
         public var consensus: Consensus
         public var sequential: Sequential
         public var position: Position
@@ -38,7 +47,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Consensus: Sendable, Codable {
+    public struct Consensus: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         public var pValue: Double?
@@ -61,7 +70,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Sequential: Sendable, Codable {
+    public struct Sequential: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         public var votesTested: Int?
@@ -78,7 +87,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Position: Sendable, Codable {
+    public struct Position: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         public var left: Int?
@@ -94,7 +103,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Speed: Sendable, Codable {
+    public struct Speed: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         public var timedVotes: Int?
@@ -111,7 +120,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Volume: Sendable, Codable {
+    public struct Volume: Sendable, Codable, Hashable {
         /// Daily volume needs timestamps; concentration is always computed.
         public var dailyAvailable: Bool
         public var note: String?
@@ -134,7 +143,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Gold: Sendable, Codable {
+    public struct Gold: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         public var battles: Int?
@@ -149,7 +158,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Favouritism: Sendable, Codable {
+    public struct Favouritism: Sendable, Codable, Hashable {
         public var available: Bool
         public var note: String?
         /// The contender the voter leans on most (smallest p either way).
@@ -169,7 +178,7 @@ public struct AuditReport: Sendable, Codable {
         }
     }
 
-    public struct Group: Sendable, Codable {
+    public struct Group: Sendable, Codable, Hashable {
         public var id: Int
         public var contender: String
         /// "boosting" or "sinking".

@@ -14,24 +14,29 @@ extension VoteAudit {
         for v in audited {
             let s = states[v]
             var reasons: [String] = []
+            var firing: [String] = []
             let isFlagged = flagged.contains(v)
             if isFlagged {
                 let stats = statistical(s)
                 for (name, _) in stats where lines.fires(name, stats) {
                     flaggedBy[name, default: 0] += 1
+                    firing.append(name)
                     reasons.append(reason(name, s, names))
                 }
                 if let speed = s.speed, speed.flagged {
                     flaggedBy["speed", default: 0] += 1
+                    firing.append("speed")
                     let chars = "max(\(fixed(options.speed.minimumMilliseconds / 1000, 1)) s, \(readable(options.speed.millisecondsPerCharacter)) ms × characters of both outputs)"
                     reasons.append("\(speed.fastVotes) of \(speed.timedVotes) timed votes were faster than anyone can read the outputs (floor: \(chars)); median time to vote \(fixed(speed.medianMilliseconds / 1000, 1)) s.")
                 }
                 if let daily = s.daily, daily.flagged {
                     flaggedBy["volume_daily", default: 0] += 1
+                    firing.append("volume_daily")
                     reasons.append("Cast \(daily.votes) votes on \(daily.date) (UTC); the arena allows \(options.volume.maximumPerDay) a day.")
                 }
                 if let id = s.group {
                     flaggedBy["coordinated", default: 0] += 1
+                    firing.append("coordinated")
                     let group = groups[id]
                     let lean = s.leans.first { $0.contender == group.contender }
                     let verb = group.direction > 0 ? "favour" : "disfavour"
@@ -46,7 +51,7 @@ extension VoteAudit {
             let verdict = isFlagged ? "flagged" : (s.rows.count < options.minimumVotes ? "too few votes" : "authentic")
             voters.append(AuditReport.Voter(
                 voter: s.name, votes: s.rows.count, flagged: isFlagged, verdict: verdict, reasons: reasons,
-                scores: scores(s, names, groups: groups)))
+                scores: scores(s, names, groups: groups), flaggedBy: isFlagged ? firing : nil))
         }
         voters.sort { ($0.flagged ? 0 : 1, $0.scores.combinedPValue ?? 2, $0.voter) < ($1.flagged ? 0 : 1, $1.scores.combinedPValue ?? 2, $1.voter) }
 
@@ -171,10 +176,4 @@ func likelihood(_ logRatio: Double) -> String {
     if x < 10 { return String(format: "%.2g", x) }
     if x < 1e6 { return grouped(Int(x.rounded())) }
     return String(format: "%.1e", x)
-}
-
-/// A p-value for people: "3.2e-07", "0.012".
-func sci(_ p: Double) -> String {
-    if p >= 0.001 { return String(format: "%.3g", p) }
-    return String(format: "%.1e", p)
 }

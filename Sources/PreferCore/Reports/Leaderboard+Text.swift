@@ -188,38 +188,10 @@ func markdownTable(_ header: [String], _ rows: [[String]], right: Set<Int>) -> S
     return out
 }
 
-func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
-
 /// A number for files read back by programs (CSV): every digit, so a
 /// value read back is the value written.
 func number(_ x: Double) -> String {
     x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : String(x)
-}
-
-/// A number for a person to read in a sentence: whole numbers as such,
-/// others to four significant digits with no trailing zeros ("0.0375", not
-/// "0.037500000000000006"), never "nan".
-func readable(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "not a number" : (x > 0 ? "∞" : "−∞") }
-    if x == x.rounded() && Swift.abs(x) < 1e15 { return grouped(Int(x)) }
-    if Swift.abs(x) >= 1000 { return String(format: "%.1f", x) }
-    return String(format: "%.4g", x)
-}
-
-/// "1 Newton iteration", "12 Newton iterations".
-func counted(_ n: Int, _ noun: String) -> String {
-    "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")"
-}
-
-func grouped(_ n: Int) -> String {
-    guard n >= 0 else { return "-" + grouped(-n) }
-    let digits = String(n)
-    var out = ""
-    for (k, ch) in digits.reversed().enumerated() {
-        if k > 0 && k % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return String(out.reversed())
 }
 
 /// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a

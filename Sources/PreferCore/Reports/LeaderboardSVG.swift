@@ -108,7 +108,7 @@ public enum LeaderboardSVG {
         } else if hasIntervals {
             text += " (\(fixed(entry.lower, 1)) to \(fixed(entry.upper, 1)))"
         }
-        text += ", \(entry.votes) votes"
+        text += ", \(counted(entry.votes, "vote"))"
         if entry.provisional { text += ", provisional" }
         return text
     }
@@ -250,10 +250,10 @@ public enum LeaderboardSVG {
     /// One line on the votes and the method: "412 votes · Bradley–Terry ·
     /// 95% intervals from 1000 bootstrap rounds (seed 42)".
     public static func note(_ board: Leaderboard) -> String {
-        var parts = ["\(board.method.votes) vote\(board.method.votes == 1 ? "" : "s")", "Bradley–Terry (\(board.method.fit))"]
+        var parts = [counted(board.method.votes, "vote"), "Bradley–Terry (\(board.method.fit))"]
         switch board.method.intervals {
         case "bootstrap":
-            parts.append("\(percent(board.method.level ?? 0.95)) intervals from \(board.method.rounds ?? 0) bootstrap rounds (seed \(board.method.seed ?? 0))")
+            parts.append("\(percent(board.method.level ?? 0.95)) intervals from \(counted(board.method.rounds ?? 0, "bootstrap round")) (seed \(board.method.seed ?? 0))")
         case "sandwich":
             parts.append("\(percent(board.method.level ?? 0.95)) sandwich intervals")
         default:

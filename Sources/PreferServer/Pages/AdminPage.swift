@@ -1,5 +1,7 @@
 /// `/admin`: create an arena, upload outputs as JSONL, see votes per
-/// contender and download the votes. The page is plain HTML; `prefer.js`
+/// contender, download the votes, open an arena's vote audit
+/// (`AuditPage`), and manage named keys (list with their roles, make one —
+/// shown once — and revoke; the owner key may). The page is plain HTML; `prefer.js`
 /// keeps the admin key typed here in this tab's `sessionStorage` and calls the
 /// JSON API with `Authorization: Bearer` — the page itself needs no key.
 enum AdminPage {
@@ -17,6 +19,19 @@ enum AdminPage {
         <button type="button" id="forget-key" class="button">Forget it</button>
         </form>
         <p class="hint">Printed once when the server first started (or set with <code>PREFER_ADMIN_KEY</code>). It stays in this tab only and is sent as <code>Authorization: Bearer</code> to the API.</p>
+        </section>
+        <section class="card" aria-labelledby="keys-heading">
+        <h2 id="keys-heading">People and keys</h2>
+        <p class="hint">Named keys with a role: <strong>viewer</strong> reads private leaderboards, exports and the vote audit; <strong>admin</strong> also manages arenas, imports and decisions about annotators; <strong>owner</strong> also manages keys. Only the owner key may make or revoke keys.</p>
+        <div id="keys"></div>
+        <form id="key-create-form" class="row-form">
+        <label for="key-name">Name</label>
+        <input id="key-name" name="name" required maxlength="100" pattern="[A-Za-z0-9._@\\-]+" autocomplete="off" spellcheck="false">
+        <label for="key-role">Role</label>
+        <select id="key-role" name="role"><option value="viewer">viewer</option><option value="admin">admin</option><option value="owner">owner</option></select>
+        <button type="submit" class="button primary">Make a key</button>
+        </form>
+        <div id="new-key" class="notice new-key" role="status" hidden></div>
         </section>
         <section class="card" aria-labelledby="create-heading">
         <h2 id="create-heading">Create an arena</h2>

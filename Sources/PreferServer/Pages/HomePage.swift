@@ -19,7 +19,7 @@ struct HomePage {
             <li class="arena-card">
             <h2><a href="/arenas/\(row.arena.name)/\(row.openForVoting ? "vote" : "leaderboard")">\(row.arena.name)</a></h2>
             \(row.arena.description.map { text -> HTML in "<p>\(text)</p>" } ?? .empty)
-            <p class="meta"><span class="count">\(row.votes)</span> vote\(row.votes == 1 ? "" : "s") · \(row.contenders) contender\(row.contenders == 1 ? "" : "s")</p>
+            <p class="meta"><span class="count">\(grouped(row.votes))</span> vote\(row.votes == 1 ? "" : "s") · \(counted(row.contenders, "contender"))</p>
             \(row.openForVoting
                 ? "<p class=\"actions\"><a class=\"button primary\" href=\"/arenas/\(row.arena.name)/vote\">Vote</a> <a class=\"button\" href=\"/arenas/\(row.arena.name)/leaderboard\">Leaderboard</a></p>" as HTML
                 : "<p class=\"actions\"><span class=\"notice\">Not open for voting yet: no prompt has answers from two contenders.</span> <a class=\"button\" href=\"/arenas/\(row.arena.name)/leaderboard\">Leaderboard</a></p>")

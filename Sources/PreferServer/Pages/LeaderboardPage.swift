@@ -36,7 +36,7 @@ struct LeaderboardPage {
             <th scope="row" class="name">\(entry.name)\(mark)</th>
             <td class="num strong">\(LeaderboardSVG.fixed(entry.rating, 1))</td>
             <td class="num interval">\(interval)</td>
-            <td class="num">\(entry.votes)</td>
+            <td class="num">\(grouped(entry.votes))</td>
             <td class="num">\(LeaderboardSVG.fixed(entry.winRate * 100, 1))%</td>
             </tr>
             """
@@ -49,29 +49,30 @@ struct LeaderboardPage {
         // audit's exclusions are not newer votes, and say so below.
         let newer = votesTotal - (votesUsed ?? board.method.votes)
         let updating: HTML = stale && newer > 0
-            ? " <span class=\"stale\">(\(newer) newer vote\(newer == 1 ? "" : "s") being added; reload in a moment)</span>"
+            ? " <span class=\"stale\">(\(counted(newer, "newer vote")) being added; reload in a moment)</span>"
             : ""
         var auditNote: HTML = .empty
         if let audit = board.audit, audit.votesRemoved > 0 {
             let signals = audit.flaggedBy.filter { $0.value > 0 }.sorted { $0.key < $1.key }
-                .map { "\($0.key): \($0.value) voter\($0.value == 1 ? "" : "s")" }
+                .map { "\($0.key): \(counted($0.value, "voter"))" }
             let filtered = audit.votesFilteredByContent.filter { $0.value > 0 }.sorted { $0.key < $1.key }
-                .map { "\($0.value) by the \($0.key) filter" }
+                .map { "\(grouped($0.value)) by the \($0.key) filter" }
             var why: [String] = []
             if audit.votesByFlaggedVoters > 0 {
-                why.append("\(audit.votesByFlaggedVoters) from \(audit.votersFlagged) of \(audit.voters) voters flagged" + (signals.isEmpty ? "" : " (\(signals.joined(separator: ", ")))"))
+                why.append("\(grouped(audit.votesByFlaggedVoters)) from \(grouped(audit.votersFlagged)) of \(grouped(audit.voters)) voters flagged" + (signals.isEmpty ? "" : " (\(signals.joined(separator: ", ")))"))
             }
             why += filtered
-            if audit.votesDownsampled > 0 { why.append("\(audit.votesDownsampled) down-sampled from over-represented prompts") }
+            if audit.votesDownsampled > 0 { why.append("\(grouped(audit.votesDownsampled)) down-sampled from over-represented prompts") }
             auditNote = """
-            <p class="note audit-note">The vote audit left out \(audit.votesRemoved) of \(audit.votes) votes\(why.isEmpty ? "" : ": " + why.joined(separator: "; ")). \
-            The board without the audit is at <a href="/api/arenas/\(arena.name)/leaderboard?include_flagged=true">?include_flagged=true</a>.</p>
+            <p class="note audit-note">The vote audit left out \(grouped(audit.votesRemoved)) of \(counted(audit.votes, "vote"))\(why.isEmpty ? "" : ": " + why.joined(separator: "; ")). \
+            The board without the audit is at <a href="/api/arenas/\(arena.name)/leaderboard?include_flagged=true">?include_flagged=true</a>; \
+            admins review the flagged annotators, with their evidence, on the <a href="/admin/arenas/\(arena.name)/audit">audit page</a>.</p>
             """
         }
         var unratedNote: HTML = .empty
         if !unrated.isEmpty {
             let items = unrated.map { item -> String in
-                item.votes == 0 ? "\(item.name) (no votes yet)" : "\(item.name) (all \(item.votes) of its votes left out by the audit)"
+                item.votes == 0 ? "\(item.name) (no votes yet)" : "\(item.name) (all \(grouped(item.votes)) of its votes left out by the audit)"
             }
             unratedNote = "<p class=\"note unrated\">No rating: \(items.joined(separator: ", ")).</p>"
         }

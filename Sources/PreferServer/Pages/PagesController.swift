@@ -4,6 +4,7 @@ import NIOCore
 import PreferCore
 import PreferStore
 import NIOFoundationEssentialsCompat
+import HummingbirdAuth
 
 /// The HTML pages people use in a browser, and their static files:
 ///
@@ -13,6 +14,8 @@ import NIOFoundationEssentialsCompat
 /// - `GET /arenas/{arena}/leaderboard` — table, interval plot and heatmap;
 ///   `…/leaderboard.svg` — the drawings as one SVG file for embedding.
 /// - `GET /admin` — the admin page (its script calls the JSON API).
+/// - `GET /admin/arenas/{arena}/audit` — the vote audit (`AuditPage`),
+///   rendered for the key the script sends (a shell without one).
 /// - `GET /assets/{file}` — `prefer.js` and `prefer.css`.
 ///
 /// These are not API operations: they stay out of the OpenAPI document.
@@ -26,13 +29,14 @@ struct PagesController {
 
     /// The pages' routes, as `PreferRouter.apiRoutes` spells routes.
     static let routes: Set<String> = [
-        "get /", "get /arenas/{arena}/leaderboard", "get /arenas/{arena}/leaderboard.svg", "get /admin",
+        "get /", "get /arenas/{arena}/leaderboard", "get /arenas/{arena}/leaderboard.svg", "get /admin", "get /admin/arenas/{arena}/audit",
         "get /assets/{file}", "get /arenas/{arena}/vote", "post /arenas/{arena}/vote",
     ]
 
     func register(on router: Router<Context>) {
         router.get("/", use: home)
         router.get("/admin", use: admin)
+        router.get("/admin/arenas/:arena/audit", use: auditPage)
         let reading = router.group()
             .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .never))
         reading.get("/arenas/:arena/leaderboard", use: leaderboardPage)
@@ -259,6 +263,26 @@ struct PagesController {
 
     @Sendable func admin(_ request: Request, context: Context) async throws -> Response {
         PageResponse.html(AdminPage.render(), cache: "no-cache")
+    }
+
+    /// The audit page: without a key, the shell (401) the script fills; with
+    /// a key of any role, the audit rendered for it (actions for admins).
+    @Sendable func auditPage(_ request: Request, context: Context) async throws -> Response {
+        let reference = try context.parameters.require("arena")
+        do {
+            guard let bearer = request.headers.bearer, !bearer.token.isEmpty else {
+                return PageResponse.html(AuditPage.shell(arena: reference), status: .unauthorized, cache: "no-store")
+            }
+            guard case .key(let name, let role)? = try await services.keyRing.identity(token: bearer.token) else {
+                throw PreferError.wrongAdminKey
+            }
+            let document = try await services.auditReview(arena: reference)
+            let page = AuditPage(document: document, canDecide: role >= .admin, keyName: name, role: role)
+            return PageResponse.html(page.render(), cache: "no-store")
+        } catch {
+            let problem = translate(error, context: context)
+            return PageResponse.error(problem, title: problem.code == "wrong_admin_key" ? "This key is not known here" : Self.title(problem))
+        }
     }
 
     @Sendable func asset(_ request: Request, context: Context) async throws -> Response {

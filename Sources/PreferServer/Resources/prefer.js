@@ -9,18 +9,26 @@
 // waits for one round trip per vote. When the arena sets a minimum play time, the
 // buttons stay disabled until every recording has played that long.
 //
-// Admin page: calls the JSON API with the admin key kept in sessionStorage.
+// Admin page: calls the JSON API with the admin key kept in sessionStorage;
+// lists, makes (showing the new key once) and revokes named keys.
+//
+// Audit page: loads the page again with that key (the server renders it for
+// the key) and shows it in place; its keep / exclude forms are sent to the
+// decision API with the key, and the page is then loaded again.
 //
 // Text from the server (names, messages) is only ever set with textContent.
 (function () {
     'use strict';
 
     var page = document.body.getAttribute('data-page');
+    // Where the admin key of this tab is kept (set before the pages run).
+    var adminKeyStorage = 'prefer-admin-key';
     // The vote page's key handler: one listener, pointed at the battle on screen.
     var onKey = null;
     document.addEventListener('keydown', function (event) { if (onKey) { onKey(event); } });
     if (page === 'vote') { votePage(); }
     if (page === 'admin') { adminPage(); }
+    if (page === 'audit') { auditPage(); }
 
     function el(tag, attributes, children) {
         var node = document.createElement(tag);
@@ -31,8 +39,38 @@
         return node;
     }
 
+    // A whole number with its thousands grouped, "3,000": as PreferCore's
+    // grouped() writes it for the pages and the command-line tool.
+    function grouped(n) {
+        var digits = String(Math.abs(Math.round(Number(n) || 0)));
+        var out = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+        return (Number(n) < 0 ? '-' : '') + out;
+    }
+
     function errorMessage(body, fallback) {
         return body && body.error && body.error.message ? body.error.message : fallback;
+    }
+
+    // The admin key of this tab: the admin page and the audit page share it.
+    function adminKey() { return sessionStorage.getItem(adminKeyStorage) || ''; }
+
+    // Calls the JSON API with the admin key; rejects with the API's message.
+    function adminAPI(method, path, body, contentType) {
+        var headers = { 'Authorization': 'Bearer ' + adminKey(), 'Accept': 'application/json' };
+        if (contentType) { headers['Content-Type'] = contentType; }
+        return fetch(path, { method: method, headers: headers, body: body, credentials: 'same-origin' }).then(function (response) {
+            if (response.ok) { return response; }
+            return response.json().then(function (problem) {
+                var message = errorMessage(problem, 'HTTP ' + response.status);
+                var details = problem && problem.error && problem.error.details;
+                if (details && details.length) {
+                    message += ' ' + details.slice(0, 5).map(function (d) {
+                        return (d.line ? 'line ' + d.line + ': ' : '') + d.message;
+                    }).join(' ');
+                }
+                throw new Error(message);
+            }, function () { throw new Error('HTTP ' + response.status); });
+        });
     }
 
     // MARK: Voting
@@ -223,7 +261,7 @@
     // MARK: Admin
 
     function adminPage() {
-        var storageKey = 'prefer-admin-key';
+        var storageKey = adminKeyStorage;
         var keyForm = document.getElementById('key-form');
         var keyInput = document.getElementById('admin-key');
         var status = document.getElementById('admin-status');
@@ -233,25 +271,8 @@
             status.textContent = message;
             status.classList.toggle('error', !!isError);
         }
-        function key() { return sessionStorage.getItem(storageKey) || ''; }
-
-        function api(method, path, body, contentType) {
-            var headers = { 'Authorization': 'Bearer ' + key(), 'Accept': 'application/json' };
-            if (contentType) { headers['Content-Type'] = contentType; }
-            return fetch(path, { method: method, headers: headers, body: body, credentials: 'same-origin' }).then(function (response) {
-                if (response.ok) { return response; }
-                return response.json().then(function (problem) {
-                    var message = errorMessage(problem, 'HTTP ' + response.status);
-                    var details = problem && problem.error && problem.error.details;
-                    if (details && details.length) {
-                        message += ' ' + details.slice(0, 5).map(function (d) {
-                            return (d.line ? 'line ' + d.line + ': ' : '') + d.message;
-                        }).join(' ');
-                    }
-                    throw new Error(message);
-                }, function () { throw new Error('HTTP ' + response.status); });
-            });
-        }
+        var key = adminKey;
+        var api = adminAPI;
 
         keyForm.addEventListener('submit', function (event) {
             event.preventDefault();
@@ -262,6 +283,7 @@
         document.getElementById('forget-key').addEventListener('click', function () {
             sessionStorage.removeItem(storageKey);
             list.textContent = '';
+            keyList.textContent = '';
             say('The key is forgotten in this tab.');
         });
         document.getElementById('refresh').addEventListener('click', load);
@@ -282,8 +304,65 @@
             }, function (error) { say('Not created: ' + error.message, true); });
         });
 
+        // MARK: Keys (owner only: other keys are told so by the API)
+
+        var keyList = document.getElementById('keys');
+        var newKey = document.getElementById('new-key');
+        document.getElementById('key-create-form').addEventListener('submit', function (event) {
+            event.preventDefault();
+            var form = event.target;
+            var body = { name: form.elements.name.value.trim(), role: form.elements.role.value };
+            api('POST', '/api/keys', JSON.stringify(body), 'application/json').then(function (r) { return r.json(); }).then(function (made) {
+                newKey.textContent = '';
+                newKey.appendChild(el('p', {}, ['The key for ' + made.name + ' (' + made.role + '), shown this once — copy it now; only its hash is kept:']));
+                newKey.appendChild(el('code', { id: 'new-key-secret' }, [made.key]));
+                newKey.hidden = false;
+                form.reset();
+                say('Made the key ' + made.name + ' (' + made.role + ').');
+                loadKeys();
+            }, function (error) { say('No key made: ' + error.message, true); });
+        });
+
+        function loadKeys() {
+            api('GET', '/api/keys').then(function (r) { return r.json(); }).then(function (body) {
+                keyList.textContent = '';
+                if (!body.keys.length) {
+                    keyList.appendChild(el('p', { 'class': 'hint' }, ['No named keys yet: only the owner key.']));
+                    return;
+                }
+                var rows = body.keys.map(function (k) {
+                    var state = k.revoked_at ? 'revoked ' + k.revoked_at.slice(0, 10) : 'active';
+                    var action = el('td', {}, []);
+                    if (!k.revoked_at) {
+                        var revoke = el('button', { type: 'button', 'class': 'button revoke', 'data-key': k.name }, ['Revoke']);
+                        revoke.addEventListener('click', function () {
+                            if (!window.confirm('Revoke the key ' + k.name + '? It stops working at once.')) { return; }
+                            api('DELETE', '/api/keys/' + encodeURIComponent(k.name)).then(function () {
+                                say('Revoked the key ' + k.name + '.');
+                                loadKeys();
+                            }, function (error) { say('Not revoked: ' + error.message, true); });
+                        });
+                        action.appendChild(revoke);
+                    }
+                    return el('tr', { 'data-key': k.name }, [
+                        el('th', { scope: 'row' }, [k.name]), el('td', {}, [k.role]),
+                        el('td', {}, [k.created_at.slice(0, 10)]), el('td', { 'class': 'key-state' }, [state]), action
+                    ]);
+                });
+                keyList.appendChild(el('table', { 'class': 'board compact' }, [
+                    el('caption', {}, ['Named keys']),
+                    el('thead', {}, [el('tr', {}, ['Name', 'Role', 'Made', 'State', ''].map(function (h) { return el('th', { scope: 'col' }, [h]); }))]),
+                    el('tbody', {}, rows)
+                ]));
+            }, function (error) {
+                keyList.textContent = '';
+                keyList.appendChild(el('p', { 'class': 'hint' }, ['Keys: ' + error.message]));
+            });
+        }
+
         function load() {
             if (!key()) { say('Enter the admin key to see the arenas.'); return; }
+            loadKeys();
             api('GET', '/api/arenas').then(function (r) { return r.json(); }).then(function (body) {
                 list.textContent = '';
                 if (!body.arenas.length) { list.appendChild(el('p', { 'class': 'notice' }, ['No arenas yet.'])); }
@@ -299,7 +378,7 @@
             var file = el('input', { type: 'file', id: fileId, accept: '.jsonl,.ndjson,.json,.txt,application/x-ndjson' });
             var upload = el('button', { type: 'button', 'class': 'button' }, ['Upload outputs']);
             var counts = el('div', { 'class': 'table-wrap' }, [el('p', { 'class': 'hint' }, ['Loading votes per contender…'])]);
-            var facts = arena.contenders + ' contenders · ' + arena.prompts + ' prompts · ' + arena.outputs + ' outputs · ' + arena.votes + ' votes' + (arena['private'] ? ' · private' : '');
+            var facts = grouped(arena.contenders) + ' contenders · ' + grouped(arena.prompts) + ' prompts · ' + grouped(arena.outputs) + ' outputs · ' + grouped(arena.votes) + ' votes' + (arena['private'] ? ' · private' : '');
             var card = el('article', { 'class': 'card arena-admin' }, [
                 el('h3', {}, [el('a', { href: '/arenas/' + encodeURIComponent(name) + '/vote' }, [name])]),
                 el('p', { 'class': 'meta' }, [facts]),
@@ -307,14 +386,15 @@
                 el('p', { 'class': 'actions' }, [
                     download('Download votes (JSONL)', base + '/votes?format=jsonl', name + '-votes.jsonl'),
                     download('Download votes (CSV)', base + '/votes?format=csv', name + '-votes.csv'),
-                    el('a', { 'class': 'button', href: '/arenas/' + encodeURIComponent(name) + '/leaderboard' }, ['Leaderboard'])
+                    el('a', { 'class': 'button', href: '/arenas/' + encodeURIComponent(name) + '/leaderboard' }, ['Leaderboard']),
+                    el('a', { 'class': 'button', href: '/admin/arenas/' + encodeURIComponent(name) + '/audit' }, ['Vote audit'])
                 ]),
                 counts
             ]);
             upload.addEventListener('click', function () {
                 if (!file.files.length) { say('Choose a JSONL file first.', true); return; }
                 api('POST', base + '/import', file.files[0], 'application/x-ndjson').then(function (r) { return r.json(); }).then(function (summary) {
-                    say('Imported ' + summary.outputs + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
+                    say('Imported ' + grouped(summary.outputs) + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
                     load();
                 }, function (error) { say('Nothing imported: ' + error.message, true); });
             });
@@ -325,7 +405,7 @@
                     return;
                 }
                 var rows = board.contenders.slice().sort(function (a, b) { return b.votes - a.votes; }).map(function (c) {
-                    return el('tr', {}, [el('th', { scope: 'row' }, [c.name]), el('td', { 'class': 'num' }, [String(c.votes)]), el('td', { 'class': 'num' }, [(c.win_rate * 100).toFixed(1) + '%'])]);
+                    return el('tr', {}, [el('th', { scope: 'row' }, [c.name]), el('td', { 'class': 'num' }, [grouped(c.votes)]), el('td', { 'class': 'num' }, [(c.win_rate * 100).toFixed(1) + '%'])]);
                 });
                 counts.appendChild(el('table', { 'class': 'board compact' }, [
                     el('caption', {}, ['Votes per contender']),
@@ -350,6 +430,92 @@
                 }, function (error) { say('Download failed: ' + error.message, true); });
             });
             return button;
+        }
+
+        load();
+    }
+
+    // MARK: Audit
+
+    function auditPage() {
+        var root = document.getElementById('main');
+        var arena = root ? root.getAttribute('data-arena') : null;
+        if (!arena) { return; }
+        var address = '/admin/arenas/' + encodeURIComponent(arena) + '/audit';
+
+        function say(message, isError) {
+            var status = document.getElementById('audit-status');
+            if (!status) { return; }
+            status.textContent = message;
+            status.classList.toggle('error', !!isError);
+        }
+
+        // Loads the page rendered for this tab's key and shows it in place.
+        function load(message, isError) {
+            if (!adminKey()) {
+                say('Enter a key (viewer, admin or owner) to see the audit.');
+                wire();
+                return;
+            }
+            fetch(address, { headers: { 'Authorization': 'Bearer ' + adminKey(), 'Accept': 'text/html' }, credentials: 'same-origin' })
+                .then(function (response) {
+                    return response.text().then(function (text) { return { status: response.status, text: text }; });
+                })
+                .then(function (answer) {
+                    if (answer.status === 401 || answer.status === 403) {
+                        sessionStorage.removeItem(adminKeyStorage);
+                        say('That key is not a key of this server (or it was revoked). Enter another key.', true);
+                        wire();
+                        return;
+                    }
+                    var text = answer.text;
+                    var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('main');
+                    if (!fresh) { say('The audit could not be loaded.', true); return; }
+                    root.replaceWith(document.adoptNode(fresh));
+                    root = fresh;
+                    if (fresh.getAttribute('data-title')) { document.title = fresh.getAttribute('data-title'); }
+                    wire();
+                    if (message) { say(message, isError); }
+                }, function () { say('The server did not answer; reload the page to try again.', true); });
+        }
+
+        function wire() {
+            var keyForm = document.getElementById('key-form');
+            if (keyForm) {
+                keyForm.addEventListener('submit', function (event) {
+                    event.preventDefault();
+                    var input = document.getElementById('admin-key');
+                    sessionStorage.setItem(adminKeyStorage, input.value.trim());
+                    input.value = '';
+                    load();
+                });
+            }
+            Array.prototype.forEach.call(document.querySelectorAll('form.decision-form'), function (form) {
+                var lastClicked = null;
+                Array.prototype.forEach.call(form.querySelectorAll('button[name="decision"]'), function (button) {
+                    button.addEventListener('click', function () { lastClicked = button; });
+                });
+                form.addEventListener('submit', function (event) {
+                    event.preventDefault();
+                    var submitter = event.submitter || lastClicked;
+                    if (!submitter) { return; }
+                    var card = form.closest('article');
+                    var voter = card ? card.querySelector('.voter-name').textContent : 'the annotator';
+                    var note = form.elements.note.value.trim();
+                    var body = { decision: submitter.value || null };
+                    if (note) { body.note = note; }
+                    Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = true; });
+                    adminAPI('PUT', form.getAttribute('action'), JSON.stringify(body), 'application/json').then(function () {
+                        var done = body.decision === 'keep' ? 'Kept ' + voter + ': their votes count.'
+                            : body.decision === 'exclude' ? 'Excluded ' + voter + ': their votes are left out.'
+                            : 'The audit decides about ' + voter + ' again.';
+                        load(done + ' The leaderboard is computed again.');
+                    }, function (error) {
+                        Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = false; });
+                        say('Not changed: ' + error.message, true);
+                    });
+                });
+            });
         }
 
         load();

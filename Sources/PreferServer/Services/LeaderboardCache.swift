@@ -40,6 +40,9 @@ actor LeaderboardCache: Service {
         var board: Leaderboard
         var votesUsed: Int
         var computedAt: Date
+        /// The whole audit the board applied (every voter's scores and
+        /// reasons), nil when the votes carry no voters or it could not run.
+        var audit: AuditReport? = nil
     }
 
     let store: any PreferStore
@@ -376,8 +379,8 @@ actor LeaderboardCache: Service {
             do {
                 let decided = try await decisions(key.arena)
                 let counted = current
-                let board = try await fits.runIfActive { try Self.compute(counted, key: key, decisions: decided) }
-                result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date()))
+                let (board, audit) = try await fits.runIfActive { try Self.computeAudited(counted, key: key, decisions: decided) }
+                result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date(), audit: audit))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -408,14 +411,23 @@ actor LeaderboardCache: Service {
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
     static func compute(_ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
+        try computeAudited(stored, key: key, decisions: decisions).board
+    }
+
+    /// `compute`, also returning the whole audit report (for the audit page
+    /// and `GET /api/arenas/{arena}/audit`), which the board keeps only the
+    /// summary of.
+    static func computeAudited(
+        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = []
+    ) throws -> (board: Leaderboard, audit: AuditReport?) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source)
         let table = votes.table
         guard !table.isEmpty else {
             if key.source == .judge {
-                return .empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears.")
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil)
             }
-            return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -462,6 +474,6 @@ actor LeaderboardCache: Service {
             }
         }
         board.warnings += problems
-        return board
+        return (board, audit?.report)
     }
 }
