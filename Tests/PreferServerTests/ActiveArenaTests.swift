@@ -330,7 +330,7 @@ struct ActiveArenaTests {
             let services = built.services
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             try await app.test(.router) { client in
-                try await body(TestServer(client: client, store: store), services)
+                try await body(TestServer(client: client, store: store, services: services), services)
             }
             try await store.shutdown()
         } catch {

@@ -38,7 +38,7 @@ struct JudgeRunHTTPTests {
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             let services = built.services
             try await app.test(.router) { client in
-                try await body(TestServer(client: client, store: store), services)
+                try await body(TestServer(client: client, store: store, services: services), services)
             }
             let reopened = try await openTestStore(directory.appendingPathComponent("test.sqlite").path, logger: logger)
             do {
