@@ -14,7 +14,7 @@ extension PreferAPI {
             criteria: body.criteria ?? [], minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false
         )
-        return .created(.init(body: .json(.init(try await services.arenas.create(new)))))
+        return .created(.init(body: .json(.init(try await services.arenas.create(new, k: body.k ?? 2)))))
     }
 
     /// The sampling named, or uniform; the generated enum's `_empty_` (how the
@@ -46,6 +46,7 @@ extension PreferAPI {
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
             archived: body.archived)
+        if let k = body.k { try await services.arenas.setK(input.path.arena, k: k) }
         return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
     }
 

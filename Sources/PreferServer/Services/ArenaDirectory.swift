@@ -49,7 +49,8 @@ actor ArenaDirectory {
         async let contenders = store.contenders(arena: arena.id)
         async let prompts = store.prompts(arena: arena.id)
         async let outputs = store.outputs(arena: arena.id, withdrawn: true)
-        let index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs)
+        let k = try await (store as? any KWayStore)?.arenaK(arena.id) ?? 2
+        let index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs, k: k)
         indexes[arena.id] = index
         return index
     }

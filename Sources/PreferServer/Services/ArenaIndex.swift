@@ -15,9 +15,14 @@ struct ArenaIndex: Sendable {
     var outputByPromptAndContender: [Int64: [Int64: Int64]] = [:]
     /// Prompts with outputs from at least two contenders, in id order.
     var battlePrompts: [Int64] = []
+    /// How many outputs a battle shows: 2 (pairwise) or, in a K-way arena, 3…8.
+    var k: Int = 2
+    /// In a K-way arena: prompts with outputs from at least `k` contenders, in id order.
+    var kwayPrompts: [Int64] = []
 
-    init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {
+    init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output], k: Int = 2) {
         self.arena = arena
+        self.k = k
         for c in contenders {
             self.contenders[c.id] = c
             contenderByName[c.name] = c.id
@@ -33,7 +38,14 @@ struct ArenaIndex: Sendable {
             outputByPromptAndContender[o.promptId, default: [:]][o.contenderId] = o.id
         }
         battlePrompts = outputByPromptAndContender.filter { $0.value.count >= 2 }.keys.sorted()
+        if k > 2 { kwayPrompts = outputByPromptAndContender.filter { $0.value.count >= k }.keys.sorted() }
     }
+
+    /// Whether battles are K-way (K > 2).
+    var isKWay: Bool { k > 2 }
+
+    /// Whether a battle can be drawn now.
+    var openForVoting: Bool { isKWay ? !kwayPrompts.isEmpty : !battlePrompts.isEmpty }
 
     func contender(_ reference: OutputImport.Reference) -> Contender? {
         switch reference {

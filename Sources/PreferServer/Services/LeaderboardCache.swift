@@ -32,10 +32,24 @@ actor LeaderboardCache: Service {
         var seed: UInt64
         /// Keep the votes of voters the audit flags.
         var includeFlagged: Bool
+        /// The whole board, style-controlled, or one slice.
+        var variant: Variant = .plain
+    }
+
+    /// Which board of an arena's votes.
+    enum Variant: Hashable, Sendable {
+        /// Every vote: Bradley–Terry, or Plackett–Luce when K-way votes are in.
+        case plain
+        /// Style-controlled (`StyleControl`, the features `prefer rank --style-control` measures from texts).
+        case style
+        /// One slice: `category` (the prompts' category) or `criterion` (that criterion's choices).
+        case slice(field: String, value: String)
     }
 
     struct Entry: Sendable {
         var board: Leaderboard
+        /// For a slice's board: the slice (its `board` left out).
+        var slice: SliceBoard? = nil
         var votesUsed: Int
         var computedAt: Date
     }
@@ -50,6 +64,8 @@ actor LeaderboardCache: Service {
     private let fits: NIOThreadPool
 
     private var votes: [Int64: ArenaVotes] = [:]
+    /// Style features of text outputs by output id (an output's text never changes), for style-controlled boards.
+    private var measures: [Int64: [Double]] = [:]
     /// Admins' decisions about annotators, per arena, read with the votes.
     private var decisions: [Int64: [VoterDecision]] = [:]
     /// Bumped when an arena's votes must be read again from the start
@@ -141,7 +157,7 @@ actor LeaderboardCache: Service {
 
     /// Votes of `arena` read so far.
     func voteCount(arena: Int64) -> Int {
-        votes[arena]?.table.count ?? 0
+        votes[arena]?.table.totalVotes ?? 0
     }
 
     /// Stored votes per contender name (as read so far), before the audit.
@@ -152,6 +168,7 @@ actor LeaderboardCache: Service {
             counts[Int(a)] += 1
             counts[Int(b)] += 1
         }
+        for candidate in table.kway.candidates { counts[Int(candidate)] += 1 }
         return Dictionary(uniqueKeysWithValues: zip(table.contenders, counts))
     }
 
@@ -200,10 +217,12 @@ actor LeaderboardCache: Service {
 
     /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
     /// and whether votes stored since are not yet in it.
-    func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool) async throws -> (Entry, stale: Bool) {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func leaderboard(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool, variant: Variant = .plain) async throws -> (Entry, stale: Bool) {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, variant: variant)
         lastRequest[key] = .now
-        if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
+        // K-way votes have no entry in the change feed: a K-way arena's board reads new ones on each request.
+        let kway = try await directory.index(id: arena)?.isKWay == true
+        if votes[arena] == nil || dirty.contains(arena) || kway { try await sync(arena) }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
             let stale = entry.votesUsed != count
@@ -217,16 +236,16 @@ actor LeaderboardCache: Service {
     /// The leaderboard once it holds at least `votes` votes — read when this
     /// server or the change feed reports them: what a test awaits instead of
     /// polling for a refresh.
-    func computed(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, votes: Int) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func computed(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, variant: Variant = .plain, votes: Int) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, variant: variant)
         lastRequest[key] = .now
         return try await computed(key, votes: votes)
     }
 
     /// The leaderboard once it holds every vote stored so far (read from the
     /// store now).
-    func fresh(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func fresh(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, variant: Variant = .plain) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, variant: variant)
         lastRequest[key] = .now
         try await sync(arena)
         return try await computed(key, votes: voteCount(arena: arena))
@@ -269,6 +288,18 @@ actor LeaderboardCache: Service {
         votes[arena] = current
     }
 
+    /// Measures the style features of the text outputs `votes` shows that are not measured yet.
+    private func measure(_ votes: ArenaVotes, arena: Int64) async throws {
+        let missing = votes.unmeasured(measures)
+        guard !missing.isEmpty else { return }
+        var index = try await directory.index(id: arena)
+        if missing.contains(where: { index?.outputs[$0] == nil }) { index = try await directory.reload(arena) }
+        for id in missing {
+            guard let output = index?.outputs[id], output.media == .text else { continue }
+            measures[id] = StyleFeature.textFeatures.measure(output.content)
+        }
+    }
+
     /// Computes `key`'s leaderboard from the votes read so far, on the fits' thread.
     @discardableResult
     private func refresh(_ key: Key) async -> Result<Entry, any Error> {
@@ -278,8 +309,15 @@ actor LeaderboardCache: Service {
         let result: Result<Entry, any Error>
         do {
             let decided = decisions[key.arena] ?? []
-            let board = try await fits.runIfActive { try Self.compute(current, key: key, decisions: decided) }
-            result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date()))
+            var measured: [Int64: [Double]]?
+            if key.variant == .style {
+                try await measure(current, arena: key.arena)
+                measured = measures
+            }
+            let (board, slice) = try await fits.runIfActive { [measured] in
+                try Self.computeWithSlice(current, key: key, decisions: decided, measures: measured)
+            }
+            result = .success(Entry(board: board, slice: slice, votesUsed: current.table.totalVotes, computedAt: Date()))
         } catch {
             // The pool is stopped (or not yet started) only outside the service's run.
             result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -298,7 +336,7 @@ actor LeaderboardCache: Service {
             if !left.isEmpty { waiters[key] = left }
         case .failure(let error):
             logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
-            failedAt[key] = current.table.count
+            failedAt[key] = current.table.totalVotes
             for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.reply.resume(throwing: error) }
         }
         return result
@@ -308,10 +346,19 @@ actor LeaderboardCache: Service {
     /// audit runs first and (unless `includeFlagged`) the flagged voters'
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
-    static func compute(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
-        let table = votes.table
-        guard !table.isEmpty else {
-            return .empty("No votes yet: vote on a few battles and the leaderboard appears.")
+    static func compute(_ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil) throws -> Leaderboard {
+        try computeWithSlice(votes, key: key, decisions: decisions, measures: measures).board
+    }
+
+    /// The board of `key` and, for a slice, the slice's summary.
+    static func computeWithSlice(
+        _ votes: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
+    ) throws -> (board: Leaderboard, slice: SliceBoard?) {
+        var kwayCategory: String?
+        if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
+        let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        guard table.totalVotes > 0 else {
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -345,11 +392,14 @@ actor LeaderboardCache: Service {
             fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
-        var board = try LeaderboardBuilder(options: options).build(ranked)
+        var (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
         if let fallback { board.warnings.append(fallback) }
+        if table.hasKWayVotes {
+            problems.append("The vote audit covers pairwise votes only: the \(table.kway.count) K-way vote\(table.kway.count == 1 ? " is" : "s are") ranked unaudited.")
+        }
         if let audit {
             board.audit = audit.report.summary
-            if !key.includeFlagged, fallback == nil {
+            if !key.includeFlagged, fallback == nil, key.variant == .plain {
                 do {
                     AuditShift.annotate(&board, with: try AuditShift.compute(table, keep: audit.keep, estimator: options.estimator))
                 } catch {
@@ -358,6 +408,49 @@ actor LeaderboardCache: Service {
             }
         }
         board.warnings += problems
-        return board
+        if slice != nil { slice?.board = nil }
+        return (board, slice)
+    }
+
+    /// The board of `variant` on the votes to rank — through the code paths
+    /// `prefer rank` takes: `LeaderboardBuilder`, `StyleControl` (as
+    /// `--style-control` does on measured texts), `FieldSlicer` or
+    /// `CriteriaSlicer` then `SliceRanker` (as `--by` does for each slice).
+    static func board(_ ranked: VoteTable, variant: Variant, options: LeaderboardOptions) throws -> (Leaderboard, SliceBoard?) {
+        switch variant {
+        case .plain:
+            return (try LeaderboardBuilder(options: options).build(ranked), nil)
+        case .style:
+            do {
+                let control = StyleControl(features: StyleFeature.fromTexts(fieldA: "text_a", fieldB: "text_b"))
+                return (try control.build(ranked, options: options), nil)
+            } catch {
+                throw PreferError.badRequest("Style control cannot rank these votes: \(String(describing: error))", field: "style")
+            }
+        case .slice(let field, let value):
+            var slice: VoteSlice?
+            if field == "criterion" {
+                do {
+                    slice = try CriteriaSlicer.slice(ranked, criterion: value)
+                } catch let problem as CriteriaSlicer.Problem {
+                    throw PreferError.badRequest(problem.message, field: "slice")
+                }
+            } else {
+                slice = FieldSlicer.slice(ranked, field: field, value: value)
+                // K-way votes of the category are already the only ones in `ranked`.
+                if slice == nil && ranked.hasKWayVotes { slice = VoteSlice(field: field, value: value, rows: []) }
+            }
+            guard let slice else {
+                return (.empty("No votes in \(field) \"\(value)\" yet."), SliceBoard(
+                    field: field, value: value, votes: 0, voters: nil, small: true, medianVotes: 0,
+                    intervalWidthRatio: nil, notes: ["No votes in this slice yet."], board: nil))
+            }
+            var ranker = SliceRanker(builder: LeaderboardBuilder(options: options))
+            ranker.provisionalVotes = 50
+            var sliced = ranker.rank(ranked, slice).board
+            sliced.votes = slice.count + ranked.kway.count
+            let board = sliced.board ?? .empty("This slice could not be ranked: " + sliced.notes.joined(separator: " "))
+            return (board, sliced)
+        }
     }
 }
