@@ -319,7 +319,7 @@ struct KWayTests {
             let next = try await server.send(.get, "/arenas/hostile/vote", headers: cookie.map { [.cookie: $0] } ?? [:])
             let ranked = try await pages.post(server, "/arenas/hostile/vote", [
                 "battle": try #require(PageTests.field("battle", in: next.text)), "csrf": try #require(PageTests.field("csrf", in: next.text)),
-                "rank[3]": "1", "rank[1]": "2", "choice": "ranking",
+                "rank[p3]": "1", "rank[p1]": "2", "choice": "ranking",
             ], cookie: cookie)
             #expect(ranked.status == 200, "\(ranked.text)")
             let both = try await kway.kwayVotes(arena: 1, after: nil, limit: 10)

@@ -8,7 +8,7 @@ import PreferCore
 /// address only); nothing names a contender until the vote is stored.
 ///
 /// A plain form: a "best" button submits `best`; "Submit ranking" submits
-/// the places `rank[POSITION]`. `prefer.js` adds the keys.
+/// the places `rank[pPOSITION]`. `prefer.js` adds the keys.
 struct KWayVotePage {
     struct Reveal {
         /// Contender names in the order shown.
@@ -71,8 +71,9 @@ struct KWayVotePage {
     }
 
     private func side(_ output: Output, position: Int, k: Int, disabled: HTML) -> HTML {
-        let name = revealed.map { " — " + $0.names[position - 1] } ?? ""
-        let place = revealed.map { $0.places[position - 1] } ?? 0
+        let name = revealed.flatMap { $0.names.indices.contains(position - 1) ? " — " + $0.names[position - 1] : nil } ?? ""
+        let place = revealed.flatMap { $0.places.indices.contains(position - 1) ? $0.places[position - 1] : nil } ?? 0
+        let pressed: HTML = place == 1 ? " aria-pressed=\"true\"" : ""
         let placeText: HTML = revealed == nil ? .empty : (place == 0 ? " (unranked)" : " (place \(place))")
         let options = HTML.joined((0...k).map { p -> HTML in
             p == 0 ? "<option value=\"\">–</option>" : "<option value=\"\(p)\">\(p)</option>"
@@ -82,8 +83,8 @@ struct KWayVotePage {
         <h2 id="side-\(position)-label" class="side-label"><span class="badge" aria-hidden="true">\(position)</span><span class="side-title">Response \(position)</span><span class="reveal" data-reveal="\(position)">\(name)\(placeText)</span></h2>
         <div class="output md" data-side="\(position)">\(VotePage.content(output, letter: String(position), key: String(position)))</div>
         <div class="side-actions">
-        <button type="submit" name="best" value="\(position)" class="choice choice-best"\(disabled)\(place == 1 ? " aria-pressed=\"true\"" : "")><kbd aria-hidden="true">\(position)</kbd> Best</button>
-        <label class="rank">Place <select name="rank[\(position)]"\(disabled)>\(options)</select></label>
+        <button type="submit" name="best" value="\(position)" class="choice choice-best"\(disabled)\(pressed)><kbd aria-hidden="true">\(position)</kbd> Best</button>
+        <label class="rank">Place <select name="rank[p\(position)]"\(disabled)>\(options)</select></label>
         </div>
         </section>
         """

@@ -164,7 +164,7 @@ struct PagesController {
     }
 
     /// A vote on a K-way battle from its page: `best` (a button) or the
-    /// places `rank[POSITION]` (1 = best; empty = unranked).
+    /// places `rank[pPOSITION]` (1 = best; empty = unranked).
     func kwayVote(
         _ form: VoteForm, battle: String, token: KWayBattleToken, index: ArenaIndex, presented: String?, request: Request,
         wantsJSON: Bool
@@ -176,7 +176,8 @@ struct PagesController {
         } else {
             var placed: [(place: Int, position: Int)] = []
             for (key, value) in form.rank ?? [:] where !value.isEmpty {
-                guard let position = Int(key), let place = Int(value) else {
+                // rank[p3]: a letter first, or the form decoder reads the key as an array index.
+                guard key.hasPrefix("p"), let position = Int(key.dropFirst()), let place = Int(value) else {
                     throw PreferError.invalidField("rank[\(key.prefix(10))]", "Each place must be a number from 1 to \(token.k).")
                 }
                 placed.append((place, position))

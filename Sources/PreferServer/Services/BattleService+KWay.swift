@@ -1,6 +1,7 @@
 import Foundation
 import PreferCore
 import PreferStore
+import CoreMetrics
 
 /// K-way battles (arenas with `k` 3…8): K anonymous outputs of one prompt,
 /// sealed like pairwise battles (`KWayBattleToken`), and votes on them —

@@ -425,15 +425,15 @@ actor LeaderboardCache: Service {
                 let control = StyleControl(features: StyleFeature.fromTexts(fieldA: "text_a", fieldB: "text_b"))
                 return (try control.build(ranked, options: options), nil)
             } catch {
-                throw PreferError.badRequest("Style control cannot rank these votes: \(String(describing: error))", field: "style")
+                throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {
                 do {
                     slice = try CriteriaSlicer.slice(ranked, criterion: value)
-                } catch let problem as CriteriaSlicer.Problem {
-                    throw PreferError.badRequest(problem.message, field: "slice")
+                } catch {
+                    throw PreferError.badRequest(error.message, field: "slice")
                 }
             } else {
                 slice = FieldSlicer.slice(ranked, field: field, value: value)
