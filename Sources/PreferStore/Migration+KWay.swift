@@ -62,6 +62,9 @@ extension Migration {
             .column("output_id", type: .bigint)
             .column("place", type: .bigint, .notNull)
             .primaryKey("vote_id", "position")
+            // Deleting an arena deletes its members directly (as its votes), not only through
+            // kway_votes: PostgreSQL checks the contender key before a second-level cascade.
+            .foreignKey(["arena_id"], references: "arenas", ["id"], onDelete: .cascade, named: "kway_vote_members_arena_fkey")
             .foreignKey(
                 ["arena_id", "vote_id"], references: "kway_votes", ["arena_id", "id"], onDelete: .cascade,
                 named: "kway_vote_members_vote_fkey")
