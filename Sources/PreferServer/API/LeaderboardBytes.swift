@@ -33,8 +33,9 @@ final class LeaderboardBytes: Sendable {
     private let cuts = Mutex<[Int64: Cut]>([:])
 
     /// The JSON of `document` (whose `stale` and `votesTotal` are replaced by
-    /// the given ones), from the cut made for `stamp` when there is one.
-    func body(arena: Int64, stamp: Stamp, document: LeaderboardDocument, votesTotal: Int, stale: Bool) throws -> Data {
+    /// the given ones), from the cut made for `stamp` when there is one; nil
+    /// when the document cannot be cut so (then the caller encodes it whole).
+    func body(arena: Int64, stamp: Stamp, document: LeaderboardDocument, votesTotal: Int, stale: Bool) -> Data? {
         let cached = cuts.withLock { cuts in cuts[arena].flatMap { $0.stamp == stamp ? $0 : nil } }
         let cut: Cut
         if let cached {
@@ -43,7 +44,10 @@ final class LeaderboardBytes: Sendable {
             var placeholder = document
             placeholder.stale = false
             placeholder.votesTotal = 0
-            cut = try Self.cut(JSONCoding.encoder.encode(placeholder), stamp: stamp)
+            guard let encoded = try? JSONCoding.encoder.encode(placeholder),
+                let made = Self.cut(encoded, stamp: stamp)
+            else { return nil }
+            cut = made
             cuts.withLock { $0[arena] = cut }
         }
         var body = cut.head
@@ -64,11 +68,8 @@ final class LeaderboardBytes: Sendable {
     /// `votes_total`: the last occurrence of the marker, since they are
     /// followed only by `warnings`, an array of strings (in which a quote is
     /// always escaped, so the marker cannot occur there).
-    private static func cut(_ encoded: Data, stamp: Stamp) throws -> Cut {
-        guard let range = encoded.range(of: marker, options: .backwards) else {
-            throw EncodingError.invalidValue(
-                encoded, .init(codingPath: [], debugDescription: "The leaderboard's JSON lacks its stale/votes_total keys."))
-        }
+    private static func cut(_ encoded: Data, stamp: Stamp) -> Cut? {
+        guard let range = encoded.range(of: marker, options: .backwards) else { return nil }
         return Cut(
             stamp: stamp,
             head: Data(encoded[encoded.startIndex..<range.lowerBound]),

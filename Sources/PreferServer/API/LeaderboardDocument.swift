@@ -20,9 +20,53 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     /// Votes stored since the board was computed are not in it yet, and a
     /// refresh that will add them is under way.
     var stale: Bool
+    /// With `?style=true`: the style coefficients (`prefer rank --style-control`'s `style`).
+    var style: Style?
+    /// With `?slice=`: which slice, how many votes, whether it is small.
+    var slice: Slice?
+
+    /// `StyleControl.Report` as it encodes, made Hashable for the generated types.
+    struct Style: Codable, Hashable, Sendable {
+        var report: StyleControl.Report
+
+        init(_ report: StyleControl.Report) { self.report = report }
+        init(from decoder: any Decoder) throws { report = try StyleControl.Report(from: decoder) }
+        func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
+        static func == (a: Style, b: Style) -> Bool { a.report == b.report }
+        func hash(into hasher: inout Hasher) { hasher.combine(report.features.count) }
+    }
+
+    /// A slice's summary: `SliceBoard` (`prefer rank --by`) without its board.
+    struct Slice: Codable, Hashable, Sendable {
+        var field: String
+        var value: String
+        var votes: Int
+        var voters: Int?
+        var small: Bool
+        var medianVotes: Double
+        var intervalWidthRatio: Double?
+        var notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case field, value, votes, voters, small, notes
+            case medianVotes = "median_votes"
+            case intervalWidthRatio = "interval_width_ratio"
+        }
+
+        init(_ board: SliceBoard) {
+            field = board.field
+            value = board.value
+            votes = board.votes
+            voters = board.voters
+            small = board.small
+            medianVotes = board.medianVotes.isFinite ? board.medianVotes : 0
+            intervalWidthRatio = board.intervalWidthRatio.flatMap { $0.isFinite ? $0 : nil }
+            notes = board.notes
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case arena, contenders, method, warnings, audit, stale
+        case arena, contenders, method, warnings, audit, stale, style, slice
         case computedAt = "computed_at"
         case votesTotal = "votes_total"
     }
@@ -39,6 +83,7 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
         method = board.method
         warnings = board.warnings
         audit = board.audit
+        style = board.style.map(Style.init)
         self.computedAt = computedAt
         self.votesTotal = votesTotal
         self.stale = stale

@@ -22,7 +22,7 @@ extension PreferAPI {
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
             activeSampling: active
         )
-        return .created(.init(body: .json(.init(try await services.arenas.create(new)))))
+        return .created(.init(body: .json(.init(try await services.arenas.create(new, k: body.k ?? 2)))))
     }
 
     /// The sampling named in a body (nil when left out); the generated enum's
@@ -75,6 +75,7 @@ extension PreferAPI {
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
             archived: body.archived, activeSampling: active)
+        if let k = body.k { try await services.arenas.setK(input.path.arena, k: k) }
         return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
     }
 

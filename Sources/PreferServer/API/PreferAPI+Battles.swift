@@ -6,7 +6,13 @@ extension PreferAPI {
     /// `POST /api/arenas/{arena}/battles` → a prompt and two outputs, sides
     /// randomised, with no contender identity anywhere.
     func createBattle(_ input: Operations.CreateBattle.Input) async throws -> Operations.CreateBattle.Output {
-        let drawn = try await services.battles.draw(arena: input.path.arena, for: try RequestScope.requireIdentity())
+        let identity = try RequestScope.requireIdentity()
+        let index = try await services.directory.index(input.path.arena)
+        if index.isKWay {
+            try ArenaAccess.requireVoter(index.arena, identity)
+            return .created(.init(body: .json(.init(try await services.battles.drawKWay(index, voter: identity.voter)))))
+        }
+        let drawn = try await services.battles.draw(arena: input.path.arena, for: identity)
         return .created(.init(body: .json(.init(drawn))))
     }
 
@@ -14,12 +20,48 @@ extension PreferAPI {
     /// revealing the contenders (and the next battle, when asked).
     func vote(_ input: Operations.Vote.Input) async throws -> Operations.Vote.Output {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        if let opened = try await services.battles.openKWay(input.path.battle) {
+            return try await voteKWay(body, battle: input.path.battle, token: opened.0, index: opened.1, next: input.query.next ?? false)
+        }
+        if body.best != nil || body.ranking != nil {
+            throw PreferError.invalidField(body.best != nil ? "best" : "ranking", "This battle is pairwise: vote with choice left, right, tie or both_bad (best and ranking are for K-way battles).")
+        }
+        guard let given = body.choice else { throw PreferError.missingField("choice") }
+        guard let choice = Choice(rawValue: given.rawValue) else {
+            throw PreferError.invalidField("choice", "This battle is pairwise: choice must be left, right, tie or both_bad; got \"\(given.rawValue)\".")
+        }
         let ballot = BattleService.Ballot(
-            choice: Choice(body.choice), criteria: (body.criteria?.additionalProperties ?? [:]).mapValues { Choice($0) },
+            choice: choice, criteria: (body.criteria?.additionalProperties ?? [:]).mapValues { Choice($0) },
             rationale: body.rationale, timeToVoteMs: body.timeToVoteMs, leftPlayedMs: body.leftPlayedMs,
             rightPlayedMs: body.rightPlayedMs, clientVoteId: body.clientVoteId
         )
         let recorded = try await services.battles.vote(ballot, battle: input.path.battle, next: input.query.next ?? false)
+        let vote = Components.Schemas.Vote(recorded)
+        return recorded.replayed ? .ok(.init(body: .json(vote))) : .created(.init(body: .json(vote)))
+    }
+
+    /// A vote on a K-way battle: `{"choice": "best", "best": P}` or `{"ranking": [P…]}`.
+    func voteKWay(
+        _ body: Components.Schemas.VoteCreate, battle: String, token: KWayBattleToken, index: ArenaIndex, next: Bool
+    ) async throws -> Operations.Vote.Output {
+        let k = token.k
+        switch body.choice {
+        case nil, .best, .ranking: break
+        case let other?:
+            throw PreferError.invalidField("choice", "This battle shows \(k) outputs: vote {\"choice\": \"best\", \"best\": 1…\(k)} or {\"ranking\": [positions, best first]}, not \"\(other.rawValue)\".")
+        }
+        if body.choice == .best && body.best == nil { throw PreferError.missingField("best") }
+        if body.choice == .ranking && body.ranking == nil { throw PreferError.missingField("ranking") }
+        if let criteria = body.criteria?.additionalProperties, let name = criteria.keys.sorted().first {
+            throw PreferError.invalidField("criteria.\(name)", "K-way battles take no criteria; this arena asks for none.")
+        }
+        if body.leftPlayedMs != nil || body.rightPlayedMs != nil {
+            throw PreferError.invalidField(body.leftPlayedMs != nil ? "left_played_ms" : "right_played_ms", "A K-way battle has no left or right side.")
+        }
+        let ballot = BattleService.KWayBallot(
+            best: body.best, ranking: body.ranking, rationale: body.rationale, timeToVoteMs: body.timeToVoteMs,
+            clientVoteId: body.clientVoteId)
+        let recorded = try await services.battles.voteKWay(ballot, battle: battle, token: token, index: index, next: next)
         let vote = Components.Schemas.Vote(recorded)
         return recorded.replayed ? .ok(.init(body: .json(vote))) : .created(.init(body: .json(vote)))
     }

@@ -22,23 +22,28 @@ extension PreferAPI {
         }
         // People's votes unless asked: a judge's never enter the people's board silently.
         let source = VoteSourceFilter(rawValue: input.query.source?.rawValue ?? "human") ?? .human
+        let index = try await services.directory.index(input.path.arena)
+        let variant = try Self.variant(style: input.query.style ?? false, slice: input.query.slice, index: index)
         let board = try await cachedBoard(
-            input.path.arena, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false, source: source)
+            index, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false, source: source,
+            variant: variant)
         return .ok(.init(body: .json(board.document)))
     }
 
     /// A board from the cache, as served to whoever is asking (who must be
     /// allowed to read the arena's board).
     private func cachedBoard(
-        _ reference: String, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter
+        _ index: ArenaIndex, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter,
+        variant: LeaderboardCache.Variant
     ) async throws -> (document: LeaderboardDocument, stamp: LeaderboardBytes.Stamp, index: ArenaIndex) {
-        let index = try await services.directory.index(reference)
         try ArenaAccess.requireReader(index.arena, RequestScope.identity)
         let (entry, stale) = try await services.leaderboards.leaderboard(
-            arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
+            arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
+            variant: variant)
         let total = await services.leaderboards.voteCount(arena: index.arena.id, source: source)
-        let document = LeaderboardDocument(
+        var document = LeaderboardDocument(
             arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
+        document.slice = entry.slice.map(LeaderboardDocument.Slice.init)
         let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
         return (document, stamp, index)
     }
@@ -57,13 +62,42 @@ extension PreferAPI {
         else { return nil }
         if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return nil }
         let board = try await cachedBoard(
-            String(reference), rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed,
-            includeFlagged: false, source: .human)
-        let body = try services.leaderboardBytes.body(
+            try await services.directory.index(String(reference)), rounds: services.configuration.leaderboardRounds,
+            seed: services.configuration.leaderboardSeed, includeFlagged: false, source: .human, variant: .plain)
+        guard let body = services.leaderboardBytes.body(
             arena: board.index.arena.id, stamp: board.stamp, document: board.document,
             votesTotal: board.document.votesTotal, stale: board.document.stale)
+        else { return nil }
         var response = HTTPResponse(status: .ok)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
         return (response, HTTPBody(body))
+    }
+
+    /// The board asked for: `?style=true` (pairwise arenas), or
+    /// `?slice=category:NAME` / `?slice=criterion:NAME` naming a category of
+    /// the arena's prompts or one of its criteria.
+    static func variant(style: Bool, slice: String?, index: ArenaIndex) throws -> LeaderboardCache.Variant {
+        if style && slice != nil {
+            throw PreferError.invalidField("slice", "Ask for style=true or for a slice, not both at once.")
+        }
+        if style {
+            if index.isKWay {
+                throw PreferError.invalidField("style", "Style control compares the two sides of pairwise votes; this arena's battles are \(index.k)-way. Leave style out.")
+            }
+            return .style
+        }
+        guard let slice else { return .plain }
+        let categories = Set(index.prompts.values.compactMap(\.category)).sorted()
+        let parts = slice.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["category", "criterion"].contains(parts[0]), !parts[1].isEmpty else {
+            throw PreferError.invalidField("slice", "slice must be category:NAME or criterion:NAME; got \"\(slice.prefix(100))\".")
+        }
+        let (field, value) = (parts[0], parts[1])
+        let known = field == "category" ? categories : index.arena.criteria
+        guard known.contains(value) else {
+            let list = known.isEmpty ? "this arena has none" : "this arena has " + known.prefix(50).joined(separator: ", ")
+            throw PreferError.invalidField("slice", "No \(field) \"\(value.prefix(100))\": \(list).")
+        }
+        return .slice(field: field, value: value)
     }
 }

@@ -11,6 +11,7 @@ extension Components.Schemas.Arena {
         prompts = summary.prompts
         outputs = summary.outputs
         votes = summary.votes
+        if summary.k > 2 { k = summary.k }
     }
 
     init(_ arena: Arena) {
@@ -111,13 +112,44 @@ extension Components.Schemas.Battle {
     }
 }
 
+extension Components.Schemas.Battle {
+    /// What an annotator sees of a K-way battle: K outputs, no contender anywhere.
+    init(_ drawn: BattleService.KWayDrawn) {
+        self.init(
+            battle: drawn.id, arena: drawn.index.arena.name,
+            prompt: .init(text: drawn.prompt?.text ?? "", category: drawn.prompt?.category),
+            criteria: [], minPlayMs: drawn.index.arena.minPlayMs,
+            expiresAt: Date(timeIntervalSince1970: Double(drawn.token.expiresAt)),
+            k: drawn.outputs.count, outputs: drawn.outputs.map { .init($0) }
+        )
+    }
+}
+
 extension Components.Schemas.Vote {
+    /// A stored K-way vote, revealing the contender at each position.
+    init(_ recorded: BattleService.KWayRecorded) {
+        let vote = recorded.vote
+        let index = recorded.index
+        let ranking = vote.ranking
+        self.init(
+            id: vote.id, battle: vote.battle, arena: index.arena.name,
+            choice: vote.kind == .best ? .best : .ranking,
+            criteria: .init(additionalProperties: [:]),
+            rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs, voter: vote.voter, clientVoteId: vote.clientVoteId,
+            createdAt: vote.createdAt, replayed: recorded.replayed, next: recorded.next.map { .init($0) },
+            k: vote.k, best: ranking.first, ranking: ranking,
+            candidates: vote.members.map {
+                .init(position: $0.position, contender: index.contenders[$0.contenderId]?.name ?? "?", place: $0.place)
+            }
+        )
+    }
+
     /// A stored vote, revealing the contenders.
     init(_ recorded: BattleService.Recorded) {
         let vote = recorded.vote
         let index = recorded.index
         self.init(
-            id: vote.id, battle: vote.battle, arena: index.arena.name, choice: .init(vote.choice),
+            id: vote.id, battle: vote.battle, arena: index.arena.name, choice: .init(rawValue: vote.choice.rawValue) ?? .tie,
             left: .init(contender: index.contenders[vote.leftContenderId]?.name ?? "?"),
             right: .init(contender: index.contenders[vote.rightContenderId]?.name ?? "?"),
             criteria: .init(additionalProperties: vote.criteria.mapValues { .init($0) }),

@@ -78,6 +78,38 @@ enum VoteExport {
         }
     }
 
+    /// A K-way vote as `prefer rank` reads it: `candidates` in the order
+    /// shown with `winner` (best of K) or `ranking` (best first).
+    static func jsonLine(_ vote: StoredKWayVote, index: ArenaIndex) -> String {
+        let names = vote.members.map { index.contenders[$0.contenderId]?.name ?? "contender-\($0.contenderId)" }
+        let ranked = vote.ranking.compactMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil }
+        let prompt = vote.promptId.flatMap { index.prompts[$0] }
+        var fields: [(String, Value)] = [
+            ("id", .number(String(vote.id))),
+            ("battle", vote.battle.map(Value.string) ?? .null),
+            ("arena", .string(index.arena.name)),
+            ("prompt_id", vote.promptId.map { .number(String($0)) } ?? .null),
+            ("prompt", prompt.map { .string($0.text) } ?? .null),
+            ("category", prompt?.category.map(Value.string) ?? .null),
+            ("candidates", .raw("[" + names.map(quoted).joined(separator: ",") + "]")),
+        ]
+        if vote.kind == .best, let best = ranked.first {
+            fields.append(("winner", .string(best)))
+        } else {
+            fields.append(("ranking", .raw("[" + ranked.map(quoted).joined(separator: ",") + "]")))
+        }
+        fields += [
+            ("rationale", vote.rationale.map(Value.string) ?? .null),
+            ("voter", vote.voter.map(Value.string) ?? .null),
+            ("time_to_vote_ms", vote.timeToVoteMs.map { .number(String($0)) } ?? .null),
+            ("client_vote_id", vote.clientVoteId.map(Value.string) ?? .null),
+            ("source", .string(vote.source.rawValue)),
+            ("created_at", .string(iso(vote.createdAt))),
+            ("tstamp", .number(String(vote.createdAt.timeIntervalSince1970))),
+        ]
+        return "{" + fields.map { "\(quoted($0.0)):\($0.1.json)" }.joined(separator: ",") + "}\n"
+    }
+
     static func jsonLine(_ vote: StoredVote, index: ArenaIndex) -> String {
         "{" + fields(vote, index: index).map { "\(quoted($0.0)):\($0.1.json)" }.joined(separator: ",") + "}\n"
     }
@@ -114,6 +146,20 @@ enum VoteExport {
                         continuation.yield(ArraySlice(chunk.utf8))
                         after = page.last?.id
                         if page.count < 5000 { break }
+                    }
+                    // K-way votes (JSON Lines only: prefer rank reads K-way rows from JSON, not CSV).
+                    if format == .jsonl, index.isKWay, let kway = store as? any KWayStore {
+                        var after: Int64? = nil
+                        while true {
+                            let page = try await kway.kwayVotes(arena: index.arena.id, after: after, limit: 5000)
+                            if page.isEmpty { break }
+                            if page.contains(where: { $0.members.contains { index.contenders[$0.contenderId] == nil } }) {
+                                index = try await directory.reload(index.arena.id) ?? index
+                            }
+                            continuation.yield(ArraySlice(page.map { jsonLine($0, index: index) }.joined().utf8))
+                            after = page.last?.id
+                            if page.count < 5000 { break }
+                        }
                     }
                     continuation.finish()
                 } catch {

@@ -19,6 +19,65 @@ struct LeaderboardPage {
     var source: VoteSourceFilter = .human
     /// The AI judges that ran on the arena (a section of its own; empty when none did).
     var judges: JudgeSection?
+    /// The boards the selector offers (`?view=`): value and label.
+    var views: [(value: String, label: String)] = []
+    /// The board shown: "" (all votes), "style", "category:NAME", "criterion:NAME".
+    var view = ""
+    /// For a slice: its summary.
+    var slice: SliceBoard?
+
+    /// All votes; style-controlled (pairwise arenas); each category of the prompts; each criterion.
+    static func views(_ index: ArenaIndex) -> [(value: String, label: String)] {
+        var views: [(value: String, label: String)] = [(value: "", label: "All votes")]
+        if !index.isKWay { views.append(("style", "Style-controlled (length and Markdown held equal)")) }
+        for category in Set(index.prompts.values.compactMap(\.category)).sorted() {
+            views.append(("category:" + category, "Category: " + category))
+        }
+        for criterion in index.arena.criteria { views.append(("criterion:" + criterion, "Criterion: " + criterion)) }
+        return views
+    }
+
+    /// The selector: a GET form (no script needed).
+    func selector() -> HTML {
+        guard views.count > 1 else { return .empty }
+        let options = HTML.joined(views.map { item -> HTML in
+            let selected: HTML = item.value == view ? " selected" : ""
+            return "<option value=\"\(item.value)\"\(selected)>\(item.label)</option>"
+        })
+        return """
+        <form class="view-form" method="get" action="/arenas/\(arena.name)/leaderboard">
+        <label for="view">Board</label> <select id="view" name="view">\(options)</select> <button type="submit" class="button">Show</button>
+        </form>
+        """
+    }
+
+    /// The style coefficients of a style-controlled board, and a slice's summary.
+    func details() -> HTML {
+        var out: HTML = .empty
+        if let slice {
+            let notes: HTML = slice.notes.isEmpty ? .empty : " " + HTML.joined(slice.notes.map { "\($0)" }, separator: " ")
+            let small: HTML = slice.small ? " (small)" : ""
+            out += "<p class=\"note slice-note\">Slice \(slice.field) = <strong>\(slice.value)</strong>: \(slice.votes) votes\(small).\(notes)</p>"
+        }
+        if let style = board.style {
+            let rows = HTML.joined(style.features.map { f -> HTML in
+                var interval: HTML = "—"
+                if let lower = f.eloLower, let upper = f.eloUpper {
+                    interval = "\(LeaderboardSVG.fixed(lower, 1)) to \(LeaderboardSVG.fixed(upper, 1))"
+                }
+                return "<tr><th scope=\"row\">\(f.name)</th><td class=\"num\">\(LeaderboardSVG.fixed(f.coefficient, 3))</td><td class=\"num\">\(LeaderboardSVG.fixed(f.elo, 1))</td><td class=\"num\">\(interval)</td></tr>"
+            })
+            out += """
+            <section class="style-coefficients" aria-labelledby="style-heading">
+            <h2 id="style-heading">Style coefficients</h2>
+            <p class="note">The ratings above hold style equal. Each row: log-odds per SD of the normalised style difference, and the same in Elo points with its interval.</p>
+            <div class="table-wrap"><table class="board"><thead><tr><th scope="col">Feature</th><th scope="col" class="num">Coefficient</th><th scope="col" class="num">Elo</th><th scope="col" class="num">Interval (Elo)</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            </section>
+            """
+        }
+        return out
+    }
 
     func render() -> HTML {
         let hasIntervals = board.hasIntervals
@@ -116,6 +175,8 @@ struct LeaderboardPage {
         <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
         <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
         \(judges == nil || judges?.rows.isEmpty == true ? HTML.empty : JudgeSection.sourceSwitch(arena: arena.name, source: source))
+        \(selector())
+        \(details())
         \(auditNote)
         \(warnings)
         \(table)

@@ -63,6 +63,16 @@ struct PagesController {
     @Sendable func votePage(_ request: Request, context: Context) async throws -> Response {
         do {
             guard let identity = context.identity, let session = context.session else { throw PreferError.internalFailure }
+            let index = try await services.directory.index(try context.parameters.require("arena"))
+            if index.isKWay {
+                try ArenaAccess.requireVoter(index.arena, identity)
+                let drawn = try await services.battles.drawKWay(index, voter: identity.voter)
+                let page = KWayVotePage(
+                    arena: index.arena, prompt: drawn.prompt, outputs: drawn.outputs, battle: drawn.id,
+                    csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                    inviteQuery: Self.inviteQuery(request), revealed: nil)
+                return PageResponse.html(page.render())
+            }
             let battle = try await services.battles.draw(arena: try context.parameters.require("arena"), for: identity)
             let page = VotePage(
                 arena: battle.index.arena, prompt: battle.prompt, left: battle.left, right: battle.right,
@@ -88,12 +98,15 @@ struct PagesController {
         var timeToVoteMs: String?
         var leftPlayedMs: String?
         var rightPlayedMs: String?
+        /// K-way battles: the position picked best, or the place per position.
+        var best: String?
+        var rank: [String: String]?
         /// "1": also draw the next battle and send its page with the vote
         /// (the script asks for it, so a voter waits one round trip a vote).
         var next: String?
 
         enum CodingKeys: String, CodingKey {
-            case battle, csrf, choice, criteria, rationale, next
+            case battle, csrf, choice, criteria, rationale, next, best, rank
             case clientVoteId = "client_vote_id"
             case timeToVoteMs = "time_to_vote_ms"
             case leftPlayedMs = "left_played_ms"
@@ -113,6 +126,11 @@ struct PagesController {
             let presented = request.headers[SessionCookies.tokenHeader] ?? form.csrf
             guard services.sessions.verify(session: SessionCookies.existing(request), presented: presented) else { throw Self.forgedVote }
             guard let battle = form.battle else { throw PreferError.unknownBattle }
+            if let opened = try await services.battles.openKWay(battle) {
+                let (token, index) = opened
+                guard index.arena.name == reference || String(index.arena.id) == reference else { throw PreferError.unknownBattle }
+                return try await kwayVote(form, battle: battle, token: token, index: index, presented: presented, request: request, wantsJSON: wantsJSON)
+            }
             let (token, index) = try await services.battles.open(battle, inArena: reference)
             let ballot = try self.ballot(form, token: token, index: index)
             let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: wantsJSON && form.next == "1")
@@ -137,7 +155,7 @@ struct PagesController {
                 arena: index.arena, prompt: index.prompts[token.promptId], left: left, right: right, battle: battle,
                 csrfToken: presented ?? "", clientVoteId: ballot.clientVoteId ?? "", inviteQuery: Self.inviteQuery(request),
                 revealed: .init(
-                    left: names.left.contender, right: names.right.contender, choice: recorded.vote.choice.rawValue,
+                    left: names.left?.contender ?? "?", right: names.right?.contender ?? "?", choice: recorded.vote.choice.rawValue,
                     notice: recorded.replayed ? "This vote was already saved: \(VotePage.choiceText(recorded.vote.choice.rawValue))." : nil
                 )
             )
@@ -147,6 +165,57 @@ struct PagesController {
             if wantsJSON { return try problem.response(from: request, context: context) }
             return PageResponse.error(problem, title: "Your vote was not saved", links: again)
         }
+    }
+
+    /// A vote on a K-way battle from its page: `best` (a button) or the
+    /// places `rank[pPOSITION]` (1 = best; empty = unranked).
+    func kwayVote(
+        _ form: VoteForm, battle: String, token: KWayBattleToken, index: ArenaIndex, presented: String?, request: Request,
+        wantsJSON: Bool
+    ) async throws -> Response {
+        var ballot = BattleService.KWayBallot()
+        if let best = form.best, !best.isEmpty {
+            guard let position = Int(best) else { throw PreferError.invalidField("best", "best must be a position from 1 to \(token.k); got \"\(best.prefix(20))\".") }
+            ballot.best = position
+        } else {
+            var placed: [(place: Int, position: Int)] = []
+            for (key, value) in form.rank ?? [:] where !value.isEmpty {
+                // rank[p3]: a letter first, or the form decoder reads the key as an array index.
+                guard key.hasPrefix("p"), let position = Int(key.dropFirst()), let place = Int(value) else {
+                    throw PreferError.invalidField("rank[\(key.prefix(10))]", "Each place must be a number from 1 to \(token.k).")
+                }
+                placed.append((place, position))
+            }
+            placed.sort { $0.place < $1.place }
+            if let repeated = zip(placed, placed.dropFirst()).first(where: { $0.place == $1.place }) {
+                throw PreferError.invalidField("ranking", "Two responses have place \(repeated.0.place); give each place once.")
+            }
+            ballot.ranking = placed.map(\.position)
+        }
+        let rationale = form.rationale?.trimmingCharacters(in: .whitespacesAndNewlines)
+        ballot.rationale = rationale?.isEmpty == false ? rationale : nil
+        ballot.clientVoteId = form.clientVoteId?.isEmpty == false ? form.clientVoteId : nil
+        if let ms = form.timeToVoteMs, let value = Int(ms) {
+            ballot.timeToVoteMs = value
+        } else {
+            ballot.timeToVoteMs = min(max(0, Int(Date().timeIntervalSince1970) - Int(token.issuedAt)) * 1000, 86_400_000)
+        }
+        let recorded = try await services.battles.voteKWay(ballot, battle: battle, token: token, index: index, next: false)
+        let vote = Components.Schemas.Vote(recorded)
+        if wantsJSON {
+            let data = try JSONCoding.encoder.encode(vote)
+            return Response(
+                status: recorded.replayed ? .ok : .created, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
+        let outputs = token.shown.compactMap { index.outputs[$0.outputId] }
+        let page = KWayVotePage(
+            arena: index.arena, prompt: index.prompts[token.promptId], outputs: outputs, battle: battle,
+            csrfToken: presented ?? "", clientVoteId: ballot.clientVoteId ?? "", inviteQuery: Self.inviteQuery(request),
+            revealed: .init(
+                names: (vote.candidates ?? []).map(\.contender), places: (vote.candidates ?? []).map(\.place),
+                notice: recorded.replayed ? "This vote was already saved." : nil))
+        return PageResponse.html(page.render())
     }
 
     /// The vote the form describes. Time to vote falls back to the time since
@@ -223,9 +292,12 @@ struct PagesController {
             try ArenaAccess.requireReader(arena, context.identity)
             // People's board unless `?source=judge|all` asks for the judges' votes.
             let source = request.uri.queryParameters["source"].flatMap { VoteSourceFilter(rawValue: String($0)) } ?? .human
+            let view = request.uri.queryParameters.get("view") ?? ""
+            let variant = try PreferAPI.variant(
+                style: view == "style", slice: view.isEmpty || view == "style" ? nil : view, index: index)
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
-                source: source
+                source: source, variant: variant
             )
             let total = await services.leaderboards.voteCount(arena: arena.id, source: source)
             let stored = await services.leaderboards.votesByContender(arena: arena.id, source: source)
@@ -238,6 +310,9 @@ struct PagesController {
             page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
             page.source = source
             page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
+            page.views = LeaderboardPage.views(index)
+            page.view = view
+            page.slice = entry.slice
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

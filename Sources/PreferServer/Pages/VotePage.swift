@@ -135,13 +135,13 @@ struct VotePage {
         return """
         <section class="side side-\(lower)" aria-labelledby="side-\(lower)-label">
         <h2 id="side-\(lower)-label" class="side-label"><span class="badge" aria-hidden="true">\(letter)</span><span class="side-title">Response \(letter)</span>\(reveal)</h2>
-        <div class="output md" data-side="\(key)">\(content(output, letter: letter, key: key))</div>
+        <div class="output md" data-side="\(key)">\(Self.content(output, letter: letter, key: key))</div>
         </section>
         """
     }
 
     /// An output's body: safe markdown for text, native elements for media.
-    private func content(_ output: Output, letter: String, key: String) -> HTML {
+    static func content(_ output: Output, letter: String, key: String) -> HTML {
         guard output.media != .text else { return SafeMarkdown.render(output.content) }
         let caption: HTML = output.content.isEmpty ? .empty : "<div class=\"caption\">\(SafeMarkdown.render(output.content))</div>"
         guard let url = output.url.flatMap(HTML.webURL) else {

@@ -27,6 +27,7 @@
     var onKey = null;
     document.addEventListener('keydown', function (event) { if (onKey) { onKey(event); } });
     if (page === 'vote') { votePage(); }
+    if (page === 'vote-kway') { kwayPage(); }
     if (page === 'admin') { adminPage(); }
     if (page === 'audit') { auditPage(); }
 
@@ -259,6 +260,41 @@
     }
 
     // MARK: Admin
+
+    // K-way vote page: keys 1…K pick the best (the form is sent as is), N or
+    // Enter opens the next battle once the vote is saved.
+    function kwayPage() {
+        var main = document.getElementById('main');
+        var k = parseInt(main.getAttribute('data-k'), 10) || 0;
+        var shown = Date.now();
+        var form = document.getElementById('vote-form');
+        form.addEventListener('submit', function () {
+            var field = document.createElement('input');
+            field.type = 'hidden';
+            field.name = 'time_to_vote_ms';
+            field.value = String(Math.min(Date.now() - shown, 86400000));
+            form.appendChild(field);
+        });
+        onKey = function (event) {
+            if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+            var target = event.target;
+            if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.tagName === 'SELECT')) { return; }
+            var next = document.getElementById('next');
+            if (next && (event.key === 'n' || event.key === 'N' || event.key === 'Enter')) {
+                event.preventDefault();
+                window.location.href = next.getAttribute('href');
+                return;
+            }
+            var position = parseInt(event.key, 10);
+            if (position >= 1 && position <= k) {
+                var button = form.querySelector('button[name="best"][value="' + position + '"]');
+                if (button && !button.disabled) {
+                    event.preventDefault();
+                    button.click();
+                }
+            }
+        };
+    }
 
     function adminPage() {
         var storageKey = adminKeyStorage;

@@ -51,7 +51,8 @@ actor ArenaDirectory {
         async let contenders = store.contenders(arena: arena.id)
         async let prompts = store.prompts(arena: arena.id)
         async let outputs = store.outputs(arena: arena.id, withdrawn: true)
-        var index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs)
+        let k = try await (store as? any KWayStore)?.arenaK(arena.id) ?? 2
+        var index = try await ArenaIndex(arena: arena, contenders: contenders, prompts: prompts, outputs: outputs, k: k)
         loads += 1
         index.version = loads
         indexes[arena.id] = index

@@ -19,9 +19,14 @@ struct ArenaIndex: Sendable {
     /// was derived from one index (a leaderboard's bytes, an active arena's
     /// pair table in `ActivePairs`) holds while the version is the same.
     var version: UInt64 = 0
+    /// How many outputs a battle shows: 2 (pairwise) or, in a K-way arena, 3…8.
+    var k: Int = 2
+    /// In a K-way arena: prompts with outputs from at least `k` contenders, in id order.
+    var kwayPrompts: [Int64] = []
 
-    init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output]) {
+    init(arena: Arena, contenders: [Contender], prompts: [Prompt], outputs: [Output], k: Int = 2) {
         self.arena = arena
+        self.k = k
         for c in contenders {
             self.contenders[c.id] = c
             contenderByName[c.name] = c.id
@@ -37,7 +42,14 @@ struct ArenaIndex: Sendable {
             outputByPromptAndContender[o.promptId, default: [:]][o.contenderId] = o.id
         }
         battlePrompts = outputByPromptAndContender.filter { $0.value.count >= 2 }.keys.sorted()
+        if k > 2 { kwayPrompts = outputByPromptAndContender.filter { $0.value.count >= k }.keys.sorted() }
     }
+
+    /// Whether battles are K-way (K > 2).
+    var isKWay: Bool { k > 2 }
+
+    /// Whether a battle can be drawn now.
+    var openForVoting: Bool { isKWay ? !kwayPrompts.isEmpty : !battlePrompts.isEmpty }
 
     func contender(_ reference: OutputImport.Reference) -> Contender? {
         switch reference {

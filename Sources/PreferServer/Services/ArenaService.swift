@@ -27,8 +27,10 @@ public struct ArenaService: Sendable {
         public var prompts: Int
         public var outputs: Int
         public var votes: Int
-        /// A battle can be drawn: some prompt has outputs of two current contenders.
+        /// A battle can be drawn: some prompt has outputs of two (K) current contenders.
         public var openForVoting = false
+        /// How many outputs a battle shows (2: pairwise).
+        public var k = 2
     }
 
     /// An output as given: the prompt and contender by id or by text/name.
@@ -53,7 +55,16 @@ public struct ArenaService: Sendable {
 
     // MARK: Arenas
 
-    public func create(_ new: NewArena) async throws -> Summary {
+    public func create(_ new: NewArena, k: Int = 2) async throws -> Summary {
+        let k = try ArenaRules.k(k)
+        if k > 2 {
+            if !new.criteria.isEmpty {
+                throw PreferError.invalidField("criteria", "criteria are asked on pairwise battles (left, right, tie); a \(k)-way arena takes a best-of-K pick or a ranking only. Leave criteria out, or use k 2.")
+            }
+            if new.annotationsPerItem > 1 {
+                throw PreferError.invalidField("annotations_per_item", "annotations_per_item applies to pairwise arenas (items are a prompt and a pair); leave it out for a \(k)-way arena.")
+            }
+        }
         var checked = new
         checked.name = try ArenaRules.arenaName(new.name)
         checked.description = try ArenaRules.description(new.description)
@@ -61,7 +72,38 @@ public struct ArenaService: Sendable {
         checked.minPlayMs = try ArenaRules.minPlayMs(new.minPlayMs)
         checked.annotationsPerItem = try ArenaRules.annotationsPerItem(new.annotationsPerItem)
         let arena = try await store.createArena(checked)
-        return Summary(arena: arena, contenders: 0, prompts: 0, outputs: 0, votes: 0)
+        if k > 2 {
+            do {
+                try await kwayStore().setArenaK(arena.id, k: k)
+            } catch {
+                try? await store.deleteArena(id: arena.id)
+                throw error
+            }
+            await directory.forget(arena.id)
+        }
+        var summary = Summary(arena: arena, contenders: 0, prompts: 0, outputs: 0, votes: 0)
+        summary.k = k
+        return summary
+    }
+
+    /// Changes an arena's K (2…8), only while it has no votes.
+    public func setK(_ reference: String, k: Int) async throws {
+        let index = try await directory.index(reference)
+        let k = try ArenaRules.k(k)
+        guard k != index.k else { return }
+        if k > 2 && !index.arena.criteria.isEmpty {
+            throw PreferError.invalidField("k", "This arena asks criteria, which K-way battles do not have; clear criteria first.")
+        }
+        try await kwayStore().setArenaK(index.arena.id, k: k)
+        try await directory.reload(index.arena.id)
+    }
+
+    /// The store's K-way side (every SQL store has one).
+    func kwayStore() throws -> any KWayStore {
+        guard let kway = store as? any KWayStore else {
+            throw PreferError.badRequest("This store keeps no K-way arenas.")
+        }
+        return kway
     }
 
     /// The arena named `name`, created (with `description`) when missing.
@@ -89,7 +131,8 @@ public struct ArenaService: Sendable {
         guard confirm == arena.name else {
             throw PreferError.invalidField("confirm", "To delete arena \"\(arena.name)\" and all its votes, repeat its name in confirm (export the votes first: GET /api/arenas/\(arena.name)/votes).")
         }
-        let votes = try await store.voteCount(arena: arena.id)
+        var votes = try await store.voteCount(arena: arena.id)
+        if let kway = store as? any KWayStore { votes += try await kway.kwayVoteCount(arena: arena.id) }
         try await store.deleteArena(id: arena.id)
         await directory.forget(arena.id)
         return (arena.id, arena.name, votes)
@@ -109,9 +152,11 @@ public struct ArenaService: Sendable {
 
     func summary(id: Int64) async throws -> Summary {
         guard let index = try await directory.index(id: id) else { throw PreferError.unknownArena(String(id)) }
-        let votes = try await store.voteCount(arena: id)
+        var votes = try await store.voteCount(arena: id)
+        if index.isKWay, let kway = store as? any KWayStore { votes += try await kway.kwayVoteCount(arena: id) }
         var summary = Summary(arena: index.arena, contenders: index.contenders.count, prompts: index.prompts.count, outputs: index.outputs.count, votes: votes)
-        summary.openForVoting = !index.battlePrompts.isEmpty
+        summary.openForVoting = index.openForVoting
+        summary.k = index.k
         return summary
     }
 

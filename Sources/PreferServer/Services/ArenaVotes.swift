@@ -1,6 +1,6 @@
 import PreferCore
 import PreferStore
-import FoundationEssentials
+import Foundation
 
 /// An arena's votes in memory as a `VoteTable`, kept up to date by reading
 /// only the votes stored since the last read (by id, which grows in commit
@@ -14,6 +14,14 @@ struct ArenaVotes: Sendable {
     var characters: [Int?] = []
     /// Whether each vote is an AI judge's (people's boards leave those out: `VoteSourceFilter`).
     var judged: [Bool] = []
+    /// Per pairwise vote (row of `table`), what slices and style control read
+    /// and the plain leaderboard does not: the prompt's category, the choices
+    /// per criterion, the two outputs shown.
+    var categories: [String?] = []
+    var criteria: [[String: Choice]] = []
+    var outputIds: [(left: Int64?, right: Int64?)] = []
+    /// The last K-way vote read (`KWayStore`), for K-way arenas.
+    var lastKWayId: Int64 = 0
     /// Characters of each text output met so far, by output id (counting
     /// characters walks the whole text; the same outputs recur vote after vote).
     private var outputCharacters: [Int64: Int] = [:]
@@ -57,7 +65,75 @@ struct ArenaVotes: Sendable {
                     return characterCount(l) + characterCount(r)
                 })
                 judged.append(vote.source == .judge)
+                categories.append(vote.promptId.flatMap { index?.prompts[$0]?.category })
+                criteria.append(vote.criteria)
+                let outputs = vote.promptId.flatMap { index?.outputByPromptAndContender[$0] }
+                outputIds.append((
+                    vote.leftOutputId ?? outputs?[vote.leftContenderId],
+                    vote.rightOutputId ?? outputs?[vote.rightContenderId]))
                 lastId = max(lastId, vote.id)
+            }
+            added += page.count
+            if page.count < 20_000 { break }
+        }
+        if let kway = store as? any KWayStore, try await directory.index(id: arena)?.isKWay == true {
+            added += try await syncKWay(arena: arena, store: kway, directory: directory)
+        }
+        return added
+    }
+
+    /// Votes of `source` read so far (K-way votes are people's).
+    func count(_ source: VoteSourceFilter) -> Int {
+        switch source {
+        case .all: table.totalVotes
+        case .judge: judged.lazy.filter { $0 }.count
+        case .human: judged.lazy.filter { !$0 }.count + table.kway.count
+        }
+    }
+
+    /// The votes of `source` only (the same votes when that is all of them).
+    func only(_ source: VoteSourceFilter) -> ArenaVotes {
+        let keep = source.keeps(judged)
+        let dropKWay = source == .judge && !table.kway.isEmpty
+        guard keep.contains(false) || dropKWay else { return self }
+        var out = self
+        out.table = table.filtered(keep)
+        if dropKWay { out.table = out.table.filteredKWay([Bool](repeating: false, count: table.kway.count)) }
+        out.characters = zip(characters, keep).filter(\.1).map(\.0)
+        out.judged = zip(judged, keep).filter(\.1).map(\.0)
+        out.categories = zip(categories, keep).filter(\.1).map(\.0)
+        out.criteria = zip(criteria, keep).filter(\.1).map(\.0)
+        out.outputIds = zip(outputIds, keep).filter(\.1).map(\.0)
+        return out
+    }
+
+    /// Reads the K-way votes after `lastKWayId` into the table's K-way votes
+    /// (candidates in the order shown, ranking best first, voter, time, the
+    /// prompt's category).
+    private mutating func syncKWay(arena: Int64, store: any KWayStore, directory: ArenaDirectory) async throws -> Int {
+        var added = 0
+        while true {
+            let page = try await store.kwayVotes(arena: arena, after: lastKWayId, limit: 20_000)
+            if page.isEmpty { break }
+            let index = try await directory.index(id: arena)
+            for vote in page {
+                var candidates: [String] = []
+                for member in vote.members {
+                    candidates.append(try await name(of: member.contenderId, arena: arena, directory: directory))
+                }
+                let ranking = vote.ranking.compactMap { candidates.indices.contains($0 - 1) ? candidates[$0 - 1] : nil }
+                var attributes: [String: String] = [:]
+                if let ms = vote.timeToVoteMs { attributes["time_to_vote_ms"] = String(ms) }
+                if let prompt = vote.promptId { attributes["prompt"] = String(prompt) }
+                do {
+                    table.append(try KWayVote(
+                        candidates: candidates, ranking: ranking, voter: vote.voter,
+                        timestamp: vote.createdAt.timeIntervalSince1970,
+                        category: vote.promptId.flatMap { index?.prompts[$0]?.category }, attributes: attributes))
+                } catch {
+                    // The schema keeps stored votes well-formed; a row that is not is left out, never fatal.
+                }
+                lastKWayId = max(lastKWayId, vote.id)
             }
             added += page.count
             if page.count < 20_000 { break }
@@ -65,24 +141,53 @@ struct ArenaVotes: Sendable {
         return added
     }
 
-    /// Votes of `source` read so far.
-    func count(_ source: VoteSourceFilter) -> Int {
-        switch source {
-        case .all: table.count
-        case .judge: judged.lazy.filter { $0 }.count
-        case .human: judged.lazy.filter { !$0 }.count
+    /// The table with what slices and style control read: each pairwise
+    /// vote's category and criteria (as the `criteria` object the vote export
+    /// writes and `prefer rank --by criterion` reads), and with `measures`
+    /// (output id → `StyleFeature.textFeatures` of its text) the style
+    /// columns `StyleFeature.fromTexts(fieldA: "text_a", fieldB: "text_b")`
+    /// names. K-way votes are kept unless `kwayCategory` is set, which keeps
+    /// only the K-way votes of that category.
+    func enriched(measures: [Int64: [Double]]? = nil, kwayCategory: String? = nil) -> VoteTable {
+        var out = VoteTable()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for row in 0..<table.count {
+            var vote = table.vote(at: row)
+            vote.category = categories[row]
+            if !criteria[row].isEmpty, let data = try? encoder.encode(criteria[row].mapValues(\.rawValue)) {
+                vote.attributes["criteria"] = String(decoding: data, as: UTF8.self)
+            }
+            out.append(vote)
         }
+        for row in 0..<table.kway.count {
+            let vote = table.kwayVote(at: row)
+            if let kwayCategory, vote.category != kwayCategory { continue }
+            out.append(vote)
+        }
+        if let measures {
+            let names = StyleFeature.textFeatures.names
+            for (side, field) in [(0, "text_a"), (1, "text_b")] {
+                for (f, name) in names.enumerated() {
+                    let values = outputIds.map { ids -> Double in
+                        guard let id = side == 0 ? ids.left : ids.right, let m = measures[id] else { return .nan }
+                        return m[f]
+                    }
+                    out.setNumbers(TextFeatureSet.column(field, name), values)
+                }
+            }
+        }
+        return out
     }
 
-    /// The votes of `source` only (the same votes when that is all of them).
-    func only(_ source: VoteSourceFilter) -> ArenaVotes {
-        let keep = source.keeps(judged)
-        guard keep.contains(false) else { return self }
-        var out = self
-        out.table = table.filtered(keep)
-        out.characters = zip(characters, keep).filter(\.1).map(\.0)
-        out.judged = zip(judged, keep).filter(\.1).map(\.0)
-        return out
+    /// Measures the text outputs of the pairwise votes not measured yet.
+    func unmeasured(_ known: [Int64: [Double]]) -> Set<Int64> {
+        var ids = Set<Int64>()
+        for pair in outputIds {
+            if let l = pair.left, known[l] == nil { ids.insert(l) }
+            if let r = pair.right, known[r] == nil { ids.insert(r) }
+        }
+        return ids
     }
 
     private mutating func characterCount(_ output: Output) -> Int {

@@ -70,6 +70,9 @@ public struct BattleService: Sendable {
         if index.arena.isArchived {
             throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" is archived: it takes no more votes. Its leaderboard stays at /arenas/\(index.arena.name)/leaderboard.")
         }
+        if index.isKWay {
+            throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" shows \(index.k) outputs per battle: draw its battles with POST /api/arenas/\(index.arena.name)/battles.")
+        }
         var sampler = BattleSampler()
         if case .active = index.arena.samplingPolicy {
             let prepared = leaderboards.activePairs.prepared(index.arena.id)

@@ -34,10 +34,24 @@ actor LeaderboardCache: Service {
         var includeFlagged: Bool
         /// Whose votes: people's unless asked (judges' never mix in silently).
         var source: VoteSourceFilter = .human
+        /// The whole board, style-controlled, or one slice.
+        var variant: Variant = .plain
+    }
+
+    /// Which board of an arena's votes.
+    enum Variant: Hashable, Sendable {
+        /// Every vote: Bradley–Terry, or Plackett–Luce when K-way votes are in.
+        case plain
+        /// Style-controlled (`StyleControl`, the features `prefer rank --style-control` measures from texts).
+        case style
+        /// One slice: `category` (the prompts' category) or `criterion` (that criterion's choices).
+        case slice(field: String, value: String)
     }
 
     struct Entry: Sendable {
         var board: Leaderboard
+        /// For a slice's board: the slice (its `board` left out).
+        var slice: SliceBoard? = nil
         var votesUsed: Int
         var computedAt: Date
         /// The whole audit the board applied (every voter's scores and
@@ -55,6 +69,8 @@ actor LeaderboardCache: Service {
     private let fits: NIOThreadPool
 
     private var votes: [Int64: ArenaVotes] = [:]
+    /// Style features of text outputs by output id (an output's text never changes), for style-controlled boards.
+    private var measures: [Int64: [Double]] = [:]
     /// Admins' decisions about annotators, per arena, read with the votes.
     private var decisions: [Int64: [VoterDecision]] = [:]
     /// Bumped by every decision about an arena's annotators: a computation
@@ -215,7 +231,7 @@ actor LeaderboardCache: Service {
 
     /// Votes of `arena` read so far.
     func voteCount(arena: Int64) -> Int {
-        votes[arena]?.table.count ?? 0
+        votes[arena]?.table.totalVotes ?? 0
     }
 
     /// Votes of `arena` from `source` read so far.
@@ -231,6 +247,7 @@ actor LeaderboardCache: Service {
             counts[Int(a)] += 1
             counts[Int(b)] += 1
         }
+        for candidate in table.kway.candidates { counts[Int(candidate)] += 1 }
         return Dictionary(uniqueKeysWithValues: zip(table.contenders, counts))
     }
 
@@ -283,11 +300,14 @@ actor LeaderboardCache: Service {
     /// The leaderboard of `arena` with `rounds` bootstrap rounds and `seed`,
     /// and whether votes stored since are not yet in it.
     func leaderboard(
-        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter = .human
+        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter = .human,
+        variant: Variant = .plain
     ) async throws -> (Entry, stale: Bool) {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source, variant: variant)
         lastRequest[key] = .now
-        if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
+        // K-way votes have no entry in the change feed: a K-way arena's board reads new ones on each request.
+        let kway = try await directory.index(id: arena)?.isKWay == true
+        if votes[arena] == nil || dirty.contains(arena) || kway { try await sync(arena) }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
             let stale = entry.votesUsed != count
@@ -302,17 +322,18 @@ actor LeaderboardCache: Service {
     /// server or the change feed reports them: what a test awaits instead of
     /// polling for a refresh.
     func computed(
-        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, source: VoteSourceFilter = .human, votes: Int
+        arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, source: VoteSourceFilter = .human,
+        variant: Variant = .plain, votes: Int
     ) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source)
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source, variant: variant)
         lastRequest[key] = .now
         return try await computed(key, votes: votes)
     }
 
     /// The leaderboard once it holds every vote stored so far (read from the
     /// store now).
-    func fresh(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged)
+    func fresh(arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, variant: Variant = .plain) async throws -> Entry {
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, variant: variant)
         lastRequest[key] = .now
         try await sync(arena)
         return try await computed(key, votes: voteCount(arena: arena))
@@ -353,6 +374,18 @@ actor LeaderboardCache: Service {
         votes[arena] = current
     }
 
+    /// Measures the style features of the text outputs `votes` shows that are not measured yet.
+    private func measure(_ votes: ArenaVotes, arena: Int64) async throws {
+        let missing = votes.unmeasured(measures)
+        guard !missing.isEmpty else { return }
+        var index = try await directory.index(id: arena)
+        if missing.contains(where: { index?.outputs[$0] == nil }) { index = try await directory.reload(arena) }
+        for id in missing {
+            guard let output = index?.outputs[id], output.media == .text else { continue }
+            measures[id] = StyleFeature.textFeatures.measure(output.content)
+        }
+    }
+
     /// The admins' decisions about `arena`'s annotators, read from the store
     /// when not held (and kept only if no decision was made meanwhile).
     private func decisions(_ arena: Int64) async throws -> [VoterDecision] {
@@ -378,9 +411,18 @@ actor LeaderboardCache: Service {
             current = votes[key.arena] ?? ArenaVotes()
             do {
                 let decided = try await decisions(key.arena)
+                var measured: [Int64: [Double]]?
+                if key.variant == .style {
+                    try await measure(current, arena: key.arena)
+                    measured = measures
+                }
                 let counted = current
-                let (board, audit) = try await fits.runIfActive { try Self.computeAudited(counted, key: key, decisions: decided) }
-                result = .success(Entry(board: board, votesUsed: current.table.count, computedAt: Date(), audit: audit))
+                let computed = try await fits.runIfActive { [measured] in
+                    try Self.computeBoard(counted, key: key, decisions: decided, measures: measured)
+                }
+                result = .success(Entry(
+                    board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
+                    audit: computed.audit))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -400,7 +442,7 @@ actor LeaderboardCache: Service {
             if !left.isEmpty { waiters[key] = left }
         case .failure(let error):
             logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
-            failedAt[key] = current.table.count
+            failedAt[key] = current.table.totalVotes
             for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.reply.resume(throwing: error) }
         }
         return result
@@ -410,24 +452,28 @@ actor LeaderboardCache: Service {
     /// audit runs first and (unless `includeFlagged`) the flagged voters'
     /// votes are left out, with each contender's `audit_shift` saying how far
     /// that moved its rating.
-    static func compute(_ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = []) throws -> Leaderboard {
-        try computeAudited(stored, key: key, decisions: decisions).board
+    static func compute(
+        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
+    ) throws -> Leaderboard {
+        try computeBoard(stored, key: key, decisions: decisions, measures: measures).board
     }
 
-    /// `compute`, also returning the whole audit report (for the audit page
-    /// and `GET /api/arenas/{arena}/audit`), which the board keeps only the
-    /// summary of.
-    static func computeAudited(
-        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = []
-    ) throws -> (board: Leaderboard, audit: AuditReport?) {
+    /// `compute`, also returning, for a slice, the slice's summary, and the
+    /// whole audit report (for the audit page and `GET
+    /// /api/arenas/{arena}/audit`), which the board keeps only the summary of.
+    static func computeBoard(
+        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
+    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source)
-        let table = votes.table
-        guard !table.isEmpty else {
+        var kwayCategory: String?
+        if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
+        let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -461,11 +507,14 @@ actor LeaderboardCache: Service {
             fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
-        var board = try LeaderboardBuilder(options: options).build(ranked)
+        var (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
         if let fallback { board.warnings.append(fallback) }
+        if table.hasKWayVotes {
+            problems.append("The vote audit covers pairwise votes only: the \(table.kway.count) K-way vote\(table.kway.count == 1 ? " is" : "s are") ranked unaudited.")
+        }
         if let audit {
             board.audit = audit.report.summary
-            if !key.includeFlagged, fallback == nil {
+            if !key.includeFlagged, fallback == nil, key.variant == .plain {
                 do {
                     AuditShift.annotate(&board, with: try AuditShift.compute(table, keep: audit.keep, estimator: options.estimator))
                 } catch {
@@ -474,6 +523,49 @@ actor LeaderboardCache: Service {
             }
         }
         board.warnings += problems
-        return (board, audit?.report)
+        if slice != nil { slice?.board = nil }
+        return (board, slice, audit?.report)
+    }
+
+    /// The board of `variant` on the votes to rank — through the code paths
+    /// `prefer rank` takes: `LeaderboardBuilder`, `StyleControl` (as
+    /// `--style-control` does on measured texts), `FieldSlicer` or
+    /// `CriteriaSlicer` then `SliceRanker` (as `--by` does for each slice).
+    static func board(_ ranked: VoteTable, variant: Variant, options: LeaderboardOptions) throws -> (Leaderboard, SliceBoard?) {
+        switch variant {
+        case .plain:
+            return (try LeaderboardBuilder(options: options).build(ranked), nil)
+        case .style:
+            do {
+                let control = StyleControl(features: StyleFeature.fromTexts(fieldA: "text_a", fieldB: "text_b"))
+                return (try control.build(ranked, options: options), nil)
+            } catch {
+                throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
+            }
+        case .slice(let field, let value):
+            var slice: VoteSlice?
+            if field == "criterion" {
+                do {
+                    slice = try CriteriaSlicer.slice(ranked, criterion: value)
+                } catch {
+                    throw PreferError.badRequest(error.message, field: "slice")
+                }
+            } else {
+                slice = FieldSlicer.slice(ranked, field: field, value: value)
+                // K-way votes of the category are already the only ones in `ranked`.
+                if slice == nil && ranked.hasKWayVotes { slice = VoteSlice(field: field, value: value, rows: []) }
+            }
+            guard let slice else {
+                return (.empty("No votes in \(field) \"\(value)\" yet."), SliceBoard(
+                    field: field, value: value, votes: 0, voters: nil, small: true, medianVotes: 0,
+                    intervalWidthRatio: nil, notes: ["No votes in this slice yet."], board: nil))
+            }
+            var ranker = SliceRanker(builder: LeaderboardBuilder(options: options))
+            ranker.provisionalVotes = 50
+            var sliced = ranker.rank(ranked, slice).board
+            sliced.votes = slice.count + ranked.kway.count
+            let board = sliced.board ?? .empty("This slice could not be ranked: " + sliced.notes.joined(separator: " "))
+            return (board, sliced)
+        }
     }
 }
