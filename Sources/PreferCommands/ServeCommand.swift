@@ -66,13 +66,19 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await store.migrate()
             let setup = try await ServerSetup.prepare(store: store, adminKey: environment["PREFER_ADMIN_KEY"], loadDemo: !noDemo)
-            let configuration = ServerConfiguration(
+            var settings = ServerConfiguration(
                 host: host, port: port, maxBodyBytes: maxBodyMB * 1_000_000,
                 battleLifetime: .seconds(battleTtl), leaderboardRounds: leaderboardRounds,
                 leaderboardRefreshInterval: .milliseconds(Int(leaderboardRefresh * 1000)),
                 publicURL: publicUrl, secureCookies: secureCookies,
                 changePollInterval: .milliseconds(Int(syncInterval * 1000)), metrics: metrics
             )
+            // Deleted arenas' votes go beside an SQLite file (the working directory otherwise).
+            if case .sqliteFile(let path) = try? StoreLocation(parsing: url) {
+                settings.deletedArenaExports = URL(fileURLWithPath: path).deletingLastPathComponent()
+                    .appendingPathComponent("prefer-deleted-arenas").path
+            }
+            let configuration = settings
             // The demo's pages are announced only when the demo arena is there
             // (not with --no-demo on a new database, nor after it was deleted).
             let hasDemo = try await store.arena(named: ServerSetup.demoArenaName) != nil

@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     /// The Prometheus registry `/metrics` shows: the one the process
     /// installed (`ServerMetrics.bootstrapPrometheus()`); none shows nothing.
     public var metrics: PrometheusCollectorRegistry?
+    /// Where an arena's votes are written (JSON Lines, as `GET …/votes`
+    /// exports them) before the arena is deleted, unless the request says
+    /// `export=false`. `prefer serve` puts it beside an SQLite database file.
+    public var deletedArenaExports: String
 
     public init(
         host: String = "127.0.0.1",
@@ -37,7 +41,8 @@ public struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         secureCookies: Bool = false,
         changePollInterval: Duration = .milliseconds(250),
-        metrics: PrometheusCollectorRegistry? = nil
+        metrics: PrometheusCollectorRegistry? = nil,
+        deletedArenaExports: String = "prefer-deleted-arenas"
     ) {
         self.host = host
         self.port = port
@@ -50,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         self.secureCookies = secureCookies
         self.changePollInterval = changePollInterval
         self.metrics = metrics
+        self.deletedArenaExports = deletedArenaExports
     }
 
     /// The base URL for links.

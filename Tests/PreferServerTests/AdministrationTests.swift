@@ -30,15 +30,35 @@ struct AdministrationTests {
             let home = try await server.send(.get, "/")
             #expect(!home.text.contains("/arenas/edit/vote"), "an archived arena is not offered for voting")
             _ = try await server.send(.patch, "/api/arenas/edit", json: ["archived": false], admin: true)
-            #expect(try await server.battle("edit").status == 201)
+            let battle = try await server.battle("edit")
+            #expect(battle.status == 201)
+            #expect(try await server.vote(battle.json["battle"] as? String ?? "", ["choice": "left"]).status == 201)
 
             let unconfirmed = try await server.send(.delete, "/api/arenas/edit?confirm=nope", template: "/api/arenas/{arena}", admin: true)
             #expect(unconfirmed.status == 400 && unconfirmed.errorField == "confirm")
             #expect(try await server.store.arena(named: "edit") != nil)
+            // The votes are written to a file first, the same rows GET …/votes exports.
+            let exported = try await server.send(.get, "/api/arenas/edit/votes?format=jsonl", admin: true)
             let deleted = try await server.send(.delete, "/api/arenas/edit?confirm=edit", template: "/api/arenas/{arena}", admin: true)
             #expect(deleted.status == 200 && deleted.json["deleted"] as? String == "edit")
+            let export = try #require(deleted.json["export"] as? String)
+            #expect(export.hasPrefix(server.services.configuration.deletedArenaExports) && export.hasSuffix(".jsonl"))
+            let written = try #require(FileManager.default.contents(atPath: export))
+            #expect(!written.isEmpty && written == exported.body)
             #expect(try await server.store.arena(named: "edit") == nil)
             #expect(try await server.send(.get, "/api/arenas/edit", admin: true).status == 404)
+
+            // export=false deletes without a file; a folder that cannot be written deletes nothing.
+            try await server.makeArena("gone")
+            let plain = try await server.send(.delete, "/api/arenas/gone?confirm=gone&export=false", template: "/api/arenas/{arena}", admin: true)
+            #expect(plain.status == 200 && plain.json["export"] == nil)
+            try await server.makeArena("kept")
+            let blocked = server.services.configuration.deletedArenaExports
+            try? FileManager.default.removeItem(atPath: blocked)
+            #expect(FileManager.default.createFile(atPath: blocked, contents: Data("a file where the folder should be".utf8)))
+            let unwritable = try await server.send(.delete, "/api/arenas/kept?confirm=kept", template: "/api/arenas/{arena}", admin: true)
+            #expect(unwritable.status == 409 && unwritable.errorCode == "export_failed" && unwritable.text.contains("export=false"))
+            #expect(try await server.store.arena(named: "kept") != nil)
         }
     }
 

@@ -53,6 +53,7 @@ struct TestServer {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
             var configuration = ServerConfiguration(metrics: metrics)
+            configuration.deletedArenaExports = directory.appendingPathComponent("deleted-arenas").path
             configure(&configuration)
             let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
             let services = built.services

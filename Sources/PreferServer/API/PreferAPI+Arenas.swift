@@ -80,9 +80,11 @@ extension PreferAPI {
     }
 
     func deleteArena(_ input: Operations.DeleteArena.Input) async throws -> Operations.DeleteArena.Output {
-        let deleted = try await services.arenas.delete(input.path.arena, confirm: input.query.confirm)
+        let deleted = try await services.arenas.delete(
+            input.path.arena, confirm: input.query.confirm,
+            exportingTo: input.query.export ?? true ? services.configuration.deletedArenaExports : nil)
         await services.leaderboards.forget(arena: deleted.id)
-        return .ok(.init(body: .json(.init(deleted: deleted.name, votes: deleted.votes))))
+        return .ok(.init(body: .json(.init(deleted: deleted.name, votes: deleted.votes, export: deleted.export))))
     }
 
     func getArena(_ input: Operations.GetArena.Input) async throws -> Operations.GetArena.Output {

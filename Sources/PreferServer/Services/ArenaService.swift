@@ -125,17 +125,60 @@ public struct ArenaService: Sendable {
         return try await summary(id: arena.id)
     }
 
-    /// Deletes an arena with everything in it. `confirm` must repeat its name.
-    public func delete(_ reference: String, confirm: String) async throws -> (id: Int64, name: String, votes: Int) {
+    /// Deletes an arena with everything in it. `confirm` must repeat its
+    /// name. With `exportingTo`, its votes are first written to a new JSON
+    /// Lines file in that directory (every vote, as `GET …/votes` exports
+    /// them); nothing is deleted unless that file is complete.
+    public func delete(
+        _ reference: String, confirm: String, exportingTo exports: String?
+    ) async throws -> (id: Int64, name: String, votes: Int, export: String?) {
         let arena = try await directory.arena(reference)
         guard confirm == arena.name else {
-            throw PreferError.invalidField("confirm", "To delete arena \"\(arena.name)\" and all its votes, repeat its name in confirm (export the votes first: GET /api/arenas/\(arena.name)/votes).")
+            throw PreferError.invalidField("confirm", "To delete arena \"\(arena.name)\" and all its votes, repeat its name in confirm (its votes are exported first unless export=false).")
+        }
+        var export: String?
+        if let exports, let index = try await directory.index(id: arena.id) {
+            export = try await Self.export(index, to: exports, store: store, directory: directory)
         }
         var votes = try await store.voteCount(arena: arena.id)
         if let kway = store as? any KWayStore { votes += try await kway.kwayVoteCount(arena: arena.id) }
         try await store.deleteArena(id: arena.id)
         await directory.forget(arena.id)
-        return (arena.id, arena.name, votes)
+        return (arena.id, arena.name, votes, export)
+    }
+
+    /// Writes `index`'s votes to `directory/NAME-TIME.jsonl` (written under a
+    /// temporary name, then renamed, so a file there is complete); its path.
+    static func export(_ index: ArenaIndex, to folder: String, store: any PreferStore, directory: ArenaDirectory) async throws -> String {
+        let safe = String(index.arena.name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }.prefix(100))
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withYear, .withMonth, .withDay, .withTime, .withTimeZone])
+        let base = URL(fileURLWithPath: folder, isDirectory: true)
+        let target = base.appendingPathComponent("\(safe)-\(stamp).jsonl")
+        let partial = base.appendingPathComponent(".\(safe)-\(stamp).jsonl.partial")
+        do {
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            let handle = try FileHandle(forWritingTo: partial)
+            do {
+                for try await chunk in VoteExport.stream(arena: index, format: .jsonl, store: store, directory: directory) {
+                    try handle.write(contentsOf: chunk)
+                }
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            try FileManager.default.moveItem(at: partial, to: target)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw PreferError(
+                .conflict, code: "export_failed",
+                "Arena \"\(index.arena.name)\" was not deleted: its votes could not be written to \(base.path) first (\(error.localizedDescription)). Free that folder (prefer serve puts it beside the database), or delete with export=false after exporting them yourself (GET /api/arenas/\(index.arena.name)/votes).")
+        }
+        return target.path
     }
 
     public func summaries() async throws -> [Summary] {
