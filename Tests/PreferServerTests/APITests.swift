@@ -121,6 +121,9 @@ struct APITests {
             let details = (bad.json["error"] as! [String: Any])["details"] as! [[String: Any]]
             #expect(details.map { $0["line"] as! Int } == [2, 3, 4])
             #expect(details[0]["field"] as? String == "media")
+            // A line that is not JSON says so in the words of a JSON Lines file, not of a JSON body.
+            let notJSON = details[1]["message"] as? String ?? ""
+            #expect(notJSON.hasPrefix("This line is not valid JSON") && !notJSON.contains("Content-Type") && !notJSON.contains(".."))
             let arena = try await server.send(.get, "/api/arenas/imp", template: "/api/arenas/{arena}", admin: true)
             #expect(arena.json["outputs"] as? Int == 0 && arena.json["contenders"] as? Int == 0)
 

@@ -175,7 +175,11 @@ extension PreferAPI {
             } catch let error as PreferError {
                 lines.append((line.number, .failure(error)))
             } catch let error as DecodingError {
-                lines.append((line.number, .failure(DecodingFailure.translate(error, allowed: Self.outputFields))))
+                var problem = DecodingFailure.translate(error, allowed: Self.outputFields)
+                if problem.code == "malformed_json", case .dataCorrupted(let context) = error {
+                    problem = .malformedLine(context.underlyingError.map { "\($0)" } ?? context.debugDescription)
+                }
+                lines.append((line.number, .failure(problem)))
             }
         }
         let summary = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines, update: input.query.update ?? false)

@@ -60,7 +60,19 @@ public struct PreferError: Error, Sendable, Equatable, CustomStringConvertible {
     // MARK: The errors Prefer gives
 
     public static func malformedJSON(_ detail: String) -> PreferError {
-        PreferError(.invalid, code: "malformed_json", "The request body is not valid JSON: \(detail). Send a JSON object with Content-Type: application/json.")
+        PreferError(.invalid, code: "malformed_json", "The request body is not valid JSON: \(Self.clause(detail)). Send a JSON object with Content-Type: application/json.")
+    }
+
+    /// A line of a JSON Lines body that is not a JSON object (the line number goes with it, in `details`).
+    public static func malformedLine(_ detail: String) -> PreferError {
+        PreferError(.invalid, code: "malformed_json", "This line is not valid JSON: \(Self.clause(detail)). Each line must be one JSON object.")
+    }
+
+    /// `text` without a final period, to end a clause of a longer message.
+    private static func clause(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     public static func invalidField(_ field: String, _ message: String) -> PreferError {
