@@ -145,15 +145,8 @@ public struct ActiveSamplingPlan: Sendable {
 
     /// Draws a pair (i < j); which one is shown left is the caller's coin flip.
     public func draw<R: RandomNumberGenerator>(using rng: inout R) -> (Int, Int)? {
-        guard let total = cumulative.last, total > 0 else { return nil }
-        let u = Double.random(in: 0..<total, using: &rng)
-        var lo = 0
-        var hi = cumulative.count - 1
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
-        }
-        return Self.pair(at: lo, n: contenders.count)
+        guard let k = RunningSums.draw(from: cumulative, using: &rng) else { return nil }
+        return Self.pair(at: k, n: contenders.count)
     }
 
     /// The pair (i, j), i < j, at position `k` of the pair order.

@@ -91,19 +91,7 @@ public struct PairSampler: Sendable {
                 cumulative.append(total)
             }
         }
-        var k: Int
-        if total > 0 {
-            let u = Double.random(in: 0..<total, using: &rng)
-            var lo = 0
-            var hi = cumulative.count - 1
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
-            }
-            k = lo
-        } else {
-            k = Int.random(in: 0..<pairs.count, using: &rng)
-        }
+        let k = RunningSums.draw(from: cumulative, using: &rng) ?? Int.random(in: 0..<pairs.count, using: &rng)
         let (i, j) = pairs[k]
         return Bool.random(using: &rng) ? (names[i], names[j]) : (names[j], names[i])
     }

@@ -97,14 +97,7 @@ public struct PreferenceTextGenerator: Sendable {
             cumulative.append(total)
         }
         func zipfWord(_ rng: inout Xoshiro256) -> Int {
-            let u = rng.nextUnit() * total
-            var lo = 0
-            var hi = cumulative.count - 1
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
-            }
-            return lo
+            RunningSums.index(above: rng.nextUnit() * total, in: cumulative)
         }
         // Planted words: ranks 20…20+3·plantedWords (present in a fair share of texts).
         var weightOf: [Int: Double] = [:]

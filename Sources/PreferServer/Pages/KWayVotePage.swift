@@ -41,17 +41,7 @@ struct KWayVotePage {
         <main id="main" class="vote vote-kway" data-k="\(k)">
         <div class="vote-head">
         <h1>Which of these \(k) responses is best?</h1>
-        <p class="meta">Arena <strong>\(arena.name)</strong> · <a href="/arenas/\(arena.name)/leaderboard">Leaderboard</a></p>
-        </div>
-        \(arena.description.map { text -> HTML in "<p class=\"arena-about\">\(text)</p>" } ?? .empty)
-        <section class="prompt" aria-labelledby="prompt-label">
-        <h2 id="prompt-label" class="label">Prompt\(prompt?.category.map { c -> HTML in " <span class=\"tag\">\(c)</span>" } ?? .empty)</h2>
-        <div class="md">\(SafeMarkdown.render(prompt?.text ?? ""))</div>
-        </section>
-        <form id="vote-form" class="vote-form" method="post" action="\(voteURL)">
-        <input type="hidden" name="battle" value="\(battle)">
-        <input type="hidden" name="csrf" value="\(csrfToken)">
-        <input type="hidden" name="client_vote_id" value="\(clientVoteId)">
+        \(VotePage.battleHead(arena: arena, prompt: prompt, voteURL: voteURL, battle: battle, csrf: csrfToken, clientVoteId: clientVoteId))
         <div class="sides sides-k">
         \(sides)
         </div>

@@ -56,17 +56,7 @@ struct VotePage {
         <main id="main" class="vote" data-min-play-ms="\(minPlay)" data-title="\(Self.title(arena)) · Prefer">
         <div class="vote-head">
         <h1>Which response is better?</h1>
-        <p class="meta">Arena <strong>\(arena.name)</strong> · <a href="/arenas/\(arena.name)/leaderboard">Leaderboard</a></p>
-        </div>
-        \(arena.description.map { text -> HTML in "<p class=\"arena-about\">\(text)</p>" } ?? .empty)
-        <section class="prompt" aria-labelledby="prompt-label">
-        <h2 id="prompt-label" class="label">Prompt\(prompt?.category.map { c -> HTML in " <span class=\"tag\">\(c)</span>" } ?? .empty)</h2>
-        <div class="md">\(SafeMarkdown.render(prompt?.text ?? ""))</div>
-        </section>
-        <form id="vote-form" class="vote-form" method="post" action="\(voteURL)">
-        <input type="hidden" name="battle" value="\(battle)">
-        <input type="hidden" name="csrf" value="\(csrfToken)">
-        <input type="hidden" name="client_vote_id" value="\(clientVoteId)">
+        \(VotePage.battleHead(arena: arena, prompt: prompt, voteURL: voteURL, battle: battle, csrf: csrfToken, clientVoteId: clientVoteId))
         <div class="sides">
         \(side(left, letter: "A", key: "left", name: revealed?.left))
         \(side(right, letter: "B", key: "right", name: revealed?.right))
@@ -171,5 +161,29 @@ struct VotePage {
 
     private func seconds(_ ms: Int) -> String {
         ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000)
+    }
+}
+
+extension VotePage {
+    /// What every vote page shows above its outputs, pairwise or K-way: the
+    /// arena's name and description, the prompt (its text as safe Markdown),
+    /// and the opening of the vote form with its hidden fields — closed by
+    /// the page after its own controls.
+    static func battleHead(
+        arena: Arena, prompt: Prompt?, voteURL: String, battle: String, csrf: String, clientVoteId: String
+    ) -> HTML {
+        """
+        <p class="meta">Arena <strong>\(arena.name)</strong> · <a href="/arenas/\(arena.name)/leaderboard">Leaderboard</a></p>
+        </div>
+        \(arena.description.map { text -> HTML in "<p class=\"arena-about\">\(text)</p>" } ?? .empty)
+        <section class="prompt" aria-labelledby="prompt-label">
+        <h2 id="prompt-label" class="label">Prompt\(prompt?.category.map { c -> HTML in " <span class=\"tag\">\(c)</span>" } ?? .empty)</h2>
+        <div class="md">\(SafeMarkdown.render(prompt?.text ?? ""))</div>
+        </section>
+        <form id="vote-form" class="vote-form" method="post" action="\(voteURL)">
+        <input type="hidden" name="battle" value="\(battle)">
+        <input type="hidden" name="csrf" value="\(csrf)">
+        <input type="hidden" name="client_vote_id" value="\(clientVoteId)">
+        """
     }
 }

@@ -87,15 +87,8 @@ final class ActivePairs: Sendable {
         func draw<R: RandomNumberGenerator>(
             in index: ArenaIndex, using rng: inout R
         ) -> (prompt: Int64, a: Int64, b: Int64)? {
-            guard let total = cumulative.last, total > 0 else { return nil }
-            let u = Double.random(in: 0..<total, using: &rng)
-            var lo = 0
-            var hi = cumulative.count - 1
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
-            }
-            let (a, b) = (first[lo], second[lo])
+            guard let k = RunningSums.draw(from: cumulative, using: &rng) else { return nil }
+            let (a, b) = (first[k], second[k])
             guard let listA = prompts[a], let listB = prompts[b] else { return nil }
             // Rejection from the shorter list: uniform over the prompts they share.
             let (list, other) = listA.count <= listB.count ? (listA, b) : (listB, a)
