@@ -46,7 +46,9 @@ struct ReplicaTests {
                 guard process.isRunning else {
                     throw ServerFailure("prefer serve exited (\(process.terminationStatus)) before listening: \(logText)")
                 }
-                if (try? Data(contentsOf: url.appendingPathComponent("health"))) != nil { return }
+                // A connect() probe: Foundation's Data(contentsOf:) has no timeout of its own and,
+                // when its first attempt raced the listen, once waited out the whole minute.
+                if Self.accepts(port: port) { return }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             process.terminate()
@@ -65,6 +67,20 @@ struct ReplicaTests {
                 process.terminate()
                 process.waitUntilExit()
             }
+        }
+
+        /// Whether something listens on 127.0.0.1:`port` (a TCP connect succeeds).
+        static func accepts(port: Int) -> Bool {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            return connected == 0
         }
 
         static func freePort() throws -> Int {
