@@ -50,7 +50,9 @@ public func buildRouter(
     let api = PreferAPI(services: services)
     let operations = OperationRouter(
         router: router, document: document, keyRing: services.keyRing, annotatorAuthenticator: annotators,
-        shortcuts: ["leaderboard": api.leaderboardShortcut],
+        shortcuts: [
+            "leaderboard": api.leaderboardShortcut, "createBattle": api.createBattleShortcut, "vote": api.voteShortcut,
+        ],
         log: { entry in
             do {
                 try await administration.record(entry)

@@ -225,7 +225,8 @@ struct JudgeRunHTTPTests {
             let started = try await Self.start(server, "stopping", ["judge": "fake", "selection": "all_pairs"])
             let id = try #require((started.json["run"] as? [String: Any])?["id"] as? Int)
             runId.value.withLock { $0 = Int64(id) }
-            for _ in 0..<400 where (services.judgeRuns.progress(of: Int64(id))?.done ?? 0) < 1 {
+            // Up to a minute: on a loaded machine the first judgement can take seconds.
+            for _ in 0..<6000 where (services.judgeRuns.progress(of: Int64(id))?.done ?? 0) < 1 {
                 try await Task.sleep(for: .milliseconds(10))
             }
             // Leaving the body shuts the server down with the run under way.

@@ -100,7 +100,7 @@ struct PageTests {
             let noCookie = try await post(server, "/arenas/f/vote", fields, cookie: nil)
             #expect(noCookie.status == 403 && noCookie.text.contains("security token"))
             expectSafePage(noCookie)
-            let wrong = try await post(server, "/arenas/f/vote", fields.merging(["csrf": "x" + csrf.dropFirst()]) { $1 }, cookie: cookie)
+            let wrong = try await post(server, "/arenas/f/vote", fields.merging(["csrf": (csrf.first == "x" ? "y" : "x") + csrf.dropFirst()]) { $1 }, cookie: cookie)
             #expect(wrong.status == 403)
             let other = try await server.send(.get, "/arenas/f/vote")
             let otherCookie = try #require(Self.sessionCookie(other))

@@ -6,22 +6,33 @@ extension PreferAPI {
     /// `POST /api/arenas/{arena}/battles` → a prompt and two outputs, sides
     /// randomised, with no contender identity anywhere.
     func createBattle(_ input: Operations.CreateBattle.Input) async throws -> Operations.CreateBattle.Output {
+        .created(.init(body: .json(try await drawBattle(arena: input.path.arena))))
+    }
+
+    /// A new battle of `arena` for the annotator of this request (pairwise or K-way).
+    func drawBattle(arena: String) async throws -> Components.Schemas.Battle {
         let identity = try RequestScope.requireIdentity()
-        let index = try await services.directory.index(input.path.arena)
+        let index = try await services.directory.index(arena)
         if index.isKWay {
             try ArenaAccess.requireVoter(index.arena, identity)
-            return .created(.init(body: .json(.init(try await services.battles.drawKWay(index, voter: identity.voter)))))
+            return .init(try await services.battles.drawKWay(index, voter: identity.voter))
         }
-        let drawn = try await services.battles.draw(arena: input.path.arena, for: identity)
-        return .created(.init(body: .json(.init(drawn))))
+        return .init(try await services.battles.draw(arena: arena, for: identity))
     }
 
     /// `POST /api/battles/{battle}/vote[?next=true]` → the stored vote,
     /// revealing the contenders (and the next battle, when asked).
     func vote(_ input: Operations.Vote.Input) async throws -> Operations.Vote.Output {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
-        if let opened = try await services.battles.openKWay(input.path.battle) {
-            return try await voteKWay(body, battle: input.path.battle, token: opened.0, index: opened.1, next: input.query.next ?? false)
+        let (vote, replayed) = try await castVote(body, battle: input.path.battle, next: input.query.next ?? false)
+        return replayed ? .ok(.init(body: .json(vote))) : .created(.init(body: .json(vote)))
+    }
+
+    /// Records `body` as the vote on `battle` (pairwise or K-way): the stored
+    /// vote, and whether it repeats one stored earlier (same client id).
+    func castVote(_ body: Components.Schemas.VoteCreate, battle: String, next: Bool) async throws -> (Components.Schemas.Vote, replayed: Bool) {
+        if let opened = try await services.battles.openKWay(battle) {
+            return try await voteKWay(body, battle: battle, token: opened.0, index: opened.1, next: next)
         }
         if body.best != nil || body.ranking != nil {
             throw PreferError.invalidField(body.best != nil ? "best" : "ranking", "This battle is pairwise: vote with choice left, right, tie or both_bad (best and ranking are for K-way battles).")
@@ -35,15 +46,14 @@ extension PreferAPI {
             rationale: body.rationale, timeToVoteMs: body.timeToVoteMs, leftPlayedMs: body.leftPlayedMs,
             rightPlayedMs: body.rightPlayedMs, clientVoteId: body.clientVoteId
         )
-        let recorded = try await services.battles.vote(ballot, battle: input.path.battle, next: input.query.next ?? false)
-        let vote = Components.Schemas.Vote(recorded)
-        return recorded.replayed ? .ok(.init(body: .json(vote))) : .created(.init(body: .json(vote)))
+        let recorded = try await services.battles.vote(ballot, battle: battle, next: next)
+        return (Components.Schemas.Vote(recorded), recorded.replayed)
     }
 
     /// A vote on a K-way battle: `{"choice": "best", "best": P}` or `{"ranking": [P…]}`.
     func voteKWay(
         _ body: Components.Schemas.VoteCreate, battle: String, token: KWayBattleToken, index: ArenaIndex, next: Bool
-    ) async throws -> Operations.Vote.Output {
+    ) async throws -> (Components.Schemas.Vote, replayed: Bool) {
         let k = token.k
         switch body.choice {
         case nil, .best, .ranking: break
@@ -62,7 +72,6 @@ extension PreferAPI {
             best: body.best, ranking: body.ranking, rationale: body.rationale, timeToVoteMs: body.timeToVoteMs,
             clientVoteId: body.clientVoteId)
         let recorded = try await services.battles.voteKWay(ballot, battle: battle, token: token, index: index, next: next)
-        let vote = Components.Schemas.Vote(recorded)
-        return recorded.replayed ? .ok(.init(body: .json(vote))) : .created(.init(body: .json(vote)))
+        return (Components.Schemas.Vote(recorded), recorded.replayed)
     }
 }

@@ -53,24 +53,24 @@ extension PreferAPI {
     /// encoded once per computed board (`LeaderboardBytes`) instead of by the
     /// generated handler, which encodes the whole board per request. Any
     /// other request (a query, an unusual `Accept`, an escaped arena name)
-    /// returns nil and goes to the generated handler; both write the same
+    /// is passed on to the generated handler; both write the same
     /// bytes, as a test checks. Registered by `OperationRouter` in the same
     /// route group, so it is authenticated as the document says.
-    func leaderboardShortcut(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)? {
+    func leaderboardShortcut(_ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata) async throws -> OperationRouter.ShortcutAnswer {
         guard let path = request.path, !path.contains("?"),
             let reference = metadata.pathParameters["arena"], !reference.contains("%")
-        else { return nil }
-        if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return nil }
+        else { return .passed(body) }
+        if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return .passed(body) }
         let board = try await cachedBoard(
             try await services.directory.index(String(reference)), rounds: services.configuration.leaderboardRounds,
             seed: services.configuration.leaderboardSeed, includeFlagged: false, source: .human, variant: .plain)
-        guard let body = services.leaderboardBytes.body(
+        guard let bytes = services.leaderboardBytes.body(
             arena: board.index.arena.id, stamp: board.stamp, document: board.document,
             votesTotal: board.document.votesTotal, stale: board.document.stale)
-        else { return nil }
+        else { return .passed(body) }
         var response = HTTPResponse(status: .ok)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
-        return (response, HTTPBody(body))
+        return .answered(response, HTTPBody(bytes))
     }
 
     /// The board asked for: `?style=true` (pairwise arenas), or

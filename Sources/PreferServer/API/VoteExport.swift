@@ -120,7 +120,52 @@ enum VoteExport {
 
     static var csvHeader: String { csvColumns.joined(separator: ",") + "\n" }
 
-    static func quoted(_ s: String) -> String { JSONWriter.quoted(s) }
+    /// A JSON string literal (U+2028/2029 escaped too, so that a line can sit in a script). Works on UTF-8 bytes: text with nothing to
+    /// escape (the common case) is copied as it is.
+    static func quoted(_ s: String) -> String {
+        var s = s
+        return s.withUTF8 { bytes -> String in
+            var clean = true
+            for (i, b) in bytes.enumerated() {
+                if b < 0x20 || b == 0x22 || b == 0x5C
+                    || (b == 0xE2 && i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9)) {
+                    clean = false
+                    break
+                }
+            }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + (clean ? 2 : 16))
+            out.append(0x22)
+            if clean {
+                out.append(contentsOf: bytes)
+            } else {
+                let hex = Array("0123456789abcdef".utf8)
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    switch b {
+                    case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                    case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                    case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                    case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                    case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                        out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                        i += 2
+                    default:
+                        if b < 0x20 {
+                            out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                        } else {
+                            out.append(b)
+                        }
+                    }
+                    i += 1
+                }
+            }
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
 
     /// The votes of `arena` from `source` as export rows, read from the store
     /// a page at a time and written as they come (memory stays one page).

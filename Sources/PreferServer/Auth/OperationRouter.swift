@@ -18,8 +18,10 @@ import PreferStore
 ///
 /// An operation may have a shortcut: tried first, in the same route group
 /// (so behind the same authentication), it answers the requests it knows how
-/// to answer faster and returns nil for the rest, which the generated
-/// handler answers (`PreferAPI.leaderboardShortcut`).
+/// to answer faster and passes the rest on, with their body, to the
+/// generated handler (`PreferAPI.leaderboardShortcut`, the battle and vote
+/// shortcuts). A shortcut answers byte for byte as the generated handler
+/// would; tests hold each pair equal.
 struct OperationRouter: ServerTransport {
     typealias Context = PreferRequestContext
 
@@ -34,7 +36,15 @@ struct OperationRouter: ServerTransport {
     let shortcuts: [String: Shortcut]
 
     typealias Handler = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
-    typealias Shortcut = @Sendable (HTTPRequest, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)?
+    typealias Shortcut = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> ShortcutAnswer
+
+    /// What a shortcut did with a request.
+    enum ShortcutAnswer {
+        case answered(HTTPResponse, HTTPBody?)
+        /// Left to the generated handler, with the request's body (which
+        /// the shortcut may have read: then the bytes it read).
+        case passed(HTTPBody?)
+    }
 
     init(
         router: Router<Context>, document: APIDocument, keyRing: KeyRing, annotatorAuthenticator: AnnotatorAuthenticator,
@@ -75,8 +85,10 @@ struct OperationRouter: ServerTransport {
         let handler: Handler =
             if let shortcut = shortcuts[operation.id] {
                 { request, body, metadata in
-                    if let answer = try await shortcut(request, metadata) { return answer }
-                    return try await generated(request, body, metadata)
+                    switch try await shortcut(request, body, metadata) {
+                    case .answered(let response, let responseBody): return (response, responseBody)
+                    case .passed(let body): return try await generated(request, body, metadata)
+                    }
                 }
             } else {
                 generated
