@@ -93,7 +93,7 @@ public struct FraudSimulation: Sendable {
             }
         }
         closeness /= Double(n * (n - 1))
-        let tau = min(1, tieShare / closeness)
+        let tau = CloseTies.tau(tieShare: tieShare, closeness: closeness)
         let target = (0..<n).sorted { theta[$0] < theta[$1] }[n / 2]
 
         var kinds = [Kind](repeating: .honest, count: honestVoters)
@@ -173,17 +173,11 @@ public struct FraudSimulation: Sendable {
 
     /// An honest vote given the left side's true advantage (natural log-odds).
     func honestOutcome(_ gap: Double, _ tau: Double, _ rng: inout Xoshiro256) -> Outcome {
-        let p = Self.honestProbabilities(gap, tau)
-        let u = rng.nextUnit()
-        if u < p.win { return .aWins }
-        if u < p.win + p.tie { return rng.nextUnit() < bothBadShare ? .bothBad : .tie }
-        return .bWins
+        CloseTies(tau: tau, bothBadShare: bothBadShare).outcome(PairwiseProblem.sigmoid(gap), &rng)
     }
 
     static func honestProbabilities(_ gap: Double, _ tau: Double) -> (win: Double, tie: Double, loss: Double) {
-        let s = PairwiseProblem.sigmoid(gap)
-        let q = tau * 2 * min(s, 1 - s)
-        return (s - q / 2, q, 1 - s - q / 2)
+        CloseTies(tau: tau, bothBadShare: 0).probabilities(PairwiseProblem.sigmoid(gap))
     }
 }
 

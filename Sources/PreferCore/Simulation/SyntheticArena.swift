@@ -8,12 +8,9 @@ import Foundation
 ///   an unordered pair is drawn ∝ the product of its popularities, and a
 ///   `hotPairShare` of the pairs have that weight multiplied by `hotPairBoost`,
 ///   as in real arenas where a few match-ups dominate. Sides are a coin flip.
-/// - Outcome: with s = P(A beats B) under the true ratings, a tie happens with
-///   probability q = τ·2·min(s, 1−s) (ties are likelier between close
-///   contenders), A wins with s − q/2, B with 1 − s − q/2, so A's expected
-///   score is exactly s and ties-as-half-wins Bradley–Terry is consistent. τ is
-///   calibrated so ties make up `tieShare` of the votes; a `bothBadShare` of
-///   ties is labelled "both bad".
+/// - Outcome: `CloseTies` (ties likelier between close contenders, A's
+///   expected score exactly P(A beats B)), τ calibrated so ties make up
+///   `tieShare` of the votes; a `bothBadShare` of ties is labelled "both bad".
 ///
 /// Deterministic given `seed`. O(votes + pairs) time.
 public struct SyntheticArena: Sendable {
@@ -72,7 +69,7 @@ public struct SyntheticArena: Sendable {
             let s = estimator.winProbability(truth[Int(pairI[p])], over: truth[Int(pairJ[p])])
             closeness += weight[p] / total * 2 * min(s, 1 - s)
         }
-        let tau = tieShare > 0 ? min(1, tieShare / closeness) : 0
+        let ties = CloseTies(tau: CloseTies.tau(tieShare: tieShare, closeness: closeness), bothBadShare: bothBadShare)
 
         var a = [Int32](repeating: 0, count: votes)
         var b = [Int32](repeating: 0, count: votes)
@@ -84,16 +81,7 @@ public struct SyntheticArena: Sendable {
             let y = flip ? pairI[p] : pairJ[p]
             a[v] = x
             b[v] = y
-            let s = estimator.winProbability(truth[Int(x)], over: truth[Int(y)])
-            let q = tau * 2 * min(s, 1 - s)
-            let u = rng.nextUnit()
-            if u < s - q / 2 {
-                outcomes[v] = .aWins
-            } else if u < s + q / 2 {
-                outcomes[v] = rng.nextUnit() < bothBadShare ? .bothBad : .tie
-            } else {
-                outcomes[v] = .bWins
-            }
+            outcomes[v] = ties.outcome(estimator.winProbability(truth[Int(x)], over: truth[Int(y)]), &rng)
         }
         let table = VoteTable(
             contenders: names, a: a, b: b, outcomes: outcomes, weights: nil,
