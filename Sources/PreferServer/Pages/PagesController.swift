@@ -310,6 +310,7 @@ struct PagesController {
             page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
             page.source = source
             page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
+            page.judges?.routing = try await services.routing.describe(arenaId: arena.id)
             page.views = LeaderboardPage.views(index)
             page.view = view
             page.slice = entry.slice
