@@ -26,6 +26,8 @@ struct JudgeSection {
     var rows: [Row]
     /// The board shown: people's, the judges', or both.
     var source: VoteSourceFilter
+    /// On the `source=all` board: which judges it counts and leaves out.
+    var counted: LeaderboardDocument.JudgeVotes? = nil
     /// The arena's live hybrid routing, when it has settings (and its state here).
     var routing: (settings: HybridRouting, status: HybridRoutingService.Status?)? = nil
 
@@ -105,9 +107,16 @@ struct JudgeSection {
             </tr>
             """
         })
-        let note: HTML = source == .human
+        var note: HTML = source == .human
             ? "Their votes are not in the people's board above; see them on the <a href=\"/arenas/\(arena)/leaderboard?source=judge\">AI judges' board</a>."
             : "Agreement is measured on the battles people voted on that a judge also judged."
+        if let counted {
+            let names = counted.counted.map(\.judge)
+            let left = counted.leftOut.map(\.judge)
+            let countedText = names.isEmpty ? "no judge is validated yet" : "counted " + names.joined(separator: ", ")
+            let leftText = left.isEmpty ? "" : "; left out (not validated) " + left.joined(separator: ", ")
+            note += " The board above counts people's votes and the validated judges' only: \(countedText)\(leftText)."
+        }
         return """
         <section class="judges" aria-labelledby="judges-heading">
         <h2 id="judges-heading">AI judges</h2>
