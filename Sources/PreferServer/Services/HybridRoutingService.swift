@@ -106,7 +106,9 @@ actor HybridRoutingService: Service {
     private var stopping = false
     /// Arenas whose routing is on: read without a hop onto the actor by every draw.
     private let routed = Mutex<Set<Int64>>([])
-    private let client: HTTPClient
+    /// The judges' HTTP client: made when the service runs, shut down when it stops
+    /// (services built but never run, as in some tests and commands, hold none).
+    private var client: HTTPClient?
 
     init(
         store: any PreferStore, directory: ArenaDirectory, leaderboards: LeaderboardCache, logger: Logger,
@@ -121,7 +123,6 @@ actor HybridRoutingService: Service {
         self.queueSize = queueSize
         self.refitInterval = refitInterval
         self.reloadInterval = reloadInterval
-        client = JudgeHTTPClient.make(connections: 16)
     }
 
     private var routingStore: (any RoutingStore)? { store as? any RoutingStore }
@@ -129,22 +130,27 @@ actor HybridRoutingService: Service {
     // MARK: The service
 
     nonisolated func run() async throws {
-        await withGracefulShutdownHandler {
+        let client = JudgeHTTPClient.make(connections: 16)
+        await self.use(client)
+        // On graceful shutdown the loop is cancelled, and with it any judging under way.
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let worked = await self.tick()
-                if await self.stopping { break }
-                try? await Task.sleep(for: worked ? .milliseconds(20) : .milliseconds(200))
+                try await Task.sleep(for: worked ? .milliseconds(20) : .milliseconds(200))
             }
-        } onGracefulShutdown: {
-            Task { await self.stop() }
         }
         await stop()
         await finishRuns()
         try? await client.shutdown()
     }
 
+    private func use(_ client: HTTPClient) {
+        self.client = client
+    }
+
     private func stop() {
         stopping = true
+        client = nil
     }
 
     private func finishRuns() async {
@@ -218,7 +224,7 @@ actor HybridRoutingService: Service {
     /// Judges a batch of candidates for the arena and routes them.
     private func fill(_ arenaId: Int64) async -> Bool {
         defer { arenas[arenaId]?.busy = false }
-        guard let judges = routingStore, let state = arenas[arenaId] else { return false }
+        guard let judges = routingStore, let state = arenas[arenaId], let client else { return false }
         let routing = state.routing
         do {
             guard let index = try await directory.index(id: arenaId), !index.arena.isArchived, !index.isKWay,
