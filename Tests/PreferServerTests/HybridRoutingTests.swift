@@ -135,6 +135,30 @@ struct HybridRoutingTests {
         try await fake.stop()
     }
 
+    @Test func theJudgeWorksAheadOfPeopleByABoundedAmount() async throws {
+        let fake = try await FakeJudgeEndpoint.start(FakeJudgeEndpoint.knowing)
+        try await JudgeRunHTTPTests.run { server, _ in
+            _ = try await JudgeRunHTTPTests.arena(server, name: "judged", prompts: 30, votes: 0)
+            try await JudgeRunHTTPTests.defineJudge(server, fake, concurrency: 8)
+            // Everything to the judge, and nobody drawing: it must not judge forever.
+            let set = try await Self.patch(server, "judged", ["judge": "fake", "human_share": 0, "audit_share": 0])
+            #expect(set.status == 200, "\(set.text)")
+            let bound = 8 + Int((8 / 0.05).rounded(.up)) + 8   // the queue, the candidates ahead, one batch over
+            let first = try await Self.wait(server, "judged") { ($0["judged"] as? Int ?? 0) >= 168 }
+            try await Task.sleep(for: .milliseconds(600))
+            let later = try await Self.status(server, "judged")
+            let judged = try #require(later["judged"] as? Int)
+            #expect(judged >= 168 && judged <= bound && judged == first["judged"] as? Int, "\(first) then \(later)")
+            #expect(later["to_people"] as? Int == 0 && later["to_judge"] as? Int == judged)
+            // A draw lets it judge again.
+            let battle = try await server.battle("judged")
+            #expect(battle.status == 201 || battle.status == 200)
+            let again = try await Self.wait(server, "judged") { ($0["judged"] as? Int ?? 0) > judged }
+            #expect((again["judged"] as? Int ?? 0) > judged)
+        }
+        try await fake.stop()
+    }
+
     @Test func settingsErrorsNameTheFieldAndAWrongSettingCreatesNothing() async throws {
         let fake = try await FakeJudgeEndpoint.start(FakeJudgeEndpoint.knowing)
         try await JudgeRunHTTPTests.run { server, _ in

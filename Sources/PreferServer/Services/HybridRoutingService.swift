@@ -94,6 +94,15 @@ actor HybridRoutingService: Service {
         var retryAt: ContinuousClock.Instant?
         var backoff: Duration = .seconds(1)
         var busy = false
+        /// Candidates judged since an annotator last drew a battle: judging
+        /// stops at `ahead` of them, so that the judge works as people do
+        /// (with a small human share, or nobody drawing, it would never stop).
+        var judgedSinceDraw = 0
+
+        /// How many candidates may be judged ahead of the next draw: enough to fill the queue at the budget.
+        func ahead(queueSize: Int) -> Int {
+            queueSize + Int((Double(queueSize) / max(routing.settings.humanShare, 0.05)).rounded(.up))
+        }
 
         init(routing: StoredRouting) {
             self.routing = routing
@@ -171,7 +180,8 @@ actor HybridRoutingService: Service {
         var worked = false
         await withTaskGroup(of: Bool.self) { group in
             for id in arenas.keys {
-                guard let state = arenas[id], state.routing.settings.enabled, !state.busy, state.queue.count < queueSize else { continue }
+                guard let state = arenas[id], state.routing.settings.enabled, !state.busy, state.queue.count < queueSize,
+                      state.judgedSinceDraw < state.ahead(queueSize: queueSize) else { continue }
                 if let retry = state.retryAt, ContinuousClock.now < retry { continue }
                 arenas[id]?.busy = true
                 group.addTask { await self.fill(id) }
@@ -297,6 +307,7 @@ actor HybridRoutingService: Service {
             }
             if completions.contains(where: { !$0.votes.isEmpty }) { await leaderboards.votesChanged(arena: arenaId) }
             guard var current = arenas[arenaId], current.routing == routing else { return true }
+            current.judgedSinceDraw += draws.count
             for candidate in routedNow {
                 current.status.judged += 1
                 switch candidate.decision {
@@ -409,6 +420,7 @@ actor HybridRoutingService: Service {
     func take(_ arenaId: Int64, index: ArenaIndex) -> Candidate? {
         guard var state = arenas[arenaId], state.routing.settings.enabled else { return nil }
         defer { arenas[arenaId] = state }
+        state.judgedSinceDraw = 0
         while !state.queue.isEmpty {
             let candidate = state.queue.removeFirst()
             state.status.queued = state.queue.count
