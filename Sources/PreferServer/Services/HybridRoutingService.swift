@@ -86,7 +86,9 @@ actor HybridRoutingService: Service {
         var routing: StoredRouting
         var status = Status()
         var queue: [Candidate] = []
-        var recent: [Double] = []
+        /// The last candidates (at most 200), scored again by each new model:
+        /// the online router compares a risk with the window's under the same model.
+        var recent: [JudgedBattle] = []
         var model: DisagreementModel?
         var modelVotes = -1
         var modelAt: ContinuousClock.Instant?
@@ -298,8 +300,8 @@ actor HybridRoutingService: Service {
                 }
                 let completion = try job.completion(item, outcome)
                 if item.status == .pending { completions.append(completion) }
-                let risk = self.risk(arenaId, index: index, draw: draw, pair: pair)
-                routedNow.append(Candidate(prompt: draw.prompt, left: draw.left, right: draw.right, decision: decide(arenaId, risk: risk)))
+                let decision = decide(arenaId, candidate(index: index, draw: draw, pair: pair))
+                routedNow.append(Candidate(prompt: draw.prompt, left: draw.left, right: draw.right, decision: decision))
             }
             if !answers.isEmpty || !failures.isEmpty || !completions.isEmpty || counters != JudgeRunCounters() {
                 try await judges.recordJudgeProgress(
@@ -383,29 +385,33 @@ actor HybridRoutingService: Service {
         arenas[arenaId]?.status.trainingBattles = battles.count
     }
 
-    /// P(the judge disagrees with people) on a candidate, from the arena's model (½ without one).
-    private func risk(_ arenaId: Int64, index: ArenaIndex, draw: BattleSampler.Draw, pair: JudgePlan.PairOutcome) -> Double {
-        // No verdict (unparseable both times, or a flip dropped by setting): people decide.
-        guard let judgement = pair.judgement else { return 1 }
+    /// What the risk model reads of a candidate (people's verdict unknown: the features do not use it);
+    /// nil when the judge gave no verdict (unparseable twice, or a flip dropped by setting).
+    private func candidate(index: ArenaIndex, draw: BattleSampler.Draw, pair: JudgePlan.PairOutcome) -> JudgedBattle? {
+        guard let judgement = pair.judgement else { return nil }
         let (lo, hi) = draw.left.contenderId < draw.right.contenderId ? (draw.left, draw.right) : (draw.right, draw.left)
-        let battle = JudgedBattle(
+        return JudgedBattle(
             first: "", second: "", human: .tie, judge: judgement.winner, judgeStrength: judgement.strength,
             judgeConsistent: pair.consistent, category: index.prompts[draw.prompt]?.category,
             firstLength: lo.content.count, secondLength: hi.content.count)
-        return arenas[arenaId]?.model?.probability(battle) ?? 0.5
     }
 
-    private func decide(_ arenaId: Int64, risk: Double) -> HybridRouter.Decision {
+    /// Where a candidate goes: people when the judge gave no verdict; else
+    /// `HybridRouter.decide` on its risk (the arena's model, ½ without one)
+    /// against the last candidates' risks under the same model.
+    private func decide(_ arenaId: Int64, _ battle: JudgedBattle?) -> HybridRouter.Decision {
         guard var state = arenas[arenaId] else { return .human }
+        defer { arenas[arenaId] = state }
         let settings = state.routing.settings
-        state.recent.append(risk)
-        if state.recent.count > 200 { state.recent.removeFirst(state.recent.count - 200) }
-        let router = HybridRouter(humanShare: settings.humanShare, auditShare: settings.auditShare)
         let u1 = Double.random(in: 0..<1, using: &state.generator)
         let u2 = Double.random(in: 0..<1, using: &state.generator)
-        let decision = risk >= 1 ? .human : router.decide(risk: risk, recent: state.recent, u1: u1, u2: u2)
-        arenas[arenaId] = state
-        return decision
+        guard let battle else { return .human }
+        state.recent.append(battle)
+        if state.recent.count > 200 { state.recent.removeFirst(state.recent.count - 200) }
+        let model = state.model
+        func risk(_ b: JudgedBattle) -> Double { model?.probability(b) ?? 0.5 }
+        let router = HybridRouter(humanShare: settings.humanShare, auditShare: settings.auditShare)
+        return router.decide(risk: risk(battle), recent: state.recent.map(risk), u1: u1, u2: u2)
     }
 
     // MARK: Drawing
