@@ -201,7 +201,7 @@ public struct JudgeRunJob: Sendable {
     }
 
     /// An item's completion: its result, and a vote per pair with a verdict.
-    func completion(_ item: JudgeRunItem, _ outcome: JudgeEngine.ItemOutcome) throws -> JudgeItemCompletion {
+    public func completion(_ item: JudgeRunItem, _ outcome: JudgeEngine.ItemOutcome) throws -> JudgeItemCompletion {
         var result = JudgementResult(outcome.results)
         if let ranking = outcome.overall.ranking { result.ranking = ranking.map { item.contenders[$0] } }
         let text = String(decoding: try Self.encoder.encode(result), as: UTF8.self)

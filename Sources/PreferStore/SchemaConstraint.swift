@@ -77,6 +77,12 @@ struct SchemaConstraint: Sendable {
             .duplicate("An invite with this name in this arena", field: "name")),
         check("invites_name_check", .invalid("An invite needs a name of at most 200 characters.", field: "name")),
         check("invites_token_hash_check", .invalid("A token hash is 1 to 256 characters.", field: "tokenHash")),
+        check(
+            "arena_routing_human_share_check",
+            .invalid("routing.human_share must be between 0 and 1.", field: "routing.human_share")),
+        check(
+            "arena_routing_audit_share_check",
+            .invalid("routing.audit_share must be between 0 and routing.human_share.", field: "routing.audit_share")),
     ]
 
     /// The constraint with this name, if the catalog has it.

@@ -24,6 +24,26 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     var style: Style?
     /// With `?slice=`: which slice, how many votes, whether it is small.
     var slice: Slice?
+    /// With `source=all`: which judges' votes the board counts (the validated
+    /// ones) and which it leaves out, and why.
+    var judges: JudgeVotes?
+
+    /// The judges a `source=all` board counts and leaves out.
+    struct JudgeVotes: Codable, Hashable, Sendable {
+        var rule: String
+        var counted: [Judge]
+        var leftOut: [Judge]
+
+        struct Judge: Codable, Hashable, Sendable {
+            var judge: String
+            var reason: String
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rule, counted
+            case leftOut = "left_out"
+        }
+    }
 
     /// `StyleControl.Report` as it encodes, made Hashable for the generated types.
     struct Style: Codable, Hashable, Sendable {
@@ -66,7 +86,7 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case arena, contenders, method, warnings, audit, stale, style, slice
+        case arena, contenders, method, warnings, audit, stale, style, slice, judges
         case computedAt = "computed_at"
         case votesTotal = "votes_total"
     }

@@ -22,7 +22,14 @@ extension PreferAPI {
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
             activeSampling: active
         )
-        return .created(.init(body: .json(.init(try await services.arenas.create(new, k: body.k ?? 2)))))
+        // Routing is checked before the arena exists, so a wrong setting creates nothing.
+        let routing = try await Self.routingChange(body.routing).asyncMap { try await services.routing.resolve($0, arenaId: nil) }
+        var created = Components.Schemas.Arena(try await services.arenas.create(new, k: body.k ?? 2))
+        if let routing {
+            try await services.routing.apply(arenaId: created.id, routing)
+            created.routing = try await Self.routingDocument(services, arenaId: created.id)
+        }
+        return .created(.init(body: .json(created)))
     }
 
     /// The sampling named in a body (nil when left out); the generated enum's
@@ -75,8 +82,16 @@ extension PreferAPI {
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
             archived: body.archived, activeSampling: active)
+        var routing: (settings: HybridRouting, judgeId: Int64)?
+        if let change = Self.routingChange(body.routing) {
+            let current = try await services.directory.arena(input.path.arena)
+            routing = try await services.routing.resolve(change, arenaId: current.id)
+        }
         if let k = body.k { try await services.arenas.setK(input.path.arena, k: k) }
-        return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
+        var updated = Components.Schemas.Arena(try await services.arenas.update(input.path.arena, changes))
+        if let routing { try await services.routing.apply(arenaId: updated.id, routing) }
+        updated.routing = try await Self.routingDocument(services, arenaId: updated.id)
+        return .ok(.init(body: .json(updated)))
     }
 
     func deleteArena(_ input: Operations.DeleteArena.Input) async throws -> Operations.DeleteArena.Output {
@@ -88,7 +103,9 @@ extension PreferAPI {
     }
 
     func getArena(_ input: Operations.GetArena.Input) async throws -> Operations.GetArena.Output {
-        .ok(.init(body: .json(.init(try await services.arenas.summary(input.path.arena)))))
+        var arena = Components.Schemas.Arena(try await services.arenas.summary(input.path.arena))
+        arena.routing = try await Self.routingDocument(services, arenaId: arena.id)
+        return .ok(.init(body: .json(arena)))
     }
 
     func createContender(_ input: Operations.CreateContender.Input) async throws -> Operations.CreateContender.Output {

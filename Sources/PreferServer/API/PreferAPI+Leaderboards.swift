@@ -37,12 +37,15 @@ extension PreferAPI {
         variant: LeaderboardCache.Variant
     ) async throws -> (document: LeaderboardDocument, stamp: LeaderboardBytes.Stamp, index: ArenaIndex) {
         try ArenaAccess.requireReader(index.arena, RequestScope.identity)
+        // Both kinds of votes: people's, and the validated judges' only.
+        let judges = source == .all ? try await services.judges.boardJudges(arena: index.arena) : nil
         let (entry, stale) = try await services.leaderboards.leaderboard(
             arena: index.arena.id, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
-            variant: variant)
+            variant: variant, judges: judges?.voters)
         let total = await services.leaderboards.voteCount(arena: index.arena.id, source: source)
         var document = LeaderboardDocument(
             arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
+        document.judges = judges?.document
         document.slice = entry.slice.map(LeaderboardDocument.Slice.init)
         let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
         return (document, stamp, index)

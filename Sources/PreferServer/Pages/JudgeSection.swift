@@ -26,6 +26,32 @@ struct JudgeSection {
     var rows: [Row]
     /// The board shown: people's, the judges', or both.
     var source: VoteSourceFilter
+    /// On the `source=all` board: which judges it counts and leaves out.
+    var counted: LeaderboardDocument.JudgeVotes? = nil
+    /// The arena's live hybrid routing, when it has settings (and its state here).
+    var routing: (settings: HybridRouting, status: HybridRoutingService.Status?)? = nil
+
+    /// One paragraph on the arena's routing: settings, state, counts; never a verdict.
+    func routingNote() -> HTML {
+        guard let routing else { return .empty }
+        let (settings, status) = routing
+        var text: HTML = "<strong>Hybrid routing</strong> "
+        guard settings.enabled else {
+            return "<p class=\"note routing\">\(text)is off (judge \(settings.judge)); battles are drawn plainly.</p>"
+        }
+        text += "with judge \(settings.judge): each new battle is judged first; \(Self.percent(settings.humanShare)) go to people (\(Self.percent(settings.auditShare)) at random, as an audit), the judge's verdict stands on the rest."
+        if let status {
+            let state: String = switch status.state {
+            case .off: "off"
+            case .starting: "starting"
+            case .routing: "routing"
+            case .fallback: "fallen back to plain drawing"
+            }
+            text += " State: <span class=\"routing-state\">\(state)</span>; \(status.judged) battles judged, \(status.toPeople) to people (\(Self.percent(status.humanShare))), \(status.toJudge) to the judge, \(status.plainDraws) drawn plainly; risk model fitted on \(status.trainingBattles) battles with both kinds of votes."
+            if let message = status.message { text += " <span class=\"hint\">\(message)</span>" }
+        }
+        return "<p class=\"note routing\">\(text)</p>"
+    }
 
     static func percent(_ x: Double?) -> String {
         x.map { LeaderboardSVG.fixed(100 * $0, 1) + "%" } ?? "–"
@@ -48,7 +74,7 @@ struct JudgeSection {
     }
 
     func render() -> HTML {
-        guard !rows.isEmpty else { return .empty }
+        guard !rows.isEmpty || routing != nil else { return .empty }
         let body = HTML.joined(rows.map { row -> HTML in
             var progress: HTML = "–"
             if let run = row.latest {
@@ -81,12 +107,20 @@ struct JudgeSection {
             </tr>
             """
         })
-        let note: HTML = source == .human
+        var note: HTML = source == .human
             ? "Their votes are not in the people's board above; see them on the <a href=\"/arenas/\(arena)/leaderboard?source=judge\">AI judges' board</a>."
             : "Agreement is measured on the battles people voted on that a judge also judged."
+        if let counted {
+            let names = counted.counted.map(\.judge)
+            let left = counted.leftOut.map(\.judge)
+            let countedText = names.isEmpty ? "no judge is validated yet" : "counted " + names.joined(separator: ", ")
+            let leftText = left.isEmpty ? "" : "; left out (not validated) " + left.joined(separator: ", ")
+            note += " The board above counts people's votes and the validated judges' only: \(countedText)\(leftText)."
+        }
         return """
         <section class="judges" aria-labelledby="judges-heading">
         <h2 id="judges-heading">AI judges</h2>
+        \(routingNote())
         <p class="note">\(note) Agreement without ties (battles where both picked a winner) and Cohen's κ, with 95% bootstrap intervals; a judge is validated once its agreement's lower bound reaches the arena's threshold on enough battles.</p>
         <div class="table-wrap">
         <table class="board judges-table">

@@ -295,9 +295,10 @@ struct PagesController {
             let view = request.uri.queryParameters.get("view") ?? ""
             let variant = try PreferAPI.variant(
                 style: view == "style", slice: view.isEmpty || view == "style" ? nil : view, index: index)
+            let judges = source == .all ? try await services.judges.boardJudges(arena: arena) : nil
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
-                source: source, variant: variant
+                source: source, variant: variant, judges: judges?.voters
             )
             let total = await services.leaderboards.voteCount(arena: arena.id, source: source)
             let stored = await services.leaderboards.votesByContender(arena: arena.id, source: source)
@@ -310,6 +311,8 @@ struct PagesController {
             page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
             page.source = source
             page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
+            page.judges?.routing = try await services.routing.describe(arenaId: arena.id)
+            page.judges?.counted = judges?.document
             page.views = LeaderboardPage.views(index)
             page.view = view
             page.slice = entry.slice

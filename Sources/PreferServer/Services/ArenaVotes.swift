@@ -92,8 +92,16 @@ struct ArenaVotes: Sendable {
     }
 
     /// The votes of `source` only (the same votes when that is all of them).
-    func only(_ source: VoteSourceFilter) -> ArenaVotes {
-        let keep = source.keeps(judged)
+    /// With `judges` (voters such as `judge:NAME`), a judge's vote is kept
+    /// only when its voter is among them: a `source=all` board counts the
+    /// validated judges alone.
+    func only(_ source: VoteSourceFilter, judges: Set<String>? = nil) -> ArenaVotes {
+        var keep = source.keeps(judged)
+        if let judges, source != .human {
+            for row in keep.indices where judged[row] && keep[row] {
+                keep[row] = table.voters?[row].map { judges.contains($0) } ?? false
+            }
+        }
         let dropKWay = source == .judge && !table.kway.isEmpty
         guard keep.contains(false) || dropKWay else { return self }
         var out = self

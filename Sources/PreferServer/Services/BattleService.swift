@@ -15,6 +15,8 @@ public struct BattleService: Sendable {
     let coverage: ItemCoverage
     let secrets: ServerSecrets
     let battleLifetime: Duration
+    /// Live hybrid routing: the battles its judge sent to people come first.
+    var routing: HybridRoutingService? = nil
 
     /// A battle drawn for an annotator: what to show, and its sealed id.
     struct Drawn: Sendable {
@@ -81,16 +83,21 @@ public struct BattleService: Sendable {
             sampler.prepared = prepared
         }
         var draw: BattleSampler.Draw
-        do {
-            draw = try sampler.draw(from: index, using: &rng)
-            // Arenas that want k annotators per item first offer items others voted on.
-            if index.arena.annotationsPerItem > 1,
-               let item = try await coverage.pendingItem(arena: index.arena, voter: voter),
-               let repeated = sampler.draw(item: item, from: index, using: &rng) {
-                draw = repeated
+        if let routing, routing.isRouted(index.arena.id), let routed = await routing.take(index.arena.id, index: index) {
+            // A battle the arena's judge sent to people; what the judge said stays with the judge.
+            draw = BattleSampler.Draw(prompt: routed.prompt, left: routed.left, right: routed.right)
+        } else {
+            do {
+                draw = try sampler.draw(from: index, using: &rng)
+                // Arenas that want k annotators per item first offer items others voted on.
+                if index.arena.annotationsPerItem > 1,
+                   let item = try await coverage.pendingItem(arena: index.arena, voter: voter),
+                   let repeated = sampler.draw(item: item, from: index, using: &rng) {
+                    draw = repeated
+                }
+            } catch is BattleSampler.Failure {
+                throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" has no prompt with outputs from two contenders yet; add outputs with POST /api/arenas/{arena}/outputs or /import.")
             }
-        } catch is BattleSampler.Failure {
-            throw PreferError.noBattleAvailable("Arena \"\(index.arena.name)\" has no prompt with outputs from two contenders yet; add outputs with POST /api/arenas/{arena}/outputs or /import.")
         }
         let now = Int64(Date().timeIntervalSince1970)
         let token = BattleToken(

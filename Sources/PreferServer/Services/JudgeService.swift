@@ -12,6 +12,9 @@ struct JudgeService: Sendable {
     let directory: ArenaDirectory
     let runner: JudgeRunner
     let agreements = AgreementCache()
+    /// The validation verdicts `source=all` boards count judges by: the
+    /// reports of `setValidation`'s verdict (1000 rounds, seed 42).
+    let validations = AgreementCache(rounds: 1000)
 
     /// The pages' agreement reports: computed again when the arena's votes
     /// have changed, at most once a minute per judge (the report reads every
@@ -24,9 +27,11 @@ struct JudgeService: Sendable {
 
         private var reports: [Key: (votes: Int, at: ContinuousClock.Instant, report: JudgeAgreementService.Report)] = [:]
         let minimumInterval: Duration
+        let rounds: Int
 
-        init(minimumInterval: Duration = .seconds(60)) {
+        init(minimumInterval: Duration = .seconds(60), rounds: Int = 200) {
             self.minimumInterval = minimumInterval
+            self.rounds = rounds
         }
 
         func report(arena: Arena, judge: StoredJudge, votes: Int, store: any JudgeStore) async throws -> JudgeAgreementService.Report {
@@ -34,7 +39,7 @@ struct JudgeService: Sendable {
             if let known = reports[key], known.votes == votes || ContinuousClock.now - known.at < minimumInterval {
                 return known.report
             }
-            let report = try await JudgeAgreementService(store: store).report(arena: arena, judge: judge, rounds: 200)
+            let report = try await JudgeAgreementService(store: store).report(arena: arena, judge: judge, rounds: rounds)
             reports[key] = (votes, .now, report)
             return report
         }

@@ -34,6 +34,9 @@ actor LeaderboardCache: Service {
         var includeFlagged: Bool
         /// Whose votes: people's unless asked (judges' never mix in silently).
         var source: VoteSourceFilter = .human
+        /// The judges (voters `judge:NAME`) whose votes a `source=all` board
+        /// counts; nil: every judge's.
+        var judges: [String]? = nil
         /// The whole board, style-controlled, or one slice.
         var variant: Variant = .plain
     }
@@ -301,9 +304,10 @@ actor LeaderboardCache: Service {
     /// and whether votes stored since are not yet in it.
     func leaderboard(
         arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter = .human,
-        variant: Variant = .plain
+        variant: Variant = .plain, judges: [String]? = nil
     ) async throws -> (Entry, stale: Bool) {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source, variant: variant)
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
+                      judges: source == .human ? nil : judges, variant: variant)
         lastRequest[key] = .now
         // K-way votes have no entry in the change feed: a K-way arena's board reads new ones on each request.
         let kway = try await directory.index(id: arena)?.isKWay == true
@@ -323,9 +327,10 @@ actor LeaderboardCache: Service {
     /// polling for a refresh.
     func computed(
         arena: Int64, rounds: Int, seed: UInt64, includeFlagged: Bool = false, source: VoteSourceFilter = .human,
-        variant: Variant = .plain, votes: Int
+        variant: Variant = .plain, judges: [String]? = nil, votes: Int
     ) async throws -> Entry {
-        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source, variant: variant)
+        let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
+                      judges: source == .human ? nil : judges, variant: variant)
         lastRequest[key] = .now
         return try await computed(key, votes: votes)
     }
@@ -465,7 +470,7 @@ actor LeaderboardCache: Service {
         _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
     ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?) {
         // `votesUsed` counts every vote read; the board, those of its source.
-        let votes = stored.only(key.source)
+        let votes = stored.only(key.source, judges: key.judges.map(Set.init))
         var kwayCategory: String?
         if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
         let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)

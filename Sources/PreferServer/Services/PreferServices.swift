@@ -26,6 +26,8 @@ struct PreferServices: Sendable {
     let judges: JudgeService
     /// Judge runs working in the background.
     let judgeRuns: JudgeRunner
+    /// Live hybrid routing of new battles (judge first, then people or the judge's vote).
+    let routing: HybridRoutingService
     /// API keys.
     let keyRing: KeyRing
     /// Anonymous visitors' sessions.
@@ -38,7 +40,7 @@ struct PreferServices: Sendable {
     /// the vote writer, the leaderboard refresher, the change feed, the judge
     /// runs (last, so stopped first: their last writes reach the store).
     var lifecycle: [any Service] {
-        [StoreService(store: store, logger: logger), writer, leaderboards, follower, judgeRuns]
+        [StoreService(store: store, logger: logger), writer, leaderboards, follower, judgeRuns, routing]
     }
 
     init(store: any PreferStore, secrets: ServerSecrets, configuration: ServerConfiguration, logger: Logger) {
@@ -54,9 +56,10 @@ struct PreferServices: Sendable {
             minimumInterval: configuration.leaderboardRefreshInterval, logger: logger
         )
         arenas = ArenaService(store: store, directory: directory)
+        routing = HybridRoutingService(store: store, directory: directory, leaderboards: leaderboards, logger: logger)
         battles = BattleService(
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
-            secrets: secrets, battleLifetime: configuration.battleLifetime)
+            secrets: secrets, battleLifetime: configuration.battleLifetime, routing: routing)
         keyRing = KeyRing(store: store)
         administration = AdministrationService(store: store)
         judgeRuns = JudgeRunner(store: store, logger: logger)
