@@ -24,6 +24,8 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     var style: Style?
     /// With `?slice=`: which slice, how many votes, whether it is small.
     var slice: Slice?
+    /// With `?group=`: the groups of that annotator attribute as shown.
+    var group: LeaderboardCache.GroupView?
 
     /// `StyleControl.Report` as it encodes, made Hashable for the generated types.
     struct Style: Codable, Hashable, Sendable {
@@ -66,7 +68,7 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case arena, contenders, method, warnings, audit, stale, style, slice
+        case arena, contenders, method, warnings, audit, stale, style, slice, group
         case computedAt = "computed_at"
         case votesTotal = "votes_total"
     }

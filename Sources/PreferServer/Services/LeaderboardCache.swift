@@ -46,6 +46,12 @@ actor LeaderboardCache: Service {
         case style
         /// One slice: `category` (the prompts' category) or `criterion` (that criterion's choices).
         case slice(field: String, value: String)
+        /// One annotator group (`?group=FIELD:VALUE`): the votes of annotators
+        /// whose attribute `field` is `value` ("other": the small groups
+        /// merged), groups under `minimum` annotators never shown alone.
+        case group(field: String, value: String, minimum: Int)
+        /// Every group of `field` with the disagreement report (`GET …/groups`).
+        case groups(field: String, minimum: Int)
     }
 
     struct Entry: Sendable {
@@ -57,6 +63,10 @@ actor LeaderboardCache: Service {
         /// The whole audit the board applied (every voter's scores and
         /// reasons), nil when the votes carry no voters or it could not run.
         var audit: AuditReport? = nil
+        /// For a group's board: the groups of its attribute as shown.
+        var group: GroupView? = nil
+        /// For `.groups`: every group's board and the disagreement report.
+        var groupReport: SliceReport.Groups? = nil
     }
 
     let store: any PreferStore
@@ -287,6 +297,16 @@ actor LeaderboardCache: Service {
         votesChanged(arena: arena)
     }
 
+    /// People's votes of `arena` read so far (nil before the first read).
+    func peoplesVotes(arena: Int64) -> VoteTable? {
+        votes[arena]?.only(.human).table
+    }
+
+    /// Drops the cached boards whose key matches (computed again on their next request).
+    func forgetEntries(where matches: (Key) -> Bool) {
+        entries = entries.filter { !matches($0.key) }
+    }
+
     /// Drops a deleted arena.
     func forget(arena: Int64) {
         activePairs.forget(arena)
@@ -417,12 +437,13 @@ actor LeaderboardCache: Service {
                     measured = measures
                 }
                 let counted = current
+                let attributes = try await annotatorAttributes(for: key)
                 let computed = try await fits.runIfActive { [measured] in
-                    try Self.computeBoard(counted, key: key, decisions: decided, measures: measured)
+                    try Self.computeBoard(counted, key: key, decisions: decided, measures: measured, attributes: attributes)
                 }
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit))
+                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -462,18 +483,25 @@ actor LeaderboardCache: Service {
     /// whole audit report (for the audit page and `GET
     /// /api/arenas/{arena}/audit`), which the board keeps only the summary of.
     static func computeBoard(
-        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
-    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?) {
+        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil,
+        attributes: [String: [String: String]]? = nil
+    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source)
         var kwayCategory: String?
         if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
-        let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        let table: VoteTable
+        if let field = key.variant.groupField {
+            // The group's attribute as a column of the votes, joined by voter (never a cookie or token).
+            table = votes.table.withAnnotatorAttribute(field, attributes ?? [:])
+        } else {
+            table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -507,7 +535,14 @@ actor LeaderboardCache: Service {
             fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
-        var (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
+        var group: GroupView?
+        var groupReport: SliceReport.Groups?
+        if key.variant.groupField != nil {
+            (board, slice, group, groupReport) = try Self.groupBoard(ranked, variant: key.variant, options: options)
+        } else {
+            (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        }
         if let fallback { board.warnings.append(fallback) }
         if table.hasKWayVotes {
             problems.append("The vote audit covers pairwise votes only: the \(table.kway.count) K-way vote\(table.kway.count == 1 ? " is" : "s are") ranked unaudited.")
@@ -524,7 +559,7 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report)
+        return (board, slice, audit?.report, group, groupReport)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
@@ -542,6 +577,8 @@ actor LeaderboardCache: Service {
             } catch {
                 throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
+        case .group, .groups:
+            throw PreferError.badRequest("A group's board is made by groupBoard.")
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {
