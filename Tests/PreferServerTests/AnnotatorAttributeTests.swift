@@ -225,7 +225,8 @@ struct AnnotatorAttributeTests {
             #expect(pairs.count == 1)
             #expect(pairs.first?["kendall_tau"] as? Double == -1)
             #expect(pairs.first?["tau_lower"] != nil && pairs.first?["tau_upper"] != nil)
-            #expect(!(pairs.first?["differing"] as? [String] ?? []).isEmpty)
+            let differing = pairs.first?["differing"] as? [String] ?? []
+            #expect(differing.count >= 2, "alpha and gamma trade places: \(differing)")
             let noField = try await server.send(.get, "/api/arenas/grp/groups?field=shoe", template: "/api/arenas/{arena}/groups")
             #expect(noField.status == 400 && noField.errorField == "field")
 
@@ -234,7 +235,69 @@ struct AnnotatorAttributeTests {
             #expect(page.text.contains("value=\"group:country:US\"") && page.text.contains("value=\"group:country:FR\""))
             #expect(!page.text.contains("group:country:JP"))
             let frPage = try await server.send(.get, "/arenas/grp/leaderboard?view=group:country:FR")
-            #expect(frPage.status == 200 && frPage.text.contains("Groups of country shown"))
+            #expect(frPage.status == 200 && frPage.text.contains("Groups of country shown"), "\(frPage.text.prefix(6000))")
+
+            // The mixture of types: the same fit as PreferCore's on the exported votes.
+            let mixture = try await server.send(.get, "/api/arenas/grp/mixture", template: "/api/arenas/{arena}/mixture")
+            #expect(mixture.status == 200, "\(mixture.text)")
+            let exported = try VoteParser.parse(export.text, source: "grp.jsonl", options: VoteParseOptions(fields: ["prompt"])).table
+            let core = try MixtureReport.make(from: exported, mixture: BradleyTerryMixture(seed: 42))
+            #expect(mixture.json["types"] as? Int == core.types)
+            let bic = (mixture.json["bic"] as? [[String: Any]] ?? []).compactMap { $0["bic"] as? Double }
+            #expect(bic.count == core.bic.count)
+            for (served, reference) in zip(bic, core.bic) { #expect(abs(served - reference.bic) < 1e-6) }
+            #expect((mixture.json["voters"] as? [[String: Any]])?.count == 9)
+            #expect(!mixture.text.contains("us-voter-0"), "voters are pseudonyms, never sessions")
+            // The country attribute is tabulated, JP merged (1 annotator < 3).
+            let attributes = mixture.json["attributes"] as? [[String: Any]] ?? []
+            #expect(attributes.first?["field"] as? String == "country")
+            #expect(!mixture.text.contains("\"JP\""))
+
+            // Items and cycles: PreferCore's numbers on the same votes.
+            let items = try await server.send(.get, "/api/arenas/grp/items", template: "/api/arenas/{arena}/items")
+            #expect(items.status == 200, "\(items.text)")
+            let coreItems = try ItemAgreement().analyze(exported, estimator: BradleyTerry())
+            #expect((items.json["items"] as? [Any])?.count == coreItems.items.count)
+            let disagreement = try await server.send(.get, "/arenas/grp/disagreement")
+            #expect(disagreement.status == 200)
+            #expect(disagreement.text.contains("Types of annotators") && disagreement.text.contains("Contested items"))
+        }
+    }
+
+    @Test func cyclesAreFoundAndShownOnTheLeaderboard() async throws {
+        try await TestServer.run(configure: { $0.leaderboardRefreshInterval = .zero }) { server in
+            try await server.makeArena("rps", prompts: 8)
+            // Everyone: alpha beats beta, beta beats gamma, gamma beats alpha.
+            for v in 0..<6 {
+                let cookie: HTTPFields = [.cookie: "prefer_session=rps-voter-\(v)-000000000"]
+                for _ in 0..<40 {
+                    let battle = try await server.battle("rps", headers: cookie)
+                    let (l, r) = (TestServer.author(battle.json["left"]), TestServer.author(battle.json["right"]))
+                    let choice = (r - l + 3) % 3 == 1 ? "left" : "right"
+                    #expect(try await server.vote(battle.json["battle"] as! String, ["choice": choice]).status == 201)
+                }
+            }
+            try await server.boardHolds("rps", votes: 240, rounds: 0)
+            let cycles = try await server.send(.get, "/api/arenas/rps/cycles", template: "/api/arenas/{arena}/cycles")
+            #expect(cycles.status == 200, "\(cycles.text)")
+            let export = try await server.send(.get, "/api/arenas/rps/votes?format=jsonl", admin: true)
+            let core = try IntransitivityReport.make(
+                from: try VoteParser.parse(export.text, source: "rps.jsonl").table, comparison: TransitivityComparison(seed: 42))
+            let triangles = cycles.json["triangles"] as! [String: Any]
+            #expect(triangles["significant"] as? Int == core.triangles.significant)
+            #expect(core.triangles.significant == 1)
+            let found = (triangles["cycles"] as? [[String: Any]])?.first
+            #expect(Set(found?["cycle"] as? [String] ?? []) == ["alpha", "beta", "gamma"])
+            #expect(abs((found?["q_value"] as? Double ?? 1) - (core.triangles.cycles.first?.qValue ?? 0)) < 1e-12)
+            #expect(cycles.json["models"] != nil)
+            let page = try await server.send(.get, "/arenas/rps/leaderboard")
+            #expect(page.text.contains("Cycles: preferences that go round") && page.text.contains("alpha"))
+            // No votes, no analysis: a clear 409.
+            try await server.makeArena("empty")
+            let none = try await server.send(.get, "/api/arenas/empty/cycles", template: "/api/arenas/{arena}/cycles")
+            #expect(none.status == 409, "\(none.text)")
+            let plain = try await server.send(.get, "/arenas/empty/leaderboard")
+            #expect(!plain.text.contains("Cycles: preferences"))
         }
     }
 }

@@ -41,6 +41,7 @@ struct PagesController {
             .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .never))
         reading.get("/arenas/:arena/leaderboard", use: leaderboardPage)
         reading.get("/arenas/:arena/leaderboard.svg", use: leaderboardSVG)
+        reading.get("/arenas/:arena/disagreement", use: disagreementPage)
         router.get("/assets/:file", use: asset)
         var votingAuthenticator = AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .always)
         votingAuthenticator.onInvite = { [attributes = services.attributes] in await attributes.adopt(invite: $0) }
@@ -323,6 +324,7 @@ struct PagesController {
             page.view = view
             page.slice = entry.slice
             if let group = entry.group { page.board.warnings += Self.groupNotes(group) }
+            page.sections = try await disagreementSections(index, view: view, source: source)
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

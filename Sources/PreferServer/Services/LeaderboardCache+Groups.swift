@@ -45,7 +45,7 @@ extension LeaderboardCache {
     /// The annotators' attributes a group board needs (voter → attribute →
     /// value), read from the store when the board is computed.
     func annotatorAttributes(for key: Key) async throws -> [String: [String: String]]? {
-        guard key.variant.groupField != nil, let store = store as? any AnnotatorAttributeStore else { return nil }
+        guard key.variant.needsAttributes, let store = store as? any AnnotatorAttributeStore else { return nil }
         return try await store.annotatorAttributes(arena: key.arena)
     }
 
@@ -108,7 +108,7 @@ extension LeaderboardCache {
             analysis.minimumGroupSize = minimum
             let report = try? analysis.run(ranked, board: whole)
             return (whole, nil, nil, report?.groups)
-        case .plain, .style, .slice:
+        case .plain, .style, .slice, .mixture, .cycles, .items:
             throw PreferError.badRequest("Not a group's board.")
         }
     }
@@ -119,7 +119,31 @@ extension LeaderboardCache.Variant {
     var groupField: String? {
         switch self {
         case .group(let field, _, _), .groups(let field, _): field
-        case .plain, .style, .slice: nil
+        case .plain, .style, .slice, .mixture, .cycles, .items: nil
+        }
+    }
+
+    /// Whether the variant's computation reads annotator attributes.
+    var needsAttributes: Bool {
+        switch self {
+        case .group, .groups, .mixture: true
+        case .plain, .style, .slice, .cycles, .items: false
+        }
+    }
+
+    /// The attributes to add to the votes as columns: the group's, or (for
+    /// the mixture) every attribute an annotator gave; nil for the others.
+    func attributeFields(_ attributes: [String: [String: String]]?) -> [String]? {
+        if let groupField { return [groupField] }
+        guard case .mixture = self else { return nil }
+        return Set((attributes ?? [:]).values.flatMap(\.keys)).sorted()
+    }
+
+    /// The mixture, the cycle search and the items are analyses, not boards.
+    var isAnalysis: Bool {
+        switch self {
+        case .mixture, .cycles, .items: true
+        case .plain, .style, .slice, .group, .groups: false
         }
     }
 }
@@ -137,14 +161,15 @@ extension LeaderboardCache.GroupView {
 }
 
 extension VoteTable {
-    /// These votes with the annotator attribute `field` as a text column of
-    /// the same name, looked up by each vote's voter (missing when the voter
+    /// These votes with the annotator attributes `fields` as text columns of
+    /// the same names, looked up by each vote's voter (missing when the voter
     /// gave none). K-way votes are kept as they are. O(votes).
-    func withAnnotatorAttribute(_ field: String, _ attributes: [String: [String: String]]) -> VoteTable {
+    func withAnnotatorAttributes(_ fields: [String], _ attributes: [String: [String: String]]) -> VoteTable {
         var out = VoteTable()
         for row in 0..<count {
             var vote = self.vote(at: row)
-            vote.attributes[field] = vote.voter.flatMap { attributes[$0]?[field] }
+            let given = vote.voter.flatMap { attributes[$0] }
+            for field in fields { vote.attributes[field] = given?[field] }
             out.append(vote)
         }
         for row in 0..<kway.count { out.append(kwayVote(at: row)) }

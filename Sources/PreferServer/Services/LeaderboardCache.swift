@@ -52,6 +52,12 @@ actor LeaderboardCache: Service {
         case group(field: String, value: String, minimum: Int)
         /// Every group of `field` with the disagreement report (`GET …/groups`).
         case groups(field: String, minimum: Int)
+        /// No board: the mixture of preference types (`prefer rank --mixture`), attributes tabulated with groups ≥ `minimum`.
+        case mixture(minimum: Int)
+        /// No board: the cycle search (`prefer cycles`), with the model comparison when `models`.
+        case cycles(models: Bool)
+        /// No board: contested items (`prefer items`).
+        case items
     }
 
     struct Entry: Sendable {
@@ -67,6 +73,8 @@ actor LeaderboardCache: Service {
         var group: GroupView? = nil
         /// For `.groups`: every group's board and the disagreement report.
         var groupReport: SliceReport.Groups? = nil
+        /// For `.mixture`, `.cycles`, `.items`: the analysis as the CLI's JSON.
+        var analysis: Data? = nil
     }
 
     let store: any PreferStore
@@ -443,7 +451,7 @@ actor LeaderboardCache: Service {
                 }
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport))
+                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -485,23 +493,25 @@ actor LeaderboardCache: Service {
     static func computeBoard(
         _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil,
         attributes: [String: [String: String]]? = nil
-    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?) {
+    ) throws -> (
+        board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?
+    ) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source)
         var kwayCategory: String?
         if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
         let table: VoteTable
-        if let field = key.variant.groupField {
-            // The group's attribute as a column of the votes, joined by voter (never a cookie or token).
-            table = votes.table.withAnnotatorAttribute(field, attributes ?? [:])
+        if let fields = key.variant.attributeFields(attributes) {
+            // The attributes as columns of the votes, joined by voter (never a cookie or token).
+            table = votes.table.withAnnotatorAttributes(fields, attributes ?? [:])
         } else {
             table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
         }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -528,6 +538,13 @@ actor LeaderboardCache: Service {
                 audit = result
                 if !key.includeFlagged { ranked = result.cleaned(table) }
             }
+        }
+        if key.variant.isAnalysis {
+            // Every voter counts in these, the audit's flagged ones too (counted per type in the mixture).
+            let analysis = try Self.analysis(
+                table, variant: key.variant, flagged: audit?.flaggedVoters, seed: key.seed,
+                attributes: key.variant.attributeFields(attributes) ?? [])
+            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis)
         }
         var fallback: String?
         if ranked.isEmpty {
@@ -559,7 +576,7 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report, group, groupReport)
+        return (board, slice, audit?.report, group, groupReport, nil)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
@@ -577,8 +594,8 @@ actor LeaderboardCache: Service {
             } catch {
                 throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
-        case .group, .groups:
-            throw PreferError.badRequest("A group's board is made by groupBoard.")
+        case .group, .groups, .mixture, .cycles, .items:
+            throw PreferError.badRequest("A group's board is made by groupBoard; an analysis by analysis.")
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {
