@@ -31,6 +31,7 @@ struct PagesController {
     static let routes: Set<String> = [
         "get /", "get /arenas/{arena}/leaderboard", "get /arenas/{arena}/leaderboard.svg", "get /admin", "get /admin/arenas/{arena}/audit",
         "get /assets/{file}", "get /arenas/{arena}/vote", "post /arenas/{arena}/vote",
+        "post /arenas/{arena}/attributes", "get /arenas/{arena}/disagreement",
     ]
 
     func register(on router: Router<Context>) {
