@@ -175,8 +175,11 @@ actor LeaderboardCache: Service {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes change.
             if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
-            if let last = lastRefresh[key], now - last < minimumInterval {
-                let left = minimumInterval - (now - last)
+            // Analyses (a mixture refit takes up to a minute on a million votes) share the one
+            // fit thread with the boards: they are refreshed less often, so boards never wait long.
+            let interval = key.variant.isAnalysis ? max(minimumInterval, Self.analysisInterval) : minimumInterval
+            if let last = lastRefresh[key], now - last < interval {
+                let left = interval - (now - last)
                 wait = min(wait ?? left, left)
                 continue
             }
@@ -309,6 +312,9 @@ actor LeaderboardCache: Service {
     func peoplesVotes(arena: Int64) -> VoteTable? {
         votes[arena]?.only(.human).table
     }
+
+    /// The least time between two background refreshes of an analysis (mixture, cycles, items).
+    static let analysisInterval: Duration = .seconds(30)
 
     /// Drops the cached boards whose key matches (computed again on their next request).
     func forgetEntries(where matches: (Key) -> Bool) {
