@@ -45,7 +45,8 @@ public func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: JSONErrorMiddleware(bodyLimit: configuration.maxBodyBytes, document: document))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
-    let annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, cookies: services.sessions)
+    var annotators = AnnotatorAuthenticator(keys: services.keyRing, store: store, cookies: services.sessions)
+    annotators.onInvite = { [attributes = services.attributes] in await attributes.adopt(invite: $0) }
     let administration = services.administration
     let api = PreferAPI(services: services)
     let operations = OperationRouter(

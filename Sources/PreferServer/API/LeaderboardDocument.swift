@@ -44,6 +44,8 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
             case leftOut = "left_out"
         }
     }
+    /// With `?group=`: the groups of that annotator attribute as shown.
+    var group: LeaderboardCache.GroupView?
 
     /// `StyleControl.Report` as it encodes, made Hashable for the generated types.
     struct Style: Codable, Hashable, Sendable {
@@ -86,7 +88,7 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case arena, contenders, method, warnings, audit, stale, style, slice, judges
+        case arena, contenders, method, warnings, audit, stale, style, slice, judges, group
         case computedAt = "computed_at"
         case votesTotal = "votes_total"
     }

@@ -22,14 +22,35 @@ extension PreferAPI {
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
             activeSampling: active
         )
-        // Routing is checked before the arena exists, so a wrong setting creates nothing.
+        // Checked before the arena exists, so a wrong routing setting or a refused
+        // declaration creates nothing.
         let routing = try await Self.routingChange(body.routing).asyncMap { try await services.routing.resolve($0, arenaId: nil) }
-        var created = Components.Schemas.Arena(try await services.arenas.create(new, k: body.k ?? 2))
+        let declarations = try body.annotatorAttributes.map { try AnnotatorAttributeService.checked($0.map(AttributeDeclaration.init)) }
+        let minimum = try body.minGroupSize.map(AnnotatorAttributeService.checkedMinimum)
+        let summary = try await services.arenas.create(new, k: body.k ?? 2)
+        if declarations != nil || minimum != nil {
+            do {
+                try await services.attributes.configure(arena: summary.arena.id, declarations: declarations, minimumGroupSize: minimum)
+            } catch {
+                try? await services.store.deleteArena(id: summary.arena.id)
+                throw error
+            }
+        }
+        var created = try await withAttributes(.init(summary))
         if let routing {
             try await services.routing.apply(arenaId: created.id, routing)
             created.routing = try await Self.routingDocument(services, arenaId: created.id)
         }
         return .created(.init(body: .json(created)))
+    }
+
+    /// The arena as served, with what it asks its annotators and its minimum group size.
+    func withAttributes(_ arena: Components.Schemas.Arena) async throws -> Components.Schemas.Arena {
+        var arena = arena
+        let asked = try await services.attributes.declarations(arena: arena.id)
+        if !asked.isEmpty { arena.annotatorAttributes = asked.map(Components.Schemas.AnnotatorAttribute.init) }
+        arena.minGroupSize = try await services.attributes.minimumGroupSize(arena: arena.id)
+        return arena
     }
 
     /// The sampling named in a body (nil when left out); the generated enum's
@@ -61,7 +82,12 @@ extension PreferAPI {
     }
 
     func listArenas(_ input: Operations.ListArenas.Input) async throws -> Operations.ListArenas.Output {
-        let arenas = try await services.arenas.summaries().map(Components.Schemas.Arena.init)
+        let declarations = try await services.attributes.allDeclarations()
+        let arenas = try await services.arenas.summaries().map { summary in
+            var arena = Components.Schemas.Arena(summary)
+            if let asked = declarations[summary.arena.id] { arena.annotatorAttributes = asked.map(Components.Schemas.AnnotatorAttribute.init) }
+            return arena
+        }
         return .ok(.init(body: .json(.init(arenas: arenas))))
     }
 
@@ -88,8 +114,15 @@ extension PreferAPI {
             routing = try await services.routing.resolve(change, arenaId: current.id)
         }
         if let k = body.k { try await services.arenas.setK(input.path.arena, k: k) }
-        var updated = Components.Schemas.Arena(try await services.arenas.update(input.path.arena, changes))
-        if let routing { try await services.routing.apply(arenaId: updated.id, routing) }
+        let declarations = try body.annotatorAttributes.map { try AnnotatorAttributeService.checked($0.map(AttributeDeclaration.init)) }
+        let minimum = try body.minGroupSize.map(AnnotatorAttributeService.checkedMinimum)
+        let summary = try await services.arenas.update(input.path.arena, changes)
+        if let routing { try await services.routing.apply(arenaId: summary.arena.id, routing) }
+        if declarations != nil || minimum != nil {
+            try await services.attributes.configure(arena: summary.arena.id, declarations: declarations, minimumGroupSize: minimum)
+            await services.leaderboards.attributesChanged(arena: summary.arena.id)
+        }
+        var updated = try await withAttributes(.init(summary))
         updated.routing = try await Self.routingDocument(services, arenaId: updated.id)
         return .ok(.init(body: .json(updated)))
     }
@@ -103,7 +136,7 @@ extension PreferAPI {
     }
 
     func getArena(_ input: Operations.GetArena.Input) async throws -> Operations.GetArena.Output {
-        var arena = Components.Schemas.Arena(try await services.arenas.summary(input.path.arena))
+        var arena = try await withAttributes(.init(try await services.arenas.summary(input.path.arena)))
         arena.routing = try await Self.routingDocument(services, arenaId: arena.id)
         return .ok(.init(body: .json(arena)))
     }
@@ -209,7 +242,15 @@ extension PreferAPI {
 
     func createInvites(_ input: Operations.CreateInvites.Input) async throws -> Operations.CreateInvites.Output {
         guard case .json(let body) = input.body else { throw PreferError.malformedJSON("expected a JSON object") }
+        let values = body.attributes?.additionalProperties ?? [:]
+        if !values.isEmpty {
+            try await services.attributes.checkInviteValues(arena: try await services.directory.arena(input.path.arena).id, values)
+        }
         let invites = try await services.arenas.createInvites(arena: input.path.arena, names: body.names, baseURL: services.configuration.baseURL)
+        if !values.isEmpty {
+            try await services.attributes.setInviteValues(
+                arena: try await services.directory.arena(input.path.arena).id, names: invites.map(\.name), values)
+        }
         return .created(.init(body: .json(.init(invites: invites.map { .init(name: $0.name, token: $0.token, url: $0.url) }))))
     }
 

@@ -23,7 +23,11 @@ extension PreferAPI {
         // People's votes unless asked: a judge's never enter the people's board silently.
         let source = VoteSourceFilter(rawValue: input.query.source?.rawValue ?? "human") ?? .human
         let index = try await services.directory.index(input.path.arena)
-        let variant = try Self.variant(style: input.query.style ?? false, slice: input.query.slice, index: index)
+        var variant = try Self.variant(style: input.query.style ?? false, slice: input.query.slice, index: index)
+        if let group = input.query.group {
+            if variant != .plain { throw PreferError.invalidField("group", "Ask for a group, a slice or style=true, one at a time.") }
+            variant = try await groupVariant(group, index: index)
+        }
         let board = try await cachedBoard(
             index, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false, source: source,
             variant: variant)
@@ -32,7 +36,7 @@ extension PreferAPI {
 
     /// A board from the cache, as served to whoever is asking (who must be
     /// allowed to read the arena's board).
-    private func cachedBoard(
+    func cachedBoard(
         _ index: ArenaIndex, rounds: Int, seed: UInt64, includeFlagged: Bool, source: VoteSourceFilter,
         variant: LeaderboardCache.Variant
     ) async throws -> (document: LeaderboardDocument, stamp: LeaderboardBytes.Stamp, index: ArenaIndex) {
@@ -47,6 +51,7 @@ extension PreferAPI {
             arena: index, board: entry.board, computedAt: entry.computedAt, votesTotal: total, stale: stale)
         document.judges = judges?.document
         document.slice = entry.slice.map(LeaderboardDocument.Slice.init)
+        document.group = entry.group
         let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
         return (document, stamp, index)
     }

@@ -26,6 +26,9 @@ struct AnnotatorAuthenticator: RouterMiddleware {
     let store: any PreferStore
     let cookies: SessionCookies
     var sessions: SessionPolicy = .whenAnonymous
+    /// Called when a request is admitted by an invite (its first use copies
+    /// the invite's annotator attributes: `AnnotatorAttributeService.adopt`).
+    var onInvite: (@Sendable (Invite) async -> Void)? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -60,6 +63,7 @@ struct AnnotatorAuthenticator: RouterMiddleware {
         let hash = ServerSecrets.sha256(token)
         if let key = try await keys.identity(hash: hash) { return key }
         guard let invite = try await store.invite(tokenHash: hash) else { throw PreferError.wrongInvite }
+        await onInvite?(invite)
         return .annotator(voter: "invite:\(invite.name)", inviteArena: invite.arenaId)
     }
 }

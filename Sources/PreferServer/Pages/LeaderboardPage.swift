@@ -25,6 +25,8 @@ struct LeaderboardPage {
     var view = ""
     /// For a slice: its summary.
     var slice: SliceBoard?
+    /// Sections after the figures (cycles, the link to the disagreement page).
+    var sections: HTML = .empty
 
     /// All votes; style-controlled (pairwise arenas); each category of the prompts; each criterion.
     static func views(_ index: ArenaIndex) -> [(value: String, label: String)] {
@@ -182,6 +184,7 @@ struct LeaderboardPage {
         \(table)
         \(unratedNote)
         \(figures)
+        \(sections)
         \(judges?.render() ?? .empty)
         </main>
         """

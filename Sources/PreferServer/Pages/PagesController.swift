@@ -31,6 +31,7 @@ struct PagesController {
     static let routes: Set<String> = [
         "get /", "get /arenas/{arena}/leaderboard", "get /arenas/{arena}/leaderboard.svg", "get /admin", "get /admin/arenas/{arena}/audit",
         "get /assets/{file}", "get /arenas/{arena}/vote", "post /arenas/{arena}/vote",
+        "post /arenas/{arena}/attributes", "get /arenas/{arena}/disagreement",
     ]
 
     func register(on router: Router<Context>) {
@@ -41,11 +42,14 @@ struct PagesController {
             .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .never))
         reading.get("/arenas/:arena/leaderboard", use: leaderboardPage)
         reading.get("/arenas/:arena/leaderboard.svg", use: leaderboardSVG)
+        reading.get("/arenas/:arena/disagreement", use: disagreementPage)
         router.get("/assets/:file", use: asset)
-        let voting = router.group()
-            .add(middleware: AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .always))
+        var votingAuthenticator = AnnotatorAuthenticator(keys: services.keyRing, store: services.store, cookies: services.sessions, sessions: .always)
+        votingAuthenticator.onInvite = { [attributes = services.attributes] in await attributes.adopt(invite: $0) }
+        let voting = router.group().add(middleware: votingAuthenticator)
         voting.get("/arenas/:arena/vote", use: votePage)
         voting.post("/arenas/:arena/vote", use: vote)
+        voting.post("/arenas/:arena/attributes", use: saveAttributes)
     }
 
     // MARK: Arenas
@@ -71,6 +75,9 @@ struct PagesController {
                     arena: index.arena, prompt: drawn.prompt, outputs: drawn.outputs, battle: drawn.id,
                     csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
                     inviteQuery: Self.inviteQuery(request), revealed: nil)
+                if let form = try await attributesForm(arena: index.arena, voter: identity.voter, session: session, request: request) {
+                    return PageResponse.html(PageLayout.page(title: "Vote · \(index.arena.name)", body: form + page.main(), page: "vote-kway"))
+                }
                 return PageResponse.html(page.render())
             }
             let battle = try await services.battles.draw(arena: try context.parameters.require("arena"), for: identity)
@@ -79,6 +86,9 @@ struct PagesController {
                 battle: battle.id, csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
                 inviteQuery: Self.inviteQuery(request), revealed: nil
             )
+            if let form = try await attributesForm(arena: battle.index.arena, voter: identity.voter, session: session, request: request) {
+                return PageResponse.html(PageLayout.page(title: VotePage.title(battle.index.arena), body: form + page.main(), page: "vote"))
+            }
             return PageResponse.html(page.render())
         } catch {
             let problem = translate(error, context: context)
@@ -293,8 +303,9 @@ struct PagesController {
             // People's board unless `?source=judge|all` asks for the judges' votes.
             let source = request.uri.queryParameters["source"].flatMap { VoteSourceFilter(rawValue: String($0)) } ?? .human
             let view = request.uri.queryParameters.get("view") ?? ""
-            let variant = try PreferAPI.variant(
-                style: view == "style", slice: view.isEmpty || view == "style" ? nil : view, index: index)
+            let variant = view.hasPrefix("group:")
+                ? try await PreferAPI(services: services).groupVariant(String(view.dropFirst(6)), index: index)
+                : try PreferAPI.variant(style: view == "style", slice: view.isEmpty || view == "style" ? nil : view, index: index)
             let judges = source == .all ? try await services.judges.boardJudges(arena: arena) : nil
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
@@ -313,9 +324,11 @@ struct PagesController {
             page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
             page.judges?.routing = try await services.routing.describe(arenaId: arena.id)
             page.judges?.counted = judges?.document
-            page.views = LeaderboardPage.views(index)
+            page.views = LeaderboardPage.views(index) + (try await groupViews(index))
             page.view = view
             page.slice = entry.slice
+            if let group = entry.group { page.board.warnings += Self.groupNotes(group) }
+            page.sections = try await disagreementSections(index, view: view, source: source)
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

@@ -163,8 +163,8 @@ struct JudgeService: Sendable {
         guard threshold.isFinite, (0...1).contains(threshold) else {
             throw PreferError.invalidField("threshold", "threshold is the least lower bound of the agreement, from 0 to 1; got \(threshold).")
         }
-        guard minBattles >= 1 else {
-            throw PreferError.invalidField("min_battles", "min_battles must be at least 1; got \(minBattles).")
+        guard (1...100_000_000).contains(minBattles) else {
+            throw PreferError.invalidField("min_battles", "min_battles must be between 1 and 100000000; got \(minBattles).")
         }
         let arena = try await directory.arena(reference)
         let judge = try await self.judge(named: name)

@@ -49,6 +49,18 @@ actor LeaderboardCache: Service {
         case style
         /// One slice: `category` (the prompts' category) or `criterion` (that criterion's choices).
         case slice(field: String, value: String)
+        /// One annotator group (`?group=FIELD:VALUE`): the votes of annotators
+        /// whose attribute `field` is `value` ("other": the small groups
+        /// merged), groups under `minimum` annotators never shown alone.
+        case group(field: String, value: String, minimum: Int)
+        /// Every group of `field` with the disagreement report (`GET …/groups`).
+        case groups(field: String, minimum: Int)
+        /// No board: the mixture of preference types (`prefer rank --mixture`), attributes tabulated with groups ≥ `minimum`.
+        case mixture(minimum: Int)
+        /// No board: the cycle search (`prefer cycles`), with the model comparison when `models`.
+        case cycles(models: Bool)
+        /// No board: contested items (`prefer items`).
+        case items
     }
 
     struct Entry: Sendable {
@@ -60,6 +72,12 @@ actor LeaderboardCache: Service {
         /// The whole audit the board applied (every voter's scores and
         /// reasons), nil when the votes carry no voters or it could not run.
         var audit: AuditReport? = nil
+        /// For a group's board: the groups of its attribute as shown.
+        var group: GroupView? = nil
+        /// For `.groups`: every group's board and the disagreement report.
+        var groupReport: SliceReport.Groups? = nil
+        /// For `.mixture`, `.cycles`, `.items`: the analysis as the CLI's JSON.
+        var analysis: Data? = nil
     }
 
     let store: any PreferStore
@@ -160,8 +178,11 @@ actor LeaderboardCache: Service {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes change.
             if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
-            if let last = lastRefresh[key], now - last < minimumInterval {
-                let left = minimumInterval - (now - last)
+            // Analyses (a mixture refit takes up to a minute on a million votes) share the one
+            // fit thread with the boards: they are refreshed less often, so boards never wait long.
+            let interval = key.variant.isAnalysis ? max(minimumInterval, Self.analysisInterval) : minimumInterval
+            if let last = lastRefresh[key], now - last < interval {
+                let left = interval - (now - last)
                 wait = min(wait ?? left, left)
                 continue
             }
@@ -288,6 +309,19 @@ actor LeaderboardCache: Service {
         decisionVersion[arena, default: 0] += 1
         entries = entries.filter { $0.key.arena != arena }
         votesChanged(arena: arena)
+    }
+
+    /// People's votes of `arena` read so far (nil before the first read).
+    func peoplesVotes(arena: Int64) -> VoteTable? {
+        votes[arena]?.only(.human).table
+    }
+
+    /// The least time between two background refreshes of an analysis (mixture, cycles, items).
+    static let analysisInterval: Duration = .seconds(30)
+
+    /// Drops the cached boards whose key matches (computed again on their next request).
+    func forgetEntries(where matches: (Key) -> Bool) {
+        entries = entries.filter { !matches($0.key) }
     }
 
     /// Drops a deleted arena.
@@ -422,12 +456,13 @@ actor LeaderboardCache: Service {
                     measured = measures
                 }
                 let counted = current
+                let attributes = try await annotatorAttributes(for: key)
                 let computed = try await fits.runIfActive { [measured] in
-                    try Self.computeBoard(counted, key: key, decisions: decided, measures: measured)
+                    try Self.computeBoard(counted, key: key, decisions: decided, measures: measured, attributes: attributes)
                 }
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit))
+                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -467,18 +502,27 @@ actor LeaderboardCache: Service {
     /// whole audit report (for the audit page and `GET
     /// /api/arenas/{arena}/audit`), which the board keeps only the summary of.
     static func computeBoard(
-        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
-    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?) {
+        _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil,
+        attributes: [String: [String: String]]? = nil
+    ) throws -> (
+        board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?
+    ) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source, judges: key.judges.map(Set.init))
         var kwayCategory: String?
         if case .slice("category", let value) = key.variant, !votes.table.kway.isEmpty { kwayCategory = value }
-        let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        let table: VoteTable
+        if let fields = key.variant.attributeFields(attributes) {
+            // The attributes as columns of the votes, joined by voter (never a cookie or token).
+            table = votes.table.withAnnotatorAttributes(fields, attributes ?? [:])
+        } else {
+            table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
+        }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -506,13 +550,27 @@ actor LeaderboardCache: Service {
                 if !key.includeFlagged { ranked = result.cleaned(table) }
             }
         }
+        if key.variant.isAnalysis {
+            // Every voter counts in these, the audit's flagged ones too (counted per type in the mixture).
+            let analysis = try Self.analysis(
+                table, variant: key.variant, flagged: audit?.flaggedVoters, seed: key.seed,
+                attributes: key.variant.attributeFields(attributes) ?? [])
+            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis)
+        }
         var fallback: String?
         if ranked.isEmpty {
             // Never an empty leaderboard from stored votes: rank them all and say so.
             fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
-        var (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
+        var group: GroupView?
+        var groupReport: SliceReport.Groups?
+        if key.variant.groupField != nil {
+            (board, slice, group, groupReport) = try Self.groupBoard(ranked, variant: key.variant, options: options)
+        } else {
+            (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        }
         if let fallback { board.warnings.append(fallback) }
         if table.hasKWayVotes {
             problems.append("The vote audit covers pairwise votes only: the \(table.kway.count) K-way vote\(table.kway.count == 1 ? " is" : "s are") ranked unaudited.")
@@ -529,7 +587,7 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report)
+        return (board, slice, audit?.report, group, groupReport, nil)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
@@ -547,6 +605,8 @@ actor LeaderboardCache: Service {
             } catch {
                 throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
+        case .group, .groups, .mixture, .cycles, .items:
+            throw PreferError.badRequest("A group's board is made by groupBoard; an analysis by analysis.")
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {

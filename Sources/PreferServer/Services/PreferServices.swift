@@ -30,6 +30,8 @@ struct PreferServices: Sendable {
     let routing: HybridRoutingService
     /// API keys.
     let keyRing: KeyRing
+    /// Annotator attributes: what arenas ask, annotators' answers, invites' values.
+    let attributes: AnnotatorAttributeService
     /// Anonymous visitors' sessions.
     let sessions: SessionCookies
     /// Reads the store's change feed into the views above.
@@ -61,6 +63,7 @@ struct PreferServices: Sendable {
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
             secrets: secrets, battleLifetime: configuration.battleLifetime, routing: routing)
         keyRing = KeyRing(store: store)
+        attributes = AnnotatorAttributeService(store: store, directory: directory)
         administration = AdministrationService(store: store)
         judgeRuns = JudgeRunner(store: store, logger: logger)
         judges = JudgeService(store: store, directory: directory, runner: judgeRuns)

@@ -1,0 +1,178 @@
+import Foundation
+import PreferCore
+import PreferStore
+
+// Annotator groups (issue 12): one group's board (`?group=FIELD:VALUE`) and
+// every group's board with the disagreement report (`GET …/groups`), cached
+// and refreshed in the background like every other board. The attribute is
+// joined to the votes by the pseudonymous voter id when the board is
+// computed; groups under the arena's minimum are merged into "other"
+// (`AnnotatorGroups`), and never shown alone.
+
+extension LeaderboardCache {
+    /// The groups of an attribute as shown beside a group's board: sizes of
+    /// the groups shown, and only counts of the merged ones.
+    struct GroupView: Sendable, Codable, Hashable {
+        struct Group: Sendable, Codable, Hashable {
+            var name: String
+            var votes: Int
+            var annotators: Int
+        }
+
+        struct Merged: Sendable, Codable, Hashable {
+            var groups: Int
+            var votes: Int
+            var annotators: Int
+            var shown: Bool
+        }
+
+        var field: String
+        var value: String
+        var minGroupSize: Int
+        var groups: [Group]
+        var merged: Merged
+        /// Votes whose annotator has not given the attribute (or declined it).
+        var missing: Int
+        var annotatorsCountedBy: String
+
+        enum CodingKeys: String, CodingKey {
+            case field, value, groups, merged, missing
+            case minGroupSize = "min_group_size"
+            case annotatorsCountedBy = "annotators_counted_by"
+        }
+    }
+
+    /// The annotators' attributes a group board needs (voter → attribute →
+    /// value), read from the store when the board is computed.
+    func annotatorAttributes(for key: Key) async throws -> [String: [String: String]]? {
+        guard key.variant.needsAttributes, let store = store as? any AnnotatorAttributeStore else { return nil }
+        return try await store.annotatorAttributes(arena: key.arena)
+    }
+
+    /// Called when an arena's declaration or minimum group size changes: its
+    /// group boards are computed again on their next request.
+    func attributesChanged(arena: Int64) {
+        forgetEntries { $0.arena == arena && $0.variant.groupField != nil }
+    }
+
+    /// The groups of `field` a page's selector offers: the values with at
+    /// least `minimum` annotators among the arena's voters, largest first,
+    /// then "other" when the smaller ones together reach it — counted on the
+    /// votes before the audit, as `AnnotatorGroups` counts. O(votes).
+    func groupOptions(arena: Int64, field: String, attributes: [String: [String: String]], minimum: Int) -> [String] {
+        guard let table = peoplesVotes(arena: arena), let voters = table.voters else { return [] }
+        var seen = [Bool](repeating: false, count: voters.values.count)
+        for code in voters.codes where code >= 0 { seen[Int(code)] = true }
+        var annotators: [String: Int] = [:]
+        for (k, voter) in voters.values.enumerated() where seen[k] {
+            if let value = attributes[voter]?[field] { annotators[value, default: 0] += 1 }
+        }
+        var shown = annotators.filter { $0.value >= minimum && $0.key != AnnotatorGroups.other }
+            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+        let merged = annotators.filter { $0.value < minimum || $0.key == AnnotatorGroups.other }.values.reduce(0, +)
+        if merged >= minimum { shown.append(AnnotatorGroups.other) }
+        return shown
+    }
+
+    /// The board of a group variant, from the votes to rank (which carry the
+    /// attribute as a column named after it).
+    static func groupBoard(
+        _ ranked: VoteTable, variant: Variant, options: LeaderboardOptions
+    ) throws -> (Leaderboard, SliceBoard?, GroupView?, SliceReport.Groups?) {
+        var ranker = SliceRanker(builder: LeaderboardBuilder(options: options))
+        ranker.provisionalVotes = 50
+        switch variant {
+        case .group(let field, let value, let minimum):
+            guard let partition = AnnotatorGroups(field: field, minimumSize: minimum).partition(ranked) else {
+                let empty = GroupView(
+                    field: field, value: value, minGroupSize: minimum, groups: [],
+                    merged: .init(groups: 0, votes: 0, annotators: 0, shown: false), missing: ranked.count,
+                    annotatorsCountedBy: ranked.voters == nil ? "vote" : "voter")
+                return (.empty("No annotator who voted has given their \(field) yet, so there are no groups to show."), nil, empty, nil)
+            }
+            let view = GroupView(partition, field: field, value: value, minimum: minimum)
+            guard let slice = partition.slices.first(where: { $0.value == value }) else {
+                let why = "Fewer than \(minimum) annotators are in \(field) \"\(value)\" (or none), so it is not shown on its own: "
+                    + (value == AnnotatorGroups.other
+                        ? "the small groups together have fewer than \(minimum) annotators too; their votes count in the whole board only."
+                        : "its votes count in \"\(AnnotatorGroups.other)\" when that reaches \(minimum) annotators, and always in the whole board.")
+                return (.empty(why), nil, view, nil)
+            }
+            let sliced = ranker.rank(ranked, slice).board
+            let board = sliced.board ?? .empty("This group could not be ranked: " + sliced.notes.joined(separator: " "))
+            return (board, sliced, view, nil)
+        case .groups(let field, let minimum):
+            let whole = try LeaderboardBuilder(options: options).build(ranked)
+            var analysis = SliceAnalysis(ranker: ranker)
+            analysis.groupBy = field
+            analysis.minimumGroupSize = minimum
+            let report = try? analysis.run(ranked, board: whole)
+            return (whole, nil, nil, report?.groups)
+        case .plain, .style, .slice, .mixture, .cycles, .items:
+            throw PreferError.badRequest("Not a group's board.")
+        }
+    }
+}
+
+extension LeaderboardCache.Variant {
+    /// The attribute a group variant groups by.
+    var groupField: String? {
+        switch self {
+        case .group(let field, _, _), .groups(let field, _): field
+        case .plain, .style, .slice, .mixture, .cycles, .items: nil
+        }
+    }
+
+    /// Whether the variant's computation reads annotator attributes.
+    var needsAttributes: Bool {
+        switch self {
+        case .group, .groups, .mixture: true
+        case .plain, .style, .slice, .cycles, .items: false
+        }
+    }
+
+    /// The attributes to add to the votes as columns: the group's, or (for
+    /// the mixture) every attribute an annotator gave; nil for the others.
+    func attributeFields(_ attributes: [String: [String: String]]?) -> [String]? {
+        if let groupField { return [groupField] }
+        guard case .mixture = self else { return nil }
+        return Set((attributes ?? [:]).values.flatMap(\.keys)).sorted()
+    }
+
+    /// The mixture, the cycle search and the items are analyses, not boards.
+    var isAnalysis: Bool {
+        switch self {
+        case .mixture, .cycles, .items: true
+        case .plain, .style, .slice, .group, .groups: false
+        }
+    }
+}
+
+extension LeaderboardCache.GroupView {
+    init(_ partition: AnnotatorGroups.Partition, field: String, value: String, minimum: Int) {
+        self.init(
+            field: field, value: value, minGroupSize: minimum,
+            groups: partition.groups.map { Group(name: $0.name, votes: $0.votes, annotators: $0.annotators) },
+            merged: Merged(
+                groups: partition.mergedGroups, votes: partition.mergedVotes, annotators: partition.mergedAnnotators,
+                shown: partition.otherShown),
+            missing: partition.missing, annotatorsCountedBy: partition.countedBy)
+    }
+}
+
+extension VoteTable {
+    /// These votes with the annotator attributes `fields` as text columns of
+    /// the same names, looked up by each vote's voter (missing when the voter
+    /// gave none). K-way votes are kept as they are. O(votes).
+    func withAnnotatorAttributes(_ fields: [String], _ attributes: [String: [String: String]]) -> VoteTable {
+        var out = VoteTable()
+        for row in 0..<count {
+            var vote = self.vote(at: row)
+            let given = vote.voter.flatMap { attributes[$0] }
+            for field in fields { vote.attributes[field] = given?[field] }
+            out.append(vote)
+        }
+        for row in 0..<kway.count { out.append(kwayVote(at: row)) }
+        return out
+    }
+}

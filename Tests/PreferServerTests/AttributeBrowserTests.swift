@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+@testable import PreferServer
+import PreferCore
+import PreferStore
+import Testing
+
+/// The vote page's optional "About you" form and the leaderboard's group
+/// selector in headless Chromium: plain forms, no script needed.
+extension BrowserTests {
+    @Test func theAttributeFormAndTheGroupSelector() async throws {
+        try BrowserSupport.requireInstalled()
+        try await TestServer.run(live: true, configure: { $0.leaderboardRefreshInterval = .zero }) { server in
+            let hostile = "<img src=x onerror=\"window.__xss='value'\">"
+            try await server.makeArena("who", prompts: 4, extra: [
+                "annotator_attributes": [["name": "country", "values": ["US", "FR", hostile]]], "min_group_size": 2,
+            ])
+            // Two annotators per country have voted: both groups can be shown.
+            for (k, country) in ["US", "US", "FR", "FR"].enumerated() {
+                let cookie: HTTPFields = [.cookie: "prefer_session=browser-voter-\(k)-000000000"]
+                let set = try await server.send(.put, "/api/arenas/who/attributes", json: ["attributes": ["country": country]], headers: cookie)
+                #expect(set.status == 200)
+                for _ in 0..<6 {
+                    let battle = try await server.battle("who", headers: cookie)
+                    let (l, r) = (TestServer.author(battle.json["left"]), TestServer.author(battle.json["right"]))
+                    let choice = (country == "FR") == (l < r) ? "right" : "left"
+                    #expect(try await server.vote(battle.json["battle"] as! String, ["choice": choice]).status == 201)
+                }
+            }
+            let arena = try await server.services.directory.index("who").arena.id
+            let attributes = server.store as! any AnnotatorAttributeStore
+            let base = "http://localhost:\(try #require(server.port))"
+            try await withBrowser(.desktop(width: 1280, height: 900)) { browser in
+                // The form is offered above the battle; the hostile value shows as text.
+                try await open(browser, "\(base)/arenas/who/vote")
+                try await browser.waitFor("the attribute form") {
+                    try await browser.execute("return document.getElementById('attributes') !== null && document.querySelector('.sides') !== null") as? Bool == true
+                }
+                let options = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('#attribute-country option')).map(function (o) { return o.textContent; })") as? [String] ?? []
+                #expect(options == ["Prefer not to say", "US", "FR", hostile], "\(options)")
+                #expect(try await somethingExecuted(browser) == nil)
+                // Answer FR and save: back on the vote page, without the form, the answer stored by pseudonym.
+                try await browser.execute("document.getElementById('attribute-country').value = 'FR'; document.getElementById('attributes-save').click()")
+                try await browser.waitFor("the vote page without the form") {
+                    try await browser.execute("return document.readyState === 'complete' && document.getElementById('attributes') === null && document.querySelector('.sides') !== null") as? Bool == true
+                }
+                let stored = try await attributes.annotatorAttributes(arena: arena)
+                #expect(stored.count == 5)
+                #expect(stored.values.filter { $0["country"] == "FR" }.count == 3)
+
+                // The leaderboard's Board selector offers the groups; choosing FR shows its board.
+                try await open(browser, "\(base)/arenas/who/leaderboard")
+                let values = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('#view option')).map(function (o) { return o.value; })") as? [String] ?? []
+                #expect(values.contains("group:country:US") && values.contains("group:country:FR"), "\(values)")
+                try await browser.execute("var s = document.getElementById('view'); s.value = 'group:country:FR'; s.form.requestSubmit()")
+                try await browser.waitFor("the FR board") {
+                    try await browser.execute("return location.search.indexOf('group') >= 0 && document.readyState === 'complete'") as? Bool == true
+                }
+                let note = try await string(browser, "var n = document.querySelector('.slice-note'); return n ? n.textContent : ''")
+                #expect(note.contains("country = FR"), "\(note)")
+                let selected = try await string(browser, "return document.getElementById('view').value")
+                #expect(selected == "group:country:FR")
+                let first = try await string(browser, "var c = document.querySelector('table.board tbody tr'); return c ? c.textContent : ''")
+                #expect(first.contains("gamma"), "FR prefers gamma: \(first)")
+                #expect(try await somethingExecuted(browser) == nil)
+            }
+        }
+    }
+}
