@@ -46,7 +46,23 @@ actor LeaderboardCache: Service {
         case style
         /// One slice: `category` (the prompts' category) or `criterion` (that criterion's choices).
         case slice(field: String, value: String)
+        /// Ratings over time (`prefer rank --over time --every EVERY [--window WINDOW]`); `every` may be "auto".
+        case trajectory(every: String, window: String?)
+        /// One board per criterion and the Pareto view across them (`prefer rank --by criterion`).
+        case pareto
+
+        /// Many fits per computation: refreshed at most every `heavyRefreshFactor` × the minimum interval.
+        var isHeavy: Bool {
+            switch self {
+            case .trajectory, .pareto: true
+            default: false
+            }
+        }
     }
+
+    /// How much longer than `minimumInterval` a heavy variant (a trajectory,
+    /// the Pareto view) waits between refreshes: each is many fits.
+    static let heavyRefreshFactor = 15
 
     struct Entry: Sendable {
         var board: Leaderboard
@@ -57,6 +73,8 @@ actor LeaderboardCache: Service {
         /// The whole audit the board applied (every voter's scores and
         /// reasons), nil when the votes carry no voters or it could not run.
         var audit: AuditReport? = nil
+        /// For a trajectory or the Pareto view: `prefer rank`'s report of it.
+        var report: SliceReport? = nil
     }
 
     let store: any PreferStore
@@ -157,8 +175,9 @@ actor LeaderboardCache: Service {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes change.
             if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
-            if let last = lastRefresh[key], now - last < minimumInterval {
-                let left = minimumInterval - (now - last)
+            let interval = key.variant.isHeavy ? minimumInterval * Self.heavyRefreshFactor : minimumInterval
+            if let last = lastRefresh[key], now - last < interval {
+                let left = interval - (now - last)
                 wait = min(wait ?? left, left)
                 continue
             }
@@ -422,7 +441,7 @@ actor LeaderboardCache: Service {
                 }
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit))
+                    audit: computed.audit, report: computed.report))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -463,7 +482,7 @@ actor LeaderboardCache: Service {
     /// /api/arenas/{arena}/audit`), which the board keeps only the summary of.
     static func computeBoard(
         _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil
-    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?) {
+    ) throws -> (board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, report: SliceReport?) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source)
         var kwayCategory: String?
@@ -471,9 +490,9 @@ actor LeaderboardCache: Service {
         let table = key.variant == .plain ? votes.table : votes.enriched(measures: measures, kwayCategory: kwayCategory)
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -507,7 +526,14 @@ actor LeaderboardCache: Service {
             fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
             ranked = table
         }
-        var (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        var board: Leaderboard
+        var slice: SliceBoard?
+        var report: SliceReport?
+        if key.variant.isHeavy {
+            (board, report) = try Self.modelsBoard(ranked, variant: key.variant, options: options)
+        } else {
+            (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
+        }
         if let fallback { board.warnings.append(fallback) }
         if table.hasKWayVotes {
             problems.append("The vote audit covers pairwise votes only: the \(table.kway.count) K-way vote\(table.kway.count == 1 ? " is" : "s are") ranked unaudited.")
@@ -524,7 +550,7 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report)
+        return (board, slice, audit?.report, report)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
@@ -542,6 +568,8 @@ actor LeaderboardCache: Service {
             } catch {
                 throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
+        case .trajectory, .pareto:
+            return (try modelsBoard(ranked, variant: variant, options: options).board, nil)
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {
