@@ -20,6 +20,31 @@ extension MultinomialResampler {
                 let table = tables[group.table]
                 var largest = SIMD8<UInt32>()
                 var sum = SIMD8<UInt32>()
+                if let inversion = inversions[group.table] {
+                    // Rounds beyond `rounds` have a zero state: their draws are 0, and so their counts.
+                    var lanes8 = Xoshiro256Lanes(rng)
+                    var position = group.start
+                    while position < group.end {
+                        let v = lanes8.next()
+                        let x = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v), &lanes8)
+                        lanes[Int(destination[position])] = x
+                        sum &+= x
+                        largest = pointwiseMax(largest, x)
+                        if position + 1 < group.end {
+                            let y = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v &>> 32), &lanes8)
+                            lanes[Int(destination[position + 1])] = y
+                            sum &+= y
+                            largest = pointwiseMax(largest, y)
+                        }
+                        position += 2
+                    }
+                    lanes8.store(rng)
+                    for r in 0..<rounds {
+                        sums[r] += Int(sum[r])
+                        largestInGroup[r * groupCount + g] = largest[r]
+                    }
+                    continue
+                }
                 for position in group.start..<group.end {
                     var x = SIMD8<UInt32>()
                     for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }

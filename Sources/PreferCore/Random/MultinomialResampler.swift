@@ -13,8 +13,11 @@
 /// with probability Xₖ / M_g, which picks each drawn vote with equal
 /// probability and accepts almost always.
 ///
-/// Poisson draws use one alias table per distinct count (`PoissonAliasTable`),
-/// and cells are visited grouped by count so each table stays in cache. A
+/// Poisson draws use one alias table per distinct count (`PoissonAliasTable`)
+/// — or, for counts 1 and 2, inversion on 32-bit halves of a draw
+/// (`PoissonInversion`, two cells per 64-bit draw, vectorised over rounds in
+/// `drawLanes`) — and cells are visited grouped by count so each table stays
+/// in cache. A
 /// block of rounds is drawn together, but every round has its own generator
 /// and consumes it in the same order however rounds are split into blocks or
 /// threads, so the draws depend on the seed alone.
@@ -26,6 +29,8 @@ struct MultinomialResampler: Sendable {
     /// Runs of positions that share a count: (first position, end, table).
     let groups: [(start: Int, end: Int, table: Int)]
     let tables: [PoissonAliasTable]
+    /// Per table, its inversion sampler when the count is small enough.
+    let inversions: [PoissonInversion?]
     /// Proposal over positions, ∝ count.
     let proposal: AliasTable
     let total: Int
@@ -49,6 +54,7 @@ struct MultinomialResampler: Sendable {
         }
         self.groups = groups
         self.tables = tables
+        inversions = tables.map { PoissonInversion(mean: $0.mean) }
         proposal = AliasTable(weights: counts.map(Double.init))
         total = cellCounts.reduce(0, +)
     }
@@ -63,6 +69,33 @@ struct MultinomialResampler: Sendable {
         var largestInGroup = [UInt32](repeating: 0, count: rounds * groupCount)
         for (g, group) in groups.enumerated() {
             let table = tables[group.table]
+            if let inversion = inversions[group.table] {
+                for r in 0..<rounds {
+                    var rng = generators[r]
+                    let row = rows + r * k
+                    var sum = 0
+                    var largest: UInt32 = 0
+                    var position = group.start
+                    while position < group.end {
+                        let v = rng.next()
+                        let x = inversion.sample(UInt32(truncatingIfNeeded: v), &rng)
+                        row[position] = x
+                        sum += Int(x)
+                        largest = max(largest, x)
+                        if position + 1 < group.end {
+                            let y = inversion.sample(UInt32(truncatingIfNeeded: v >> 32), &rng)
+                            row[position + 1] = y
+                            sum += Int(y)
+                            largest = max(largest, y)
+                        }
+                        position += 2
+                    }
+                    generators[r] = rng
+                    sums[r] += sum
+                    largestInGroup[r * groupCount + g] = largest
+                }
+                continue
+            }
             for r in 0..<rounds {
                 var rng = generators[r]
                 let row = rows + r * k

@@ -174,7 +174,9 @@ struct PlackettLuceRounds: Sendable {
 
     struct Scratch {
         var countsF: [LaneF]
+        /// Double-precision counts, made only when a round needs double-precision passes.
         var countsD: [LaneD]
+        var countsDReady = false
         var eF: [LaneF]
         var accF: [LaneF]
         var eD: [LaneD]
@@ -302,23 +304,22 @@ struct PlackettLuceRounds: Sendable {
     /// statistics of the block's resamples.
     private func tally(_ lanes: Int, _ s: inout Scratch) {
         for c in 0..<n { s.wins[c] = LaneD() }
+        s.countsDReady = false
         let slots = s.lanes
+        // Single-precision counts only: the double-precision ones are made by passDouble when a round needs them.
         s.countsF.withUnsafeMutableBufferPointer { countsF in
-            s.countsD.withUnsafeMutableBufferPointer { countsD in
-                s.wins.withUnsafeMutableBufferPointer { wins in
-                    for group in groups {
-                        slots.withUnsafeBufferPointer { slots in
-                            group.members.withUnsafeBufferPointer { members in
-                                for cell in 0..<group.stages.count {
-                                    let c = LaneD(SIMD8<Int32>(truncatingIfNeeded: slots[group.first + cell]))
-                                    let w = group.weights[cell]
-                                    let weightedCount = w == 1 ? c : c * w
-                                    countsD[group.first + cell] = weightedCount
-                                    countsF[group.first + cell] = LaneF(weightedCount)
-                                    let base = cell * group.k
-                                    for stage in 0..<Int(group.stages[cell]) {
-                                        wins[Int(members[base + stage])] += weightedCount
-                                    }
+            s.wins.withUnsafeMutableBufferPointer { wins in
+                for group in groups {
+                    slots.withUnsafeBufferPointer { slots in
+                        group.members.withUnsafeBufferPointer { members in
+                            for cell in 0..<group.stages.count {
+                                let c = LaneD(SIMD8<Int32>(truncatingIfNeeded: slots[group.first + cell]))
+                                let w = group.weights[cell]
+                                let weightedCount = w == 1 ? c : c * w
+                                countsF[group.first + cell] = LaneF(weightedCount)
+                                let base = cell * group.k
+                                for stage in 0..<Int(group.stages[cell]) {
+                                    wins[Int(members[base + stage])] += weightedCount
                                 }
                             }
                         }
@@ -500,6 +501,16 @@ struct PlackettLuceRounds: Sendable {
     }
 
     private func passDouble(_ s: inout Scratch) {
+        if !s.countsDReady {
+            for group in groups {
+                for cell in 0..<group.stages.count {
+                    let c = LaneD(SIMD8<Int32>(truncatingIfNeeded: s.lanes[group.first + cell]))
+                    let w = group.weights[cell]
+                    s.countsD[group.first + cell] = w == 1 ? c : c * w
+                }
+            }
+            s.countsDReady = true
+        }
         exponentials(&s, float: false)
         s.countsD.withUnsafeBufferPointer { counts in
             s.eD.withUnsafeBufferPointer { e in

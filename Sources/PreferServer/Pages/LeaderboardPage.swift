@@ -27,6 +27,13 @@ struct LeaderboardPage {
     var slice: SliceBoard?
     /// Sections after the figures (cycles, the link to the disagreement page).
     var sections: HTML = .empty
+    /// With `?view=trajectory`: the ratings over time, and the span asked for.
+    var trajectory: RatingTrajectory?
+    var every = "auto"
+    /// With `?view=pareto`: the boards per criterion and the Pareto view.
+    var pareto: SliceReport?
+    /// Warnings of the trajectory or the Pareto view's computation.
+    var viewWarnings: [String] = []
 
     /// All votes; style-controlled (pairwise arenas); each category of the prompts; each criterion.
     static func views(_ index: ArenaIndex) -> [(value: String, label: String)] {
@@ -36,6 +43,8 @@ struct LeaderboardPage {
             views.append(("category:" + category, "Category: " + category))
         }
         for criterion in index.arena.criteria { views.append(("criterion:" + criterion, "Criterion: " + criterion)) }
+        if !index.isKWay { views.append(("trajectory", "Ratings over time")) }
+        if index.arena.criteria.count >= 2 { views.append(("pareto", "Pareto view across criteria")) }
         return views
     }
 
@@ -184,11 +193,71 @@ struct LeaderboardPage {
         \(table)
         \(unratedNote)
         \(figures)
+        \(modelSections())
         \(sections)
         \(judges?.render() ?? .empty)
         </main>
         """
         return PageLayout.page(title: "Leaderboard · \(arena.name)", body: body, page: "leaderboard")
+    }
+
+    /// The trajectory chart (`TrajectorySVG`) or the Pareto table and chart
+    /// (`ParetoSVG`), under the board, when the selector asks for them.
+    func modelSections() -> HTML {
+        var out: HTML = .empty
+        let warnings: HTML = viewWarnings.isEmpty ? .empty
+            : "<ul class=\"warnings\">\(HTML.joined(viewWarnings.map { "<li>\($0)</li>" }))</ul>"
+        if view == "trajectory" {
+            let json = "/api/arenas/\(arena.name)/trajectory?every=\(every)"
+            guard let trajectory else {
+                return "<section class=\"figure trajectory\" aria-labelledby=\"trajectory-heading\"><h2 id=\"trajectory-heading\">Ratings over time</h2>\(warnings)</section>"
+            }
+            let chart = TrajectorySVG.chart(trajectory).svg(title: "Ratings of \(arena.name) over time", id: "trajectory-plot")
+            let kind: HTML = trajectory.cumulative ? "every vote so far" : "the votes of the last \(trajectory.window ?? "")"
+            let notes: HTML = trajectory.warnings.isEmpty ? .empty
+                : "<ul class=\"warnings\">\(HTML.joined(trajectory.warnings.map { "<li>\($0)</li>" }))</ul>"
+            out += """
+            <section class="figure trajectory" aria-labelledby="trajectory-heading">
+            <h2 id="trajectory-heading">Ratings over time</h2>
+            <p class="note">\(counted(trajectory.points.count, "point")), one every \(trajectory.every), each ranking \(kind); a line is dashed while its contender has fewer than \(trajectory.provisionalVotes) votes (provisional). <a href="\(json)">JSON</a></p>
+            \(warnings)\(notes)
+            \(HTML(trusted: chart))
+            </section>
+            """
+        }
+        if view == "pareto" {
+            guard let front = pareto?.pareto else {
+                return "<section class=\"pareto\" aria-labelledby=\"pareto-heading\"><h2 id=\"pareto-heading\">Pareto view across criteria</h2>\(warnings)<p class=\"note\">The Pareto view needs boards for at least two criteria.</p></section>"
+            }
+            let heads = HTML.joined(front.criteria.map { "<th scope=\"col\" class=\"num\">\($0)</th>" })
+            let rows = HTML.joined(front.contenders.map { member -> HTML in
+                let cells = HTML.joined(member.ratings.indices.map { c -> HTML in
+                    "<td class=\"num\">\(LeaderboardSVG.fixed(member.ratings[c], 1)) <span class=\"interval\">[\(LeaderboardSVG.fixed(member.lower[c], 0))–\(LeaderboardSVG.fixed(member.upper[c], 0))]</span></td>"
+                })
+                let status: HTML = member.front ? "front" : member.possibleFront ? "possibly front" : "dominated"
+                let by = member.dominatedBy.map { d in
+                    d.clear ? d.name + " (clearly)" : d.name + " (intervals overlap on " + d.overlapping.joined(separator: ", ") + ")"
+                }.joined(separator: "; ")
+                let mark: HTML = member.provisional ? " <abbr title=\"provisional on some criterion\">*</abbr>" : ""
+                return "<tr><th scope=\"row\" class=\"name\">\(member.name)\(mark)</th><td>\(status)</td>\(cells)<td>\(by.isEmpty ? "—" : by)</td></tr>"
+            })
+            let chart = ParetoSVG.chart(front).svg(title: "Ratings of \(arena.name) per criterion", id: "pareto-plot")
+            let excluded: HTML = front.excluded.isEmpty ? .empty
+                : "<p class=\"note\">Not rated on every criterion, so left out: \(front.excluded.joined(separator: ", ")).</p>"
+            out += """
+            <section class="pareto" aria-labelledby="pareto-heading">
+            <h2 id="pareto-heading">Pareto view across criteria</h2>
+            <p class="note">The front: contenders no other rates at least as high on every criterion and higher on one. "Possibly front": dominated by point estimates, but with intervals that overlap on some criterion, so the data cannot yet rule it off the front. <a href="/api/arenas/\(arena.name)/pareto">JSON</a></p>
+            \(warnings)\(excluded)
+            <div class="table-wrap"><table class="board pareto-table">
+            <caption class="visually-hidden">Pareto view of \(arena.name)</caption>
+            <thead><tr><th scope="col">Contender</th><th scope="col">Status</th>\(heads)<th scope="col">Dominated by</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            <div class="figure">\(HTML(trusted: chart))</div>
+            </section>
+            """
+        }
+        return out
     }
 
     static func time(_ date: Date) -> String {

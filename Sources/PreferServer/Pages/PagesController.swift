@@ -303,9 +303,12 @@ struct PagesController {
             // People's board unless `?source=judge|all` asks for the judges' votes.
             let source = request.uri.queryParameters["source"].flatMap { VoteSourceFilter(rawValue: String($0)) } ?? .human
             let view = request.uri.queryParameters.get("view") ?? ""
+            // A trajectory or the Pareto view goes under the whole board.
+            let modelView = view == "trajectory" || view == "pareto"
             let variant = view.hasPrefix("group:")
                 ? try await PreferAPI(services: services).groupVariant(String(view.dropFirst(6)), index: index)
-                : try PreferAPI.variant(style: view == "style", slice: view.isEmpty || view == "style" ? nil : view, index: index)
+                : try PreferAPI.variant(
+                    style: view == "style", slice: view.isEmpty || view == "style" || modelView ? nil : view, index: index)
             let judges = source == .all ? try await services.judges.boardJudges(arena: arena) : nil
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
@@ -329,6 +332,27 @@ struct PagesController {
             page.slice = entry.slice
             if let group = entry.group { page.board.warnings += Self.groupNotes(group) }
             page.sections = try await disagreementSections(index, view: view, source: source)
+            if modelView {
+                let every = request.uri.queryParameters.get("every") ?? "auto"
+                let extra: LeaderboardCache.Variant
+                if view == "trajectory" {
+                    extra = try PreferAPI.trajectoryVariant(every: every, window: nil, index: index)
+                } else {
+                    try PreferAPI.requireCriteria(index)
+                    extra = .pareto
+                }
+                let (models, _) = try await services.leaderboards.leaderboard(
+                    arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed,
+                    includeFlagged: false, source: source, variant: extra, judges: judges?.voters)
+                page.every = every
+                page.viewWarnings = models.board.warnings.filter { !shown.warnings.contains($0) }
+                page.trajectory = models.report?.trajectory.map(index.shown)
+                page.pareto = models.report.map { report in
+                    var report = report
+                    report.pareto = report.pareto.map(index.shown)
+                    return report
+                }
+            }
             return PageResponse.html(page.render(), cache: "no-cache")
         } catch {
             let problem = translate(error, context: context)

@@ -108,7 +108,7 @@ extension LeaderboardCache {
             analysis.minimumGroupSize = minimum
             let report = try? analysis.run(ranked, board: whole)
             return (whole, nil, nil, report?.groups)
-        case .plain, .style, .slice, .mixture, .cycles, .items:
+        case .plain, .style, .slice, .mixture, .cycles, .items, .trajectory, .pareto:
             throw PreferError.badRequest("Not a group's board.")
         }
     }
@@ -119,7 +119,7 @@ extension LeaderboardCache.Variant {
     var groupField: String? {
         switch self {
         case .group(let field, _, _), .groups(let field, _): field
-        case .plain, .style, .slice, .mixture, .cycles, .items: nil
+        case .plain, .style, .slice, .mixture, .cycles, .items, .trajectory, .pareto: nil
         }
     }
 
@@ -127,7 +127,7 @@ extension LeaderboardCache.Variant {
     var needsAttributes: Bool {
         switch self {
         case .group, .groups, .mixture: true
-        case .plain, .style, .slice, .cycles, .items: false
+        case .plain, .style, .slice, .cycles, .items, .trajectory, .pareto: false
         }
     }
 
@@ -143,7 +143,7 @@ extension LeaderboardCache.Variant {
     var isAnalysis: Bool {
         switch self {
         case .mixture, .cycles, .items: true
-        case .plain, .style, .slice, .group, .groups: false
+        case .plain, .style, .slice, .group, .groups, .trajectory, .pareto: false
         }
     }
 }

@@ -61,7 +61,23 @@ actor LeaderboardCache: Service {
         case cycles(models: Bool)
         /// No board: contested items (`prefer items`).
         case items
+        /// Ratings over time (`prefer rank --over time --every EVERY [--window WINDOW]`); `every` may be "auto".
+        case trajectory(every: String, window: String?)
+        /// One board per criterion and the Pareto view across them (`prefer rank --by criterion`).
+        case pareto
+
+        /// Many fits per computation: refreshed at most every `heavyRefreshFactor` × the minimum interval.
+        var isHeavy: Bool {
+            switch self {
+            case .trajectory, .pareto: true
+            default: false
+            }
+        }
     }
+
+    /// How much longer than `minimumInterval` a heavy variant (a trajectory,
+    /// the Pareto view) waits between refreshes: each is many fits.
+    static let heavyRefreshFactor = 15
 
     struct Entry: Sendable {
         var board: Leaderboard
@@ -78,6 +94,8 @@ actor LeaderboardCache: Service {
         var groupReport: SliceReport.Groups? = nil
         /// For `.mixture`, `.cycles`, `.items`: the analysis as the CLI's JSON.
         var analysis: Data? = nil
+        /// For a trajectory or the Pareto view: `prefer rank`'s report of it.
+        var report: SliceReport? = nil
     }
 
     let store: any PreferStore
@@ -178,9 +196,11 @@ actor LeaderboardCache: Service {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes change.
             if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
-            // Analyses (a mixture refit takes up to a minute on a million votes) share the one
-            // fit thread with the boards: they are refreshed less often, so boards never wait long.
-            let interval = key.variant.isAnalysis ? max(minimumInterval, Self.analysisInterval) : minimumInterval
+            // Analyses (a mixture refit takes up to a minute on a million votes) and the heavy
+            // variants (many fits each) share the one fit thread with the boards: they are
+            // refreshed less often, so boards never wait long.
+            let interval = key.variant.isAnalysis ? max(minimumInterval, Self.analysisInterval)
+                : key.variant.isHeavy ? minimumInterval * Self.heavyRefreshFactor : minimumInterval
             if let last = lastRefresh[key], now - last < interval {
                 let left = interval - (now - last)
                 wait = min(wait ?? left, left)
@@ -462,7 +482,8 @@ actor LeaderboardCache: Service {
                 }
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis))
+                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis,
+                    report: computed.report))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -505,7 +526,8 @@ actor LeaderboardCache: Service {
         _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil,
         attributes: [String: [String: String]]? = nil
     ) throws -> (
-        board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?
+        board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?,
+        report: SliceReport?
     ) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source, judges: key.judges.map(Set.init))
@@ -520,9 +542,9 @@ actor LeaderboardCache: Service {
         }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil, nil)
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil, nil)
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -555,7 +577,7 @@ actor LeaderboardCache: Service {
             let analysis = try Self.analysis(
                 table, variant: key.variant, flagged: audit?.flaggedVoters, seed: key.seed,
                 attributes: key.variant.attributeFields(attributes) ?? [])
-            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis)
+            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis, nil)
         }
         var fallback: String?
         if ranked.isEmpty {
@@ -566,8 +588,11 @@ actor LeaderboardCache: Service {
         var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
         var group: GroupView?
         var groupReport: SliceReport.Groups?
+        var report: SliceReport?
         if key.variant.groupField != nil {
             (board, slice, group, groupReport) = try Self.groupBoard(ranked, variant: key.variant, options: options)
+        } else if key.variant.isHeavy {
+            (board, report) = try Self.modelsBoard(ranked, variant: key.variant, options: options)
         } else {
             (board, slice) = try Self.board(ranked, variant: key.variant, options: options)
         }
@@ -587,7 +612,7 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report, group, groupReport, nil)
+        return (board, slice, audit?.report, group, groupReport, nil, report)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
@@ -607,6 +632,8 @@ actor LeaderboardCache: Service {
             }
         case .group, .groups, .mixture, .cycles, .items:
             throw PreferError.badRequest("A group's board is made by groupBoard; an analysis by analysis.")
+        case .trajectory, .pareto:
+            return (try modelsBoard(ranked, variant: variant, options: options).board, nil)
         case .slice(let field, let value):
             var slice: VoteSlice?
             if field == "criterion" {
