@@ -189,8 +189,8 @@ struct ActiveArenaTests {
     /// The pair table is fitted on the votes the published board ranks: an
     /// annotator who always picks the weaker output is flagged by the
     /// audit, and the table's plan is the one `PairSampler` makes from the
-    /// other annotators' votes (not from all of them) — with the board
-    /// cached, and without (the audit then runs for the table).
+    /// votes the board kept (not from all of them) — with the board cached,
+    /// and without (the audit then runs for the table).
     @Test(arguments: Database.tested)
     func thePairTableIsFittedOnTheAuditCleanedVotes(_ database: Database) async throws {
         try await Self.withServer(database) { server, services in
@@ -205,19 +205,22 @@ struct ActiveArenaTests {
                 // The spammer: always the weaker output.
                 try await Self.vote(services, index: index, votes: 240, ratings: ratings.map { -$0 }, seed: 22, voters: 1, voter: "spam", deterministic: true)
             }
+            // "act": the published board is cached before the table is made.
             let act = try await services.directory.index("act")
-            let configuration = services.configuration
-            let board = try await services.leaderboards.fresh(
-                arena: act.arena.id, rounds: configuration.leaderboardRounds, seed: configuration.leaderboardSeed)
-            #expect(board.flaggedVoters.contains("spam"), "the audit did not flag the spammer: \(board.flaggedVoters)")
-            #expect((board.board.audit?.votesRemoved ?? 0) >= 240)
+            _ = try await Self.publishedBoard(services, arena: act.arena.id)
 
             for arenaName in ["act", "cold"] {
                 let (prepared, index) = try await Self.freshPairs(services, arenaName)
+                // "cold": no board was asked for; the table ran the audit. The board, computed now, must agree.
+                let board = try await Self.publishedBoard(services, arena: index.arena.id)
+                let kept = try #require(board.kept, "\(arenaName): the board kept every vote")
+                #expect(board.flaggedVoters.contains("spam"), "\(arenaName): the audit did not flag the spammer: \(board.flaggedVoters)")
+                #expect((board.board.audit?.votesRemoved ?? 0) >= 240)
                 #expect(prepared.votesUsed == 660)
-                #expect(prepared.votesFitted == 420, "\(arenaName): the table was fitted on \(prepared.votesFitted) votes")
+                #expect(prepared.votesFitted == kept.filter { $0 }.count && prepared.votesFitted <= 420,
+                        "\(arenaName): the table was fitted on \(prepared.votesFitted) votes, the board ranks \(kept.filter { $0 }.count)")
                 let cleaned = try await Self.plan(
-                    server.store, arena: index.arena.id, policy: index.arena.samplingPolicy, names: names) { $0.voter != "spam" }
+                    server.store, arena: index.arena.id, policy: index.arena.samplingPolicy, names: names, kept: kept)
                 let all = try await Self.plan(server.store, arena: index.arena.id, policy: index.arena.samplingPolicy, names: names)
                 var table: [Double] = []
                 for i in names.indices {
@@ -259,8 +262,11 @@ struct ActiveArenaTests {
             let (prepared, current) = try await Self.freshPairs(services, "act")
             #expect(prepared.votesUsed == 300 && prepared.pairCount == 66)
 
-            // The plan, made here from the stored votes.
-            let expected = try await Self.plan(server.store, arena: arena, policy: index.arena.samplingPolicy, names: names)
+            // The plan, made here from the stored votes the published board ranks.
+            let board = try await Self.publishedBoard(services, arena: arena)
+            #expect(prepared.votesFitted == board.kept.map { $0.filter { $0 }.count } ?? 300)
+            let expected = try await Self.plan(
+                server.store, arena: arena, policy: index.arena.samplingPolicy, names: names, kept: board.kept)
             #expect((expected.max() ?? 0) / (expected.min() ?? 1) > 1.5, "the plan is not uniform: \(expected)")
 
             let draws = 24_000
@@ -398,11 +404,18 @@ struct ActiveArenaTests {
 
     /// P(pair) of the plan `PairSampler` makes from the arena's stored votes,
     /// in `pairIndex` order of `names`.
+    /// `kept`: one flag per people's vote in id order (the published
+    /// board's audit, `LeaderboardCache.Entry.kept`); nil: every stored vote.
     static func plan(
-        _ store: any PreferStore, arena: Int64, policy: SamplingPolicy, names: [String], where keep: (StoredVote) -> Bool = { _ in true }
+        _ store: any PreferStore, arena: Int64, policy: SamplingPolicy, names: [String], kept: [Bool]? = nil
     ) async throws -> [Double] {
         let byId = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena).map { ($0.id, $0.name) })
-        let stored = try await store.votes(arena: arena, after: nil, limit: 100_000).filter(keep)
+        var stored = try await store.votes(arena: arena, after: nil, limit: 100_000)
+        if let kept {
+            let people = stored.filter { $0.source != .judge }
+            #expect(people.count == kept.count, "the board's audit saw \(kept.count) votes, the store holds \(people.count)")
+            stored = zip(people, kept).filter(\.1).map(\.0)
+        }
         let table = VoteTable(stored.map { Vote(a: byId[$0.leftContenderId]!, b: byId[$0.rightContenderId]!, outcome: $0.choice.outcome) })
         let sampler = try PairSampler(policy: policy, counts: PairCounts(table))
         var p: [Double] = []
@@ -411,6 +424,13 @@ struct ActiveArenaTests {
         }
         let total = p.reduce(0, +)
         return p.map { $0 / total }
+    }
+
+    /// The published board of `arena` (people's votes, flagged voters left
+    /// out), computed now from every stored vote.
+    static func publishedBoard(_ services: PreferServices, arena: Int64) async throws -> LeaderboardCache.Entry {
+        try await services.leaderboards.fresh(
+            arena: arena, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed)
     }
 
     static func position(_ contender: Int64, _ index: ArenaIndex, _ names: [String]) -> Int {
