@@ -223,9 +223,11 @@ public struct RewardFeatures: Sendable, Hashable, Codable {
         s.order.removeAll(keepingCapacity: true)
         for e in 0..<count { s.order.append(UInt64(s.entryIndex[e]) << 32 | UInt64(e)) }
         Self.radixSort(&s.order, scratch: &s.radix, keyBits: bits)
+        // No reserveCapacity here: `indices` and `values` are the dataset's
+        // growing arrays, and reserving the exact size at every row would
+        // reallocate and copy them every time (quadratic); appending grows
+        // them geometrically.
         let first = indices.count
-        indices.reserveCapacity(first + count)
-        values.reserveCapacity(first + count)
         var last = UInt32.max
         for key in s.order {
             let index = UInt32(truncatingIfNeeded: key >> 32)
