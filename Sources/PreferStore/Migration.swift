@@ -14,7 +14,10 @@ struct Migration: Sendable {
     let apply: @Sendable (any SQLDatabase) async throws -> Void
 
     /// Every step, in order; versions count up from 1 without gaps.
-    static let all: [Migration] = [initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway, hybridRouting, annotatorAttributes]
+    static let all: [Migration] = [
+        initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway, hybridRouting, annotatorAttributes,
+        activeSamplingSettings,
+    ]
 
     /// The version a fully migrated database records.
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -33,6 +33,16 @@ struct SchemaConstraint: Sendable {
         check(
             "arenas_active_burst_multiple_check",
             .invalid("burst_multiple must be between 1 and 100.", field: "active_sampling.burst_multiple")),
+        check("arenas_active_explore_check", .invalid("explore must be between 0 and 1.", field: "active_sampling.explore")),
+        check(
+            "arenas_active_max_pair_share_check",
+            .invalid("max_pair_share must be above 0 and at most 1.", field: "active_sampling.max_pair_share")),
+        check(
+            "arenas_active_sharpness_check",
+            .invalid("sharpness must be above 0 and at most 16.", field: "active_sampling.sharpness")),
+        check(
+            "arenas_active_design_iterations_check",
+            .invalid("design_iterations must be between 1 and 1000.", field: "active_sampling.design_iterations")),
         check(
             "arenas_annotations_check",
             .invalid("annotationsPerItem must be at least 1.", field: "annotationsPerItem")),

@@ -32,6 +32,10 @@ enum StoreRecords {
         if let floor = try row.decode(column: "active_floor_share", as: Double?.self) { settings.floorShare = floor }
         if let votes = try row.decode(column: "active_burst_votes", as: Int?.self) { settings.burstVotes = votes }
         if let multiple = try row.decode(column: "active_burst_multiple", as: Double?.self) { settings.burstMultiple = multiple }
+        if let explore = try row.decode(column: "active_explore", as: Double?.self) { settings.explore = explore }
+        settings.maxPairShare = try row.decode(column: "active_max_pair_share", as: Double?.self)
+        if let sharpness = try row.decode(column: "active_sharpness", as: Double?.self) { settings.sharpness = sharpness }
+        if let iterations = try row.decode(column: "active_design_iterations", as: Int?.self) { settings.designIterations = iterations }
         return settings
     }
 
@@ -46,6 +50,10 @@ enum StoreRecords {
             ("active_floor_share", bind(settings?.floorShare)),
             ("active_burst_votes", bind(settings?.burstVotes)),
             ("active_burst_multiple", bind(settings?.burstMultiple)),
+            ("active_explore", bind(settings?.explore)),
+            ("active_max_pair_share", bind(settings?.maxPairShare)),
+            ("active_sharpness", bind(settings?.sharpness)),
+            ("active_design_iterations", bind(settings?.designIterations)),
         ]
     }
 

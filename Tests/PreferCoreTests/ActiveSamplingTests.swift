@@ -78,10 +78,32 @@ struct ActiveSamplingTests {
             let smallest = plan.probabilities.min()!
             let largest = plan.probabilities.max()!
             #expect(smallest >= settings.explore / Double(pairs) - 1e-15, "\(settings.rule): a pair can never be drawn")
-            #expect(largest <= settings.maxPairShare + 1e-12, "\(settings.rule): one pair takes \(largest) of the draws")
+            #expect(largest <= settings.pairCap(pairs: pairs) + 1e-12, "\(settings.rule): one pair takes \(largest) of the draws")
             // Entropy: far from a deterministic choice.
             let entropy = -plan.probabilities.reduce(0) { $0 + ($1 > 0 ? $1 * Foundation.log($1) : 0) }
             #expect(entropy > Foundation.log(20.0), "\(settings.rule): entropy \(entropy) nats")
+        }
+    }
+
+    /// The automatic per-pair cap: 5% from 14 contenders up, 4 × uniform
+    /// below (at most 50%). A fixed 5% cap made arenas of 7 contenders or
+    /// fewer uniform; with the automatic one their plan follows the rule.
+    @Test func theAutomaticCapLetsSmallArenasSampleActively() throws {
+        #expect(ActiveSampling.automaticMaxPairShare(pairs: 1225) == 0.05)
+        #expect(ActiveSampling.automaticMaxPairShare(pairs: 91) == 0.05)
+        #expect(Swift.abs(ActiveSampling.automaticMaxPairShare(pairs: 78) - 4.0 / 78) < 1e-15)
+        #expect(Swift.abs(ActiveSampling.automaticMaxPairShare(pairs: 21) - 4.0 / 21) < 1e-15)
+        #expect(ActiveSampling.automaticMaxPairShare(pairs: 6) == 0.5)
+        #expect(ActiveSampling(maxPairShare: 0.2).pairCap(pairs: 3) == 1.0 / 3, "never below the uniform share")
+        for n in [5, 7] {
+            let (counts, fit) = try arena(contenders: n, votes: 1500, seed: 4)
+            let pairs = n * (n - 1) / 2
+            let fixed = ActiveSamplingPlan(counts: counts, fit: fit, settings: ActiveSampling(rule: .lmarena, maxPairShare: 0.05, burstVotes: 0))
+            let automatic = ActiveSamplingPlan(counts: counts, fit: fit, settings: ActiveSampling(rule: .lmarena, burstVotes: 0))
+            let spread = { (p: [Double]) in p.max()! / p.min()! }
+            if n == 5 { #expect(spread(fixed.probabilities) < 1 + 1e-9, "5 contenders, 5% cap: \(fixed.probabilities)") }
+            #expect(spread(automatic.probabilities) > 1.5, "\(n) contenders, automatic cap: \(automatic.probabilities)")
+            #expect(automatic.probabilities.max()! <= ActiveSampling.automaticMaxPairShare(pairs: pairs) + 1e-12)
         }
     }
 

@@ -114,10 +114,131 @@ struct ActiveArenaTests {
         }
     }
 
+    /// `explore`, `max_pair_share`, `sharpness` and `design_iterations`:
+    /// set at creation, shown, kept by a PATCH that leaves them out,
+    /// `max_pair_share` 0 back to the automatic cap; out of range, a 400
+    /// naming the field, and the schema's CHECKs name it too.
+    @Test(arguments: Database.tested)
+    func theOtherSettingsAreStoredShownAndChecked(_ database: Database) async throws {
+        try await Self.withServer(database) { server, _ in
+            let defaults = try await server.createArena(["name": "plain", "sampling": "active"])
+            let shown = try #require(defaults["active_sampling"] as? [String: Any])
+            #expect(shown["explore"] as? Double == 0.1 && shown["sharpness"] as? Double == 1 && shown["design_iterations"] as? Int == 30)
+            #expect(shown["max_pair_share"] == nil, "automatic: left out")
+
+            let created = try await server.createArena([
+                "name": "act", "sampling": "active",
+                "active_sampling": ["rule": "width", "explore": 0.2, "max_pair_share": 0.3, "sharpness": 2, "design_iterations": 50],
+            ])
+            let settings = try #require(created["active_sampling"] as? [String: Any])
+            #expect(settings["explore"] as? Double == 0.2 && settings["max_pair_share"] as? Double == 0.3)
+            #expect(settings["sharpness"] as? Double == 2 && settings["design_iterations"] as? Int == 50)
+            let patched = try await server.send(
+                .patch, "/api/arenas/act", template: "/api/arenas/{arena}", json: ["active_sampling": ["top_k": 4]], admin: true)
+            let kept = try #require(patched.json["active_sampling"] as? [String: Any])
+            #expect(kept["explore"] as? Double == 0.2 && kept["max_pair_share"] as? Double == 0.3 && kept["design_iterations"] as? Int == 50)
+            let stored = try #require(try await server.store.arena(named: "act")?.activeSampling)
+            #expect(stored == ActiveSampling(rule: .width, topK: 4, explore: 0.2, maxPairShare: 0.3, sharpness: 2, designIterations: 50))
+
+            let automatic = try await server.send(
+                .patch, "/api/arenas/act", template: "/api/arenas/{arena}", json: ["active_sampling": ["max_pair_share": 0]], admin: true)
+            #expect(automatic.status == 200 && (automatic.json["active_sampling"] as? [String: Any])?["max_pair_share"] == nil, "\(automatic.text)")
+            #expect(try await server.store.arena(named: "act")?.activeSampling?.maxPairShare == nil)
+
+            let cases: [([String: Any], String)] = [
+                (["explore": 1.5], "active_sampling.explore"),
+                (["explore": -0.1], "active_sampling.explore"),
+                (["max_pair_share": 1.5], "active_sampling.max_pair_share"),
+                (["max_pair_share": -0.1], "active_sampling.max_pair_share"),
+                (["sharpness": 0], "active_sampling.sharpness"),
+                (["sharpness": 17], "active_sampling.sharpness"),
+                (["design_iterations": 0], "active_sampling.design_iterations"),
+                (["design_iterations": 1001], "active_sampling.design_iterations"),
+            ]
+            for (settings, field) in cases {
+                let reply = try await server.send(
+                    .patch, "/api/arenas/act", template: "/api/arenas/{arena}", json: ["active_sampling": settings], admin: true)
+                #expect(reply.status == 400 && reply.errorField == field, "\(settings): \(reply.status) \(reply.text)")
+                let create = try await server.send(
+                    .post, "/api/arenas", template: "/api/arenas",
+                    json: ["name": "bad", "sampling": "active", "active_sampling": settings], admin: true)
+                #expect(create.status == 400 && create.errorField == field, "\(settings): \(create.status) \(create.text)")
+            }
+
+            // The CHECK constraints, whoever writes.
+            let arena = try #require(try await server.store.arena(named: "act"))
+            let writes: [(ActiveSampling, String)] = [
+                (ActiveSampling(explore: 2), "active_sampling.explore"),
+                (ActiveSampling(maxPairShare: 1.5), "active_sampling.max_pair_share"),
+                (ActiveSampling(sharpness: 0), "active_sampling.sharpness"),
+                (ActiveSampling(designIterations: 5000), "active_sampling.design_iterations"),
+            ]
+            for (settings, field) in writes {
+                do {
+                    _ = try await server.store.updateArena(id: arena.id, ArenaChanges(activeSampling: settings))
+                    Issue.record("\(settings) was stored")
+                } catch let error as StoreError {
+                    #expect(error.field == field, "\(error)")
+                }
+            }
+        }
+    }
+
     // MARK: Drawing
 
+    /// The pair table is fitted on the votes the published board ranks: an
+    /// annotator who always picks the weaker output is flagged by the
+    /// audit, and the table's plan is the one `PairSampler` makes from the
+    /// votes the board kept (not from all of them) — with the board cached,
+    /// and without (the audit then runs for the table).
+    @Test(arguments: Database.tested)
+    func thePairTableIsFittedOnTheAuditCleanedVotes(_ database: Database) async throws {
+        try await Self.withServer(database) { server, services in
+            let names = (0..<6).map { "c\($0)" }
+            let ratings = (0..<6).map { Double($0) * 60 }
+            for arenaName in ["act", "cold"] {
+                try await server.makeArena(
+                    arenaName, contenders: names, prompts: 4,
+                    extra: ["sampling": "active", "active_sampling": ["rule": "lmarena", "burst_votes": 0, "floor_share": 0.2, "explore": 0.05]])
+                let index = try await services.directory.index(arenaName)
+                try await Self.vote(services, index: index, votes: 420, ratings: ratings, seed: 21, voters: 6)
+                // The spammer: always the weaker output.
+                try await Self.vote(services, index: index, votes: 240, ratings: ratings.map { -$0 }, seed: 22, voters: 1, voter: "spam", deterministic: true)
+            }
+            // "act": the published board is cached before the table is made.
+            let act = try await services.directory.index("act")
+            _ = try await Self.publishedBoard(services, arena: act.arena.id)
+
+            for arenaName in ["act", "cold"] {
+                let (prepared, index) = try await Self.freshPairs(services, arenaName)
+                // "cold": no board was asked for; the table ran the audit. The board, computed now, must agree.
+                let board = try await Self.publishedBoard(services, arena: index.arena.id)
+                let kept = try #require(board.kept, "\(arenaName): the board kept every vote")
+                #expect(board.flaggedVoters.contains("spam"), "\(arenaName): the audit did not flag the spammer: \(board.flaggedVoters)")
+                #expect((board.board.audit?.votesRemoved ?? 0) >= 240)
+                #expect(prepared.votesUsed == 660)
+                #expect(prepared.votesFitted == kept.filter { $0 }.count && prepared.votesFitted <= 420,
+                        "\(arenaName): the table was fitted on \(prepared.votesFitted) votes, the board ranks \(kept.filter { $0 }.count)")
+                let cleaned = try await Self.plan(
+                    server.store, arena: index.arena.id, policy: index.arena.samplingPolicy, names: names, kept: kept)
+                let all = try await Self.plan(server.store, arena: index.arena.id, policy: index.arena.samplingPolicy, names: names)
+                var table: [Double] = []
+                for i in names.indices {
+                    for j in (i + 1)..<names.count { table.append(prepared.sampler.weight(names[i], names[j])) }
+                }
+                let total = table.reduce(0, +)
+                table = table.map { $0 / total }
+                let offClean = zip(table, cleaned).map { abs($0 - $1) }.max() ?? 1
+                let offAll = zip(table, all).map { abs($0 - $1) }.max() ?? 0
+                #expect(offClean < 1e-9, "\(arenaName): the table is \(offClean) from the plan of the cleaned votes")
+                #expect(offAll > 1e-3, "\(arenaName): the plan of all votes is as close as \(offAll): the test cannot tell them apart")
+            }
+        }
+    }
+
+
     /// Twelve contenders 0–330 Elo apart (66 pairs: enough that the plan's
-    /// per-pair cap of 5% leaves it room), 300 votes drawn and answered by
+    /// automatic per-pair cap, 6.1%, leaves it room), 300 votes drawn and answered by
     /// the Bradley–Terry model, then 24,000 battles from the table made of
     /// the fit: the pair frequencies follow the plan that `PairSampler` makes
     /// from the same votes (χ² test, 65 degrees of freedom, α = 0.001: the
@@ -141,8 +262,11 @@ struct ActiveArenaTests {
             let (prepared, current) = try await Self.freshPairs(services, "act")
             #expect(prepared.votesUsed == 300 && prepared.pairCount == 66)
 
-            // The plan, made here from the stored votes.
-            let expected = try await Self.plan(server.store, arena: arena, policy: index.arena.samplingPolicy, names: names)
+            // The plan, made here from the stored votes the published board ranks.
+            let board = try await Self.publishedBoard(services, arena: arena)
+            #expect(prepared.votesFitted == board.kept.map { $0.filter { $0 }.count } ?? 300)
+            let expected = try await Self.plan(
+                server.store, arena: arena, policy: index.arena.samplingPolicy, names: names, kept: board.kept)
             #expect((expected.max() ?? 0) / (expected.min() ?? 1) > 1.5, "the plan is not uniform: \(expected)")
 
             let draws = 24_000
@@ -246,13 +370,18 @@ struct ActiveArenaTests {
 
     /// `votes` battles of the arena drawn by the server and answered by the
     /// Bradley–Terry model with these Elo ratings (in `makeArena`'s order).
-    static func vote(_ services: PreferServices, index: ArenaIndex, votes: Int, ratings: [Double], seed: UInt64) async throws {
+    /// `voter` names them (`voter-0`, `voter-1`, … cycling over `voters`
+    /// when nil); `deterministic` always picks the higher rating.
+    static func vote(
+        _ services: PreferServices, index: ArenaIndex, votes: Int, ratings: [Double], seed: UInt64,
+        voters: Int = 7, voter: String? = nil, deterministic: Bool = false
+    ) async throws {
         var rng = Xoshiro256(seed: seed)
         for k in 0..<votes {
-            let drawn = try await services.battles.draw(index, voter: "voter-\(k % 7)", using: &rng)
+            let drawn = try await services.battles.draw(index, voter: voter ?? "voter-\(k % voters)", using: &rng)
             let left = ratings[TestServer.author(["content": drawn.left.content])]
             let right = ratings[TestServer.author(["content": drawn.right.content])]
-            let pLeft = 1 / (1 + pow(10, (right - left) / 400))
+            let pLeft = deterministic ? (left > right ? 1.0 : 0.0) : 1 / (1 + pow(10, (right - left) / 400))
             let choice: Choice = Double.random(in: 0..<1, using: &rng) < pLeft ? .left : .right
             _ = try await services.battles.vote(BattleService.Ballot(choice: choice), battle: drawn.id)
         }
@@ -275,9 +404,18 @@ struct ActiveArenaTests {
 
     /// P(pair) of the plan `PairSampler` makes from the arena's stored votes,
     /// in `pairIndex` order of `names`.
-    static func plan(_ store: any PreferStore, arena: Int64, policy: SamplingPolicy, names: [String]) async throws -> [Double] {
+    /// `kept`: one flag per people's vote in id order (the published
+    /// board's audit, `LeaderboardCache.Entry.kept`); nil: every stored vote.
+    static func plan(
+        _ store: any PreferStore, arena: Int64, policy: SamplingPolicy, names: [String], kept: [Bool]? = nil
+    ) async throws -> [Double] {
         let byId = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena).map { ($0.id, $0.name) })
-        let stored = try await store.votes(arena: arena, after: nil, limit: 100_000)
+        var stored = try await store.votes(arena: arena, after: nil, limit: 100_000)
+        if let kept {
+            let people = stored.filter { $0.source != .judge }
+            #expect(people.count == kept.count, "the board's audit saw \(kept.count) votes, the store holds \(people.count)")
+            stored = zip(people, kept).filter(\.1).map(\.0)
+        }
         let table = VoteTable(stored.map { Vote(a: byId[$0.leftContenderId]!, b: byId[$0.rightContenderId]!, outcome: $0.choice.outcome) })
         let sampler = try PairSampler(policy: policy, counts: PairCounts(table))
         var p: [Double] = []
@@ -286,6 +424,13 @@ struct ActiveArenaTests {
         }
         let total = p.reduce(0, +)
         return p.map { $0 / total }
+    }
+
+    /// The published board of `arena` (people's votes, flagged voters left
+    /// out), computed now from every stored vote.
+    static func publishedBoard(_ services: PreferServices, arena: Int64) async throws -> LeaderboardCache.Entry {
+        try await services.leaderboards.fresh(
+            arena: arena, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed)
     }
 
     static func position(_ contender: Int64, _ index: ArenaIndex, _ names: [String]) -> Int {

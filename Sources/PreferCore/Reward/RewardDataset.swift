@@ -98,11 +98,10 @@ public struct RewardDataset: Sendable {
                 part.rowLengths.reserveCapacity(range.count)
                 for r in range {
                     let item = shared.texts[r]
-                    let row = features.row(prompt: shared.prompts[Int(item.prompt)], output: item.text, scratch: &scratch)
-                    part.rowLengths.append(row.indices.count)
-                    part.indices += row.indices
-                    part.values += row.values
-                    part.dense += row.dense
+                    let length = features.append(
+                        prompt: shared.prompts[Int(item.prompt)], output: item.text, scratch: &scratch,
+                        indices: &part.indices, values: &part.values, dense: &part.dense)
+                    part.rowLengths.append(length)
                     part.words.append(scratch.words.count)
                 }
                 parts[c] = part

@@ -24,7 +24,9 @@ import Foundation
 ///   entries landing on one index add up.
 /// - Dense features after the 2^bits hashed ones, in `dense` order.
 ///
-/// O(bytes · (number of n-gram sizes)) per text, plus a sort of its grams.
+/// O(bytes · (number of n-gram sizes)) per text: the grams are counted in a
+/// hash table and the entries put in index order by a radix sort, with no
+/// allocation per token or gram.
 public struct RewardFeatures: Sendable, Hashable, Codable {
     /// Built-in dense features. The style features of `prefer drivers`
     /// (length, headers, lists, …) belong here as further cases once they
@@ -87,54 +89,99 @@ public struct RewardFeatures: Sendable, Hashable, Codable {
         return row(prompt: prompt, output: output, scratch: &scratch)
     }
 
-    /// Reusable buffers for `row`.
+    /// Reusable buffers for `row`: after the first texts, featurising
+    /// allocates nothing but the row it returns.
     public struct Scratch: Sendable {
         var bytes: [UInt8] = []
         var words: [Range<Int>] = []
         var promptBytes: [UInt8] = []
         var promptWords: [Range<Int>] = []
+        /// The current block's gram hashes, in text order.
         var hashes: [UInt64] = []
-        var entries: [(UInt32, Float)] = []
+        /// Entries of all blocks so far, in order: hashed index and value.
+        var entryIndex: [UInt32] = []
+        var entryValue: [Float] = []
+        /// (index << 32 | entry number), sorted to merge entries by index.
+        var order: [UInt64] = []
+        var radix: [UInt64] = []
+        /// Open-addressing table counting a block's distinct hashes; a slot is
+        /// in use when its stamp is the current one (no clearing per block).
+        var slotKey: [UInt64] = []
+        var slotCount: [UInt32] = []
+        var slotStamp: [UInt32] = []
+        var stamp: UInt32 = 0
+        /// Used slots in order of first occurrence.
+        var distinct: [Int32] = []
+        /// The row buffers of `score(prompt:output:weights:scratch:)`.
+        var rowIndices: [UInt32] = []
+        var rowValues: [Float] = []
+        var rowDense: [Float] = []
         public init() {}
     }
 
     public func row(prompt: String, output: String, scratch s: inout Scratch) -> Row {
+        var indices: [UInt32] = []
+        var values: [Float] = []
+        var dense: [Float] = []
+        append(prompt: prompt, output: output, scratch: &s, indices: &indices, values: &values, dense: &dense)
+        return Row(indices: indices, values: values, dense: dense)
+    }
+
+    /// Appends the features of `output` answering `prompt` to `indices`,
+    /// `values` (sorted unique indices) and `dense`; returns the number of
+    /// hashed entries appended. Work is on the UTF-8 bytes: no `String` per
+    /// token or gram, and no sort of the grams (a hash table counts them).
+    @discardableResult
+    public func append(
+        prompt: String, output: String, scratch s: inout Scratch,
+        indices: inout [UInt32], values: inout [Float], dense: inout [Float]
+    ) -> Int {
         Self.tokenise(output, into: &s.bytes, words: &s.words)
-        s.entries.removeAll(keepingCapacity: true)
+        s.entryIndex.removeAll(keepingCapacity: true)
+        s.entryValue.removeAll(keepingCapacity: true)
         let mask = UInt64(hashedDimension - 1)
         if wordNgrams.count == 2 {
             s.hashes.removeAll(keepingCapacity: true)
-            for n in wordNgrams[0]...wordNgrams[1] where s.words.count >= n {
-                let tag = Self.tagHash("w\(n)")
-                for start in 0...(s.words.count - n) {
-                    var h = tag
-                    for k in 0..<n {
-                        if k > 0 { h = Self.fnv(h, 0x20) }
-                        for b in s.bytes[s.words[start + k]] { h = Self.fnv(h, b) }
+            s.bytes.withUnsafeBufferPointer { bytes in
+                s.words.withUnsafeBufferPointer { words in
+                    for n in wordNgrams[0]...wordNgrams[1] where words.count >= n {
+                        let tag = Self.tagHash(word: n)
+                        for start in 0...(words.count - n) {
+                            var h = tag
+                            for k in 0..<n {
+                                if k > 0 { h = Self.fnv(h, 0x20) }
+                                let word = words[start + k]
+                                for i in word.lowerBound..<word.upperBound { h = Self.fnv(h, bytes[i]) }
+                            }
+                            s.hashes.append(Self.mix(h))
+                        }
                     }
-                    s.hashes.append(Self.mix(h))
                 }
             }
-            Self.addBlock(&s.hashes, mask: mask, into: &s.entries)
+            Self.addBlock(&s, mask: mask)
         }
         if charNgrams.count == 2 {
             s.hashes.removeAll(keepingCapacity: true)
-            for n in charNgrams[0]...charNgrams[1] {
-                let tag = Self.tagHash("c\(n)")
-                for word in s.words {
-                    let length = word.count + 2
-                    guard length >= n else { continue }
-                    for start in 0...(length - n) {
-                        var h = tag
-                        for k in start..<(start + n) {
-                            let b: UInt8 = k == 0 ? 0x3C : (k == length - 1 ? 0x3E : s.bytes[word.lowerBound + k - 1])
-                            h = Self.fnv(h, b)
+            s.bytes.withUnsafeBufferPointer { bytes in
+                s.words.withUnsafeBufferPointer { words in
+                    for n in charNgrams[0]...charNgrams[1] {
+                        let tag = Self.tagHash(char: n)
+                        for word in words {
+                            let length = word.count + 2
+                            guard length >= n else { continue }
+                            for start in 0...(length - n) {
+                                var h = tag
+                                for k in start..<(start + n) {
+                                    let b: UInt8 = k == 0 ? 0x3C : (k == length - 1 ? 0x3E : bytes[word.lowerBound + k - 1])
+                                    h = Self.fnv(h, b)
+                                }
+                                s.hashes.append(Self.mix(h))
+                            }
                         }
-                        s.hashes.append(Self.mix(h))
                     }
                 }
             }
-            Self.addBlock(&s.hashes, mask: mask, into: &s.entries)
+            Self.addBlock(&s, mask: mask)
         }
         if interactions {
             Self.tokenise(prompt, into: &s.promptBytes, words: &s.promptWords)
@@ -169,27 +216,59 @@ public struct RewardFeatures: Sendable, Hashable, Codable {
                     s.hashes.append(Self.mix(h))
                 }
             }
-            Self.addBlock(&s.hashes, mask: mask, into: &s.entries)
+            Self.addBlock(&s, mask: mask)
         }
-        s.entries.sort { $0.0 < $1.0 }
-        var indices: [UInt32] = []
-        var values: [Float] = []
-        indices.reserveCapacity(s.entries.count)
-        values.reserveCapacity(s.entries.count)
-        for (index, value) in s.entries {
-            if let last = indices.last, last == index {
+        // Merge entries landing on one index (in entry order) and sort by index.
+        let count = s.entryIndex.count
+        s.order.removeAll(keepingCapacity: true)
+        for e in 0..<count { s.order.append(UInt64(s.entryIndex[e]) << 32 | UInt64(e)) }
+        Self.radixSort(&s.order, scratch: &s.radix, keyBits: bits)
+        // No reserveCapacity here: `indices` and `values` are the dataset's
+        // growing arrays, and reserving the exact size at every row would
+        // reallocate and copy them every time (quadratic); appending grows
+        // them geometrically.
+        let first = indices.count
+        var last = UInt32.max
+        for key in s.order {
+            let index = UInt32(truncatingIfNeeded: key >> 32)
+            let value = s.entryValue[Int(truncatingIfNeeded: key & 0xFFFF_FFFF)]
+            if index == last && indices.count > first {
                 values[values.count - 1] += value
             } else {
                 indices.append(index)
                 values.append(value)
+                last = index
             }
         }
-        let dense = self.dense.map { feature -> Float in
+        for feature in self.dense {
             switch feature {
-            case .logWords: Float(Foundation.log1p(Double(s.words.count)))
+            case .logWords: dense.append(Float(Foundation.log1p(Double(s.words.count))))
             }
         }
-        return Row(indices: indices, values: values, dense: dense)
+        return indices.count - first
+    }
+
+    /// The reward wᵀφ(prompt, output) without building the row: the same
+    /// entries, merged and summed in the same order as `row`.
+    func score(prompt: String, output: String, weights: UnsafeBufferPointer<Float>, scratch s: inout Scratch) -> Double {
+        var indices: [UInt32] = []
+        var values: [Float] = []
+        var dense: [Float] = []
+        swap(&indices, &s.rowIndices)
+        swap(&values, &s.rowValues)
+        swap(&dense, &s.rowDense)
+        indices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        dense.removeAll(keepingCapacity: true)
+        append(prompt: prompt, output: output, scratch: &s, indices: &indices, values: &values, dense: &dense)
+        var total = 0.0
+        for k in indices.indices { total += Double(values[k]) * Double(weights[Int(indices[k])]) }
+        let hashed = hashedDimension
+        for (f, value) in dense.enumerated() { total += Double(value) * Double(weights[hashed + f]) }
+        swap(&indices, &s.rowIndices)
+        swap(&values, &s.rowValues)
+        swap(&dense, &s.rowDense)
+        return total
     }
 
     /// Words of `text` as byte ranges of the lowercased UTF-8 in `bytes`.
@@ -220,26 +299,96 @@ public struct RewardFeatures: Sendable, Hashable, Codable {
         if start >= 0 { words.append(start..<bytes.count) }
     }
 
-    /// Counts equal hashes, weighs each distinct gram 1 + ln c with its sign,
-    /// scales the block to unit norm and appends it.
-    static func addBlock(_ hashes: inout [UInt64], mask: UInt64, into entries: inout [(UInt32, Float)]) {
-        guard !hashes.isEmpty else { return }
-        hashes.sort()
-        let first = entries.count
+    /// Counts equal hashes of the block in `s.hashes` (a hash table, in
+    /// order of first occurrence), weighs each distinct gram 1 + ln c with
+    /// its sign, scales the block to unit norm and appends it to the entries.
+    static func addBlock(_ s: inout Scratch, mask: UInt64) {
+        let n = s.hashes.count
+        guard n > 0 else { return }
+        var capacity = 64
+        while capacity < 2 * n { capacity <<= 1 }
+        if s.slotKey.count < capacity {
+            s.slotKey = [UInt64](repeating: 0, count: capacity)
+            s.slotCount = [UInt32](repeating: 0, count: capacity)
+            s.slotStamp = [UInt32](repeating: 0, count: capacity)
+            s.stamp = 0
+        }
+        s.stamp &+= 1
+        if s.stamp == 0 {
+            for k in s.slotStamp.indices { s.slotStamp[k] = 0 }
+            s.stamp = 1
+        }
+        let stamp = s.stamp
+        let tableMask = s.slotKey.count - 1
+        s.distinct.removeAll(keepingCapacity: true)
+        s.hashes.withUnsafeBufferPointer { hashes in
+            s.slotKey.withUnsafeMutableBufferPointer { key in
+                s.slotCount.withUnsafeMutableBufferPointer { count in
+                    s.slotStamp.withUnsafeMutableBufferPointer { used in
+                        for h in hashes {
+                            var slot = Int(truncatingIfNeeded: h >> 32) & tableMask
+                            while true {
+                                if used[slot] != stamp {
+                                    used[slot] = stamp
+                                    key[slot] = h
+                                    count[slot] = 1
+                                    s.distinct.append(Int32(slot))
+                                    break
+                                }
+                                if key[slot] == h {
+                                    count[slot] += 1
+                                    break
+                                }
+                                slot = (slot + 1) & tableMask
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let first = s.entryIndex.count
         var norm = 0.0
-        var k = 0
-        while k < hashes.count {
-            var end = k + 1
-            while end < hashes.count && hashes[end] == hashes[k] { end += 1 }
-            let h = hashes[k]
-            let tf = 1 + Foundation.log(Double(end - k))
-            let value = h >> 63 == 1 ? -tf : tf
-            entries.append((UInt32(h & mask), Float(value)))
+        for slot in s.distinct {
+            let h = s.slotKey[Int(slot)]
+            let c = s.slotCount[Int(slot)]
+            let tf = c == 1 ? 1 : 1 + Foundation.log(Double(c))
+            s.entryIndex.append(UInt32(truncatingIfNeeded: h & mask))
+            s.entryValue.append(Float(h >> 63 == 1 ? -tf : tf))
             norm += tf * tf
-            k = end
         }
         let scale = Float(1 / norm.squareRoot())
-        for e in first..<entries.count { entries[e].1 *= scale }
+        for e in first..<s.entryValue.count { s.entryValue[e] *= scale }
+    }
+
+    /// Stable LSD radix sort of `keys` on bits 32..<(32 + keyBits), 8 bits a pass.
+    static func radixSort(_ keys: inout [UInt64], scratch: inout [UInt64], keyBits: Int) {
+        let n = keys.count
+        guard n > 1 else { return }
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
+        var counts = [Int](repeating: 0, count: 257)
+        var shift = 32
+        var inScratch = false
+        while shift < 32 + keyBits {
+            for k in counts.indices { counts[k] = 0 }
+            keys.withUnsafeMutableBufferPointer { a in
+                scratch.withUnsafeMutableBufferPointer { b in
+                    let source = inScratch ? UnsafeMutableBufferPointer(rebasing: b[0..<n]) : a
+                    let target = inScratch ? a : UnsafeMutableBufferPointer(rebasing: b[0..<n])
+                    for key in source { counts[Int(truncatingIfNeeded: (key >> UInt64(shift)) & 0xFF) + 1] += 1 }
+                    for k in 1..<257 { counts[k] += counts[k - 1] }
+                    for key in source {
+                        let bucket = Int(truncatingIfNeeded: (key >> UInt64(shift)) & 0xFF)
+                        target[counts[bucket]] = key
+                        counts[bucket] += 1
+                    }
+                }
+            }
+            inScratch.toggle()
+            shift += 8
+        }
+        if inScratch {
+            for k in 0..<n { keys[k] = scratch[k] }
+        }
     }
 
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -249,6 +398,12 @@ public struct RewardFeatures: Sendable, Hashable, Codable {
     static func fnv(_ h: UInt64, _ byte: UInt8) -> UInt64 {
         (h ^ UInt64(byte)) &* fnvPrime
     }
+
+    /// `tagHash("w\(n)")` and `tagHash("c\(n)")` for n in 1…8, computed once.
+    static let wordTags = (0...8).map { tagHash("w\($0)") }
+    static let charTags = (0...8).map { tagHash("c\($0)") }
+    @inline(__always) static func tagHash(word n: Int) -> UInt64 { n < wordTags.count ? wordTags[n] : tagHash("w\(n)") }
+    @inline(__always) static func tagHash(char n: Int) -> UInt64 { n < charTags.count ? charTags[n] : tagHash("c\(n)") }
 
     /// FNV state after the tag and the 0x1F separator.
     static func tagHash(_ tag: String) -> UInt64 {

@@ -71,8 +71,12 @@ public struct RewardModel: Sendable {
         return score(prompt: prompt, output: output, scratch: &scratch)
     }
 
+    /// The same as `score(features.row(prompt:output:))`, reusing the
+    /// scratch's buffers (no allocation per output once they have grown).
     public func score(prompt: String, output: String, scratch: inout RewardFeatures.Scratch) -> Double {
-        score(features.row(prompt: prompt, output: output, scratch: &scratch))
+        weights.withUnsafeBufferPointer { w in
+            features.score(prompt: prompt, output: output, weights: w, scratch: &scratch)
+        }
     }
 
     public func score(_ row: RewardFeatures.Row) -> Double {

@@ -10,8 +10,8 @@ import Foundation
 ///
 /// 1. the rule scores each pair (`PairInformation`) and the scores, raised to
 ///    `sharpness`, become probabilities;
-/// 2. no pair gets more than `maxPairShare` of the draws (the excess is spread
-///    over the others), so no annotator can guess the next pair;
+/// 2. no pair gets more than `pairCap(pairs:)` of the draws (the excess is
+///    spread over the others), so no annotator can guess the next pair;
 /// 3. contenders with fewer than `burstVotes` votes (new ones) get a burst:
 ///    `burstMultiple` times their uniform share of battles, as LMArena does
 ///    for models at launch (Chiang et al. 2024, §5);
@@ -20,7 +20,7 @@ import Foundation
 ///    of the share of battles it would get under uniform sampling.
 ///
 /// JSON (arena settings): `{"rule": "width" | "lmarena" | "top-k" | "info-gain", "top_k": 10,
-/// "floor_share": 0.3, "explore": 0.1, "max_pair_share": 0.05,
+/// "floor_share": 0.3, "explore": 0.1, "max_pair_share": 0.05 (left out: automatic),
 /// "burst_votes": 200, "burst_multiple": 3, "sharpness": 1,
 /// "design_iterations": 30}`; every key but
 /// `rule` is optional.
@@ -61,8 +61,9 @@ public struct ActiveSampling: Sendable, Hashable, Codable {
     /// The share of draws that are uniform over all pairs, at least.
     public var explore: Double
     /// No pair gets more than this share of the draws (raised to 1/pairs
-    /// when there are too few pairs for it).
-    public var maxPairShare: Double
+    /// when there are too few pairs for it). Nil: automatic, scaled with the
+    /// number of pairs (`automaticMaxPairShare(pairs:)`).
+    public var maxPairShare: Double?
     /// A contender with fewer votes than this is new and gets a burst.
     public var burstVotes: Int
     /// A new contender's share of battles, in multiples of its uniform share.
@@ -79,7 +80,7 @@ public struct ActiveSampling: Sendable, Hashable, Codable {
         topK: Int = 10,
         floorShare: Double = 0.3,
         explore: Double = 0.1,
-        maxPairShare: Double = 0.05,
+        maxPairShare: Double? = nil,
         burstVotes: Int = 200,
         burstMultiple: Double = 3,
         sharpness: Double? = nil,
@@ -94,6 +95,31 @@ public struct ActiveSampling: Sendable, Hashable, Codable {
         self.burstMultiple = burstMultiple
         self.sharpness = sharpness ?? Self.defaultSharpness(rule)
         self.designIterations = designIterations
+    }
+
+    /// The automatic per-pair cap: the larger of 5% and 4 × the uniform share
+    /// 1/pairs, but at most 50%.
+    ///
+    /// Why: the cap is what keeps the next pair unguessable. A fixed 5% is
+    /// loose on a large arena (50 contenders: 61 × uniform) but, at 7
+    /// contenders or fewer (21 pairs or fewer, uniform ≥ 4.8%), it is at or
+    /// below the uniform share and forces the plan back to uniform: active
+    /// sampling would do nothing there. A cap of k × uniform alone would
+    /// instead throttle large arenas, where the design's gains are measured
+    /// (`docs/active-and-reward.md`), so the two are combined: from 14
+    /// contenders up (≥ 80 pairs) the cap is 5%, as before; below, a pair can
+    /// be at most 4 times as likely as under uniform sampling (10 contenders:
+    /// 8.9%, 7: 19%, 5: 40%), and never more likely than a coin flip (50%).
+    public static func automaticMaxPairShare(pairs: Int) -> Double {
+        guard pairs > 0 else { return 1 }
+        return min(0.5, max(0.05, 4 / Double(pairs)))
+    }
+
+    /// The cap on one pair's share of the draws among `pairs` pairs: the
+    /// setting (or the automatic one), and at least 1/pairs.
+    public func pairCap(pairs: Int) -> Double {
+        guard pairs > 0 else { return 1 }
+        return max(maxPairShare ?? Self.automaticMaxPairShare(pairs: pairs), 1 / Double(pairs))
     }
 
     /// LMArena's rule is proportional to the score (as published); the width
@@ -112,7 +138,7 @@ public struct ActiveSampling: Sendable, Hashable, Codable {
         if !(0...1).contains(explore) {
             throw .invalidSetting("explore must be between 0 and 1; got \(explore).")
         }
-        if !(maxPairShare > 0 && maxPairShare <= 1) {
+        if let maxPairShare, !(maxPairShare > 0 && maxPairShare <= 1) {
             throw .invalidSetting("max_pair_share must be above 0 and at most 1; got \(maxPairShare).")
         }
         if burstVotes < 0 { throw .invalidSetting("burst_votes must be 0 or more; got \(burstVotes).") }
@@ -147,7 +173,7 @@ public struct ActiveSampling: Sendable, Hashable, Codable {
         topK = try c.decodeIfPresent(Int.self, forKey: .topK) ?? defaults.topK
         floorShare = try c.decodeIfPresent(Double.self, forKey: .floorShare) ?? defaults.floorShare
         explore = try c.decodeIfPresent(Double.self, forKey: .explore) ?? defaults.explore
-        maxPairShare = try c.decodeIfPresent(Double.self, forKey: .maxPairShare) ?? defaults.maxPairShare
+        maxPairShare = try c.decodeIfPresent(Double.self, forKey: .maxPairShare)
         burstVotes = try c.decodeIfPresent(Int.self, forKey: .burstVotes) ?? defaults.burstVotes
         burstMultiple = try c.decodeIfPresent(Double.self, forKey: .burstMultiple) ?? defaults.burstMultiple
         sharpness = try c.decodeIfPresent(Double.self, forKey: .sharpness) ?? defaults.sharpness

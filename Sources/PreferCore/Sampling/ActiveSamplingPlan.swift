@@ -5,7 +5,7 @@ import Foundation
 /// its cached leaderboard) until the next fit. Drawing from it is a lookup.
 ///
 /// Built from the rule's pair scores in four steps — sharpen and normalise,
-/// cap each pair at `maxPairShare` (water-filling: the excess is spread over
+/// cap each pair at `pairCap(pairs:)` (water-filling: the excess is spread over
 /// the uncapped pairs in proportion), mix in each new contender's burst (its
 /// pairs uniformly), then mix with uniform sampling by the smallest ε ≥
 /// `explore` that lifts every contender to `floorShare` of its uniform share.
@@ -86,7 +86,7 @@ public struct ActiveSamplingPlan: Sendable {
         Self.normalise(&p)
         design = usable ? p : nil
         // 2. Cap.
-        Self.cap(&p, at: max(settings.maxPairShare, 1 / Double(pairs)))
+        Self.cap(&p, at: settings.pairCap(pairs: pairs))
         // 3. Bursts for new contenders (not when every contender is new: then
         // nothing is known and the draw is already uniform or near it).
         let newOnes = (0..<n).filter { fresh[$0] }

@@ -72,6 +72,11 @@ extension PreferAPI {
         if let floor = body?.floorShare { settings.floorShare = floor }
         if let votes = body?.burstVotes { settings.burstVotes = votes }
         if let multiple = body?.burstMultiple { settings.burstMultiple = multiple }
+        if let explore = body?.explore { settings.explore = explore }
+        // 0 asks for the automatic cap (scaled with the number of pairs).
+        if let cap = body?.maxPairShare { settings.maxPairShare = cap == 0 ? nil : cap }
+        if let sharpness = body?.sharpness { settings.sharpness = sharpness }
+        if let iterations = body?.designIterations { settings.designIterations = iterations }
         return try ArenaRules.activeSampling(settings)
     }
 

@@ -30,7 +30,9 @@ extension Components.Schemas.ActiveSampling {
     init(_ settings: ActiveSampling) {
         self.init(
             rule: RulePayload(rawValue: settings.rule.rawValue) ?? .width, topK: settings.topK,
-            floorShare: settings.floorShare, burstVotes: settings.burstVotes, burstMultiple: settings.burstMultiple)
+            floorShare: settings.floorShare, burstVotes: settings.burstVotes, burstMultiple: settings.burstMultiple,
+            explore: settings.explore, maxPairShare: settings.maxPairShare, sharpness: settings.sharpness,
+            designIterations: settings.designIterations)
     }
 }
 

@@ -20,8 +20,11 @@ final class ActivePairs: Sendable {
     /// for the index (`indexVersion`) and policy they were made for.
     struct Prepared: Sendable {
         let policy: SamplingPolicy
-        /// Votes the fit saw.
+        /// Votes read when the table was made (every source, before the
+        /// audit): what tells the cache that new votes came.
         let votesUsed: Int
+        /// Votes the fit was made on: those the published board ranks.
+        let votesFitted: Int
         /// The `ArenaIndex.version` whose contenders and outputs it covers.
         let indexVersion: UInt64
         /// The sampler the table comes from (used, prompt first, while the
@@ -45,10 +48,12 @@ final class ActivePairs: Sendable {
 
         /// The table for `index` from the votes `table` (the background's
         /// work: a Bradley–Terry fit and the rule's plan, then O(k²) pairs
-        /// for k current contenders). Throws for invalid active settings only.
-        init(index: ArenaIndex, table: VoteTable, previous: PairSampler? = nil) throws(SamplingPolicyError) {
+        /// for k current contenders), `votesRead` votes having been read.
+        /// Throws for invalid active settings only.
+        init(index: ArenaIndex, table: VoteTable, votesRead: Int? = nil, previous: PairSampler? = nil) throws(SamplingPolicyError) {
             policy = index.arena.samplingPolicy
-            votesUsed = table.count
+            votesUsed = votesRead ?? table.count
+            votesFitted = table.count
             indexVersion = index.version
             sampler = try PairSampler(policy: policy, counts: PairCounts(table), previous: previous)
             var prompts: [Int64: [Int64]] = [:]
@@ -100,6 +105,49 @@ final class ActivePairs: Sendable {
             let shared = list.filter { index.outputByPromptAndContender[$0]?[other] != nil }
             return shared.randomElement(using: &rng).map { ($0, a, b) }
         }
+    }
+
+    /// What the published board kept of an arena's people's votes
+    /// (`LeaderboardCache.Entry`): one flag per vote it saw (nil: all), and
+    /// the voters it left out.
+    struct Board: Sendable {
+        var kept: [Bool]?
+        var flaggedVoters: Set<String>
+    }
+
+    /// The votes an active arena's pair table is fitted on: the votes the
+    /// published board ranks — people's votes (a judge's never steer the
+    /// draw, as they never enter the board), without those the vote audit
+    /// removes — so that the plan's intervals are the board's.
+    ///
+    /// - With the published board's audit (`board`): the rows it kept, and
+    ///   of the votes read since, those of voters it did not leave out.
+    /// - Without one (no board asked for yet, or the votes were read again
+    ///   from the start): `audit` runs on the people's votes (the board's own
+    ///   audit, `LeaderboardCache.audited`).
+    ///
+    /// Never empty when people have voted: if the audit removes every vote,
+    /// the board ranks them all, and so does the table.
+    static func boardVotes(
+        _ stored: ArenaVotes, board: Board?,
+        audit: (ArenaVotes) -> (ranked: VoteTable, audit: VoteAudit.Result?, kept: [Bool]?, flaggedVoters: Set<String>, fallback: String?, problems: [String])
+    ) -> VoteTable {
+        let humans = stored.only(.human)
+        let table = humans.table
+        guard let board, (board.kept?.count ?? 0) <= table.count else { return audit(humans).ranked }
+        guard let kept = board.kept else {
+            // The board ranked every vote: no voters, the audit could not run, or it would have removed all.
+            return table
+        }
+        var keep = kept
+        keep.reserveCapacity(table.count)
+        let voters = table.voters
+        for row in kept.count..<table.count {
+            let voter = voters?[row]
+            keep.append(voter.map { !board.flaggedVoters.contains($0) } ?? true)
+        }
+        let cleaned = table.filtered(keep)
+        return cleaned.isEmpty ? table : cleaned
     }
 
     private let tables = Mutex<[Int64: Prepared]>([:])

@@ -23,6 +23,23 @@ extension ArenaRules {
                 "\(field).burst_multiple",
                 "burst_multiple is a new contender's share of battles in multiples of its uniform share: from 1 to 100; got \(settings.burstMultiple).")
         }
+        guard settings.explore.isFinite, (0...1).contains(settings.explore) else {
+            throw PreferError.invalidField(
+                "\(field).explore", "explore is the share of draws that are uniform over all pairs: from 0 to 1; got \(settings.explore).")
+        }
+        if let cap = settings.maxPairShare, !(cap.isFinite && cap > 0 && cap <= 1) {
+            throw PreferError.invalidField(
+                "\(field).max_pair_share",
+                "max_pair_share is the most of the draws one pair may get: above 0 and at most 1 (0 in a request: automatic); got \(cap).")
+        }
+        guard settings.sharpness.isFinite, settings.sharpness > 0, settings.sharpness <= 16 else {
+            throw PreferError.invalidField(
+                "\(field).sharpness", "sharpness is the exponent on the rule's pair scores: above 0 and at most 16; got \(settings.sharpness).")
+        }
+        guard (1...1000).contains(settings.designIterations) else {
+            throw PreferError.invalidField(
+                "\(field).design_iterations", "design_iterations must be a whole number from 1 to 1000; got \(settings.designIterations).")
+        }
         do {
             try settings.validate()
         } catch {

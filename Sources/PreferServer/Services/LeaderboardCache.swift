@@ -96,6 +96,12 @@ actor LeaderboardCache: Service {
         var analysis: Data? = nil
         /// For a trajectory or the Pareto view: `prefer rank`'s report of it.
         var report: SliceReport? = nil
+        /// The rows of the source's pairwise votes the board ranked, one
+        /// flag per row (nil: every row), and the voters the audit left out
+        /// (after the admins' decisions): what an active arena's pair table
+        /// is fitted on (`ActivePairs.boardVotes`).
+        var kept: [Bool]? = nil
+        var flaggedVoters: Set<String> = []
     }
 
     let store: any PreferStore
@@ -138,10 +144,15 @@ actor LeaderboardCache: Service {
     /// The vote count a table failed at (invalid settings): not tried again until votes change.
     private var pairsFailedAt: [Int64: Int] = [:]
 
+    /// The seed of the published board's audit (its prompt down-sampling),
+    /// for an active arena's pair table when no published board is cached.
+    let boardSeed: UInt64
+
     init(
         store: any PreferStore, directory: ArenaDirectory, minimumInterval: Duration,
-        keepFresh: Duration = .seconds(600), logger: Logger
+        keepFresh: Duration = .seconds(600), boardSeed: UInt64 = 42, logger: Logger
     ) {
+        self.boardSeed = boardSeed
         self.store = store
         self.directory = directory
         self.minimumInterval = minimumInterval
@@ -237,19 +248,34 @@ actor LeaderboardCache: Service {
     }
 
     /// Makes `arena`'s pair table from the votes read so far, on the fits'
-    /// thread, and installs it.
+    /// thread, and installs it. The table is fitted on the votes the
+    /// published board ranks (people's, without those the audit leaves out):
+    /// the cached board's audit when there is one, else the audit run here.
     @discardableResult
     private func refreshPairs(arena: Int64, index: ArenaIndex) async throws -> ActivePairs.Prepared {
         lastPairsRefresh[arena] = .now
-        let table = votes[arena]?.table ?? VoteTable()
+        let stored = votes[arena] ?? ArenaVotes()
+        let read = stored.table.totalVotes
         let previous = activePairs.prepared(arena)?.sampler
+        // The published board: people's votes, flagged voters left out, the whole board; the one with the most votes.
+        let published = entries.filter { key, _ in
+            key.arena == arena && key.variant == .plain && key.source == .human && !key.includeFlagged
+        }.max { ($0.value.votesUsed, $0.key.rounds, $0.key.seed) < ($1.value.votesUsed, $1.key.rounds, $1.key.seed) }
+        let board = published.map { ActivePairs.Board(kept: $0.value.kept, flaggedVoters: $0.value.flaggedVoters) }
+        let seed = boardSeed
         do {
-            let prepared = try await fits.runIfActive { try ActivePairs.Prepared(index: index, table: table, previous: previous) }
+            let decided = try await decisions(arena)
+            let prepared = try await fits.runIfActive {
+                let table = ActivePairs.boardVotes(stored, board: board) { humans in
+                    Self.audited(humans, table: humans.table, seed: seed, includeFlagged: false, decisions: decided)
+                }
+                return try ActivePairs.Prepared(index: index, table: table, votesRead: read, previous: previous)
+            }
             pairsFailedAt[arena] = nil
             return activePairs.install(prepared, arena: arena)
         } catch {
             logger.error("active pair table failed", metadata: ["arena": "\(arena)", "error": "\(error)"])
-            pairsFailedAt[arena] = table.count
+            pairsFailedAt[arena] = read
             throw stopped ? PreferError.shuttingDown as any Error : error
         }
     }
@@ -483,7 +509,7 @@ actor LeaderboardCache: Service {
                 result = .success(Entry(
                     board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
                     audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis,
-                    report: computed.report))
+                    report: computed.report, kept: computed.kept, flaggedVoters: computed.flaggedVoters))
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -527,7 +553,7 @@ actor LeaderboardCache: Service {
         attributes: [String: [String: String]]? = nil
     ) throws -> (
         board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?,
-        report: SliceReport?
+        report: SliceReport?, kept: [Bool]?, flaggedVoters: Set<String>
     ) {
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source, judges: key.judges.map(Set.init))
@@ -542,9 +568,9 @@ actor LeaderboardCache: Service {
         }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil, nil)
+                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil, nil, nil, [])
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil, nil)
+            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil, nil, nil, [])
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -552,38 +578,17 @@ actor LeaderboardCache: Service {
             // The pages draw the pairwise heatmap from these; O(n²), small beside the bootstrap.
             matrices: true
         )
-        var ranked = table
-        var audit: VoteAudit.Result?
-        var problems: [String] = []
-        if table.voters != nil {
-            var inputs = AuditInputs(table: table)
-            inputs.characters = votes.characters
-            var auditOptions = AuditOptions()
-            auditOptions.downsampler?.seed = key.seed
-            do {
-                audit = try VoteAudit(options: auditOptions).run(table, inputs: inputs)
-            } catch {
-                // Never hidden: the board then counts every vote, and says why.
-                problems.append("The vote audit could not run (\(error)); this leaderboard counts every vote.")
-            }
-            if var result = audit {
-                result.keep = result.keep(table, applying: decisions)
-                audit = result
-                if !key.includeFlagged { ranked = result.cleaned(table) }
-            }
-        }
+        let audited = Self.audited(votes, table: table, seed: key.seed, includeFlagged: key.includeFlagged, decisions: decisions)
+        let ranked = audited.ranked
+        let audit = audited.audit
+        var problems = audited.problems
+        let fallback = audited.fallback
         if key.variant.isAnalysis {
             // Every voter counts in these, the audit's flagged ones too (counted per type in the mixture).
             let analysis = try Self.analysis(
                 table, variant: key.variant, flagged: audit?.flaggedVoters, seed: key.seed,
                 attributes: key.variant.attributeFields(attributes) ?? [])
-            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis, nil)
-        }
-        var fallback: String?
-        if ranked.isEmpty {
-            // Never an empty leaderboard from stored votes: rank them all and say so.
-            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
-            ranked = table
+            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis, nil, nil, [])
         }
         var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
         var group: GroupView?
@@ -612,7 +617,53 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report, group, groupReport, nil, report)
+        return (board, slice, audit?.report, group, groupReport, nil, report, audited.kept, audited.flaggedVoters)
+    }
+
+    /// What a board ranks of `table` (the votes of `votes`, perhaps
+    /// enriched): when the votes carry voters, the audit runs and, unless
+    /// `includeFlagged`, the votes it removes (flagged voters, after the
+    /// admins' `decisions`) are left out — but never all of them.
+    static func audited(
+        _ votes: ArenaVotes, table: VoteTable, seed: UInt64, includeFlagged: Bool, decisions: [VoterDecision]
+    ) -> (ranked: VoteTable, audit: VoteAudit.Result?, kept: [Bool]?, flaggedVoters: Set<String>, fallback: String?, problems: [String]) {
+        var ranked = table
+        var audit: VoteAudit.Result?
+        var problems: [String] = []
+        var kept: [Bool]?
+        var flagged: Set<String> = []
+        if table.voters != nil {
+            var inputs = AuditInputs(table: table)
+            inputs.characters = votes.characters
+            var auditOptions = AuditOptions()
+            auditOptions.downsampler?.seed = seed
+            do {
+                audit = try VoteAudit(options: auditOptions).run(table, inputs: inputs)
+            } catch {
+                // Never hidden: the board then counts every vote, and says why.
+                problems.append("The vote audit could not run (\(error)); this leaderboard counts every vote.")
+            }
+            if var result = audit {
+                result.keep = result.keep(table, applying: decisions)
+                audit = result
+                if !includeFlagged {
+                    ranked = result.cleaned(table)
+                    kept = result.keep
+                    let decided = Dictionary(decisions.map { ($0.voter, $0.decision) }) { _, last in last }
+                    flagged = result.flaggedVoters.filter { decided[$0] != .keep }
+                    flagged.formUnion(decided.filter { $0.value != .keep }.keys)
+                }
+            }
+        }
+        var fallback: String?
+        if ranked.isEmpty {
+            // Never an empty leaderboard from stored votes: rank them all and say so.
+            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
+            ranked = table
+            kept = nil
+            flagged = []
+        }
+        return (ranked, audit, kept, flagged, fallback, problems)
     }
 
     /// The board of `variant` on the votes to rank — through the code paths

@@ -55,7 +55,7 @@ struct PreferServices: Sendable {
         coverage = ItemCoverage(store: store)
         leaderboards = LeaderboardCache(
             store: store, directory: directory,
-            minimumInterval: configuration.leaderboardRefreshInterval, logger: logger
+            minimumInterval: configuration.leaderboardRefreshInterval, boardSeed: configuration.leaderboardSeed, logger: logger
         )
         arenas = ArenaService(store: store, directory: directory)
         routing = HybridRoutingService(store: store, directory: directory, leaderboards: leaderboards, logger: logger)
