@@ -14,7 +14,7 @@ struct Migration: Sendable {
     let apply: @Sendable (any SQLDatabase) async throws -> Void
 
     /// Every step, in order; versions count up from 1 without gaps.
-    static let all: [Migration] = [initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway]
+    static let all: [Migration] = [initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway, arenaLicence]
 
     /// The version a fully migrated database records.
     static var latestVersion: Int { all.last?.version ?? 0 }

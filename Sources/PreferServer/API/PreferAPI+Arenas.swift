@@ -20,7 +20,7 @@ extension PreferAPI {
             name: body.name, description: body.description, sampling: Sampling(rawValue: name) ?? .uniform,
             criteria: body.criteria ?? [], minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
-            activeSampling: active
+            activeSampling: active, license: body.license
         )
         return .created(.init(body: .json(.init(try await services.arenas.create(new, k: body.k ?? 2)))))
     }
@@ -74,7 +74,7 @@ extension PreferAPI {
         let changes = ArenaChanges(
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
-            archived: body.archived, activeSampling: active)
+            archived: body.archived, activeSampling: active, license: body.license)
         if let k = body.k { try await services.arenas.setK(input.path.arena, k: k) }
         return .ok(.init(body: .json(.init(try await services.arenas.update(input.path.arena, changes)))))
     }

@@ -24,6 +24,8 @@ struct PreferServices: Sendable {
     let administration: AdministrationService
     /// AI judges (define, list, run, agreement, validation).
     let judges: JudgeService
+    /// Data releases (the archive of `prefer release`).
+    let releases: ReleaseService
     /// Judge runs working in the background.
     let judgeRuns: JudgeRunner
     /// API keys.
@@ -54,6 +56,7 @@ struct PreferServices: Sendable {
             minimumInterval: configuration.leaderboardRefreshInterval, logger: logger
         )
         arenas = ArenaService(store: store, directory: directory)
+        releases = ReleaseService(store: store, directory: directory)
         battles = BattleService(
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
             secrets: secrets, battleLifetime: configuration.battleLifetime)
