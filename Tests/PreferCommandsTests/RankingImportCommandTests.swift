@@ -1,4 +1,5 @@
 import Foundation
+import PreferCore
 import PreferStore
 import Logging
 import Testing
