@@ -12,7 +12,7 @@ extension StoreTests {
                           contenders: ["sdxl", "dalle", "mj"], ranks: [2, 1, 3], voter: "u1"),
             RankingRecord(line: 2, prompt: .plain("a dog"), outputs: ["d1.jpg", "d2.jpg", "d3.jpg", "d4.jpg"],
                           contenders: ["mj", "sdxl", "dalle", "glide"], ranks: [1, 2, 3, 3]),
-            // Train split: one marked preferred of two → best-of-K.
+            // Train split: one marked preferred of two (a full order of two).
             RankingRecord(line: 3, prompt: .plain("a cat in a hat"), outputs: ["c1.jpg", "c4.jpg"],
                           contenders: ["sdxl", "glide"], ranks: [2, 1], voter: "u2"),
             RankingRecord(line: 4, prompt: .plain("a bird"), outputs: ["b1.jpg", "b2.jpg", "b3.jpg"],
@@ -43,13 +43,13 @@ extension StoreTests {
             let contenders = Dictionary(uniqueKeysWithValues: try await store.contenders(arena: arena.id).map { ($0.id, $0.name) })
             let outputs = Dictionary(uniqueKeysWithValues: try await store.outputs(arena: arena.id).map { ($0.id, $0) })
             let prompts = Dictionary(uniqueKeysWithValues: try await store.prompts(arena: arena.id).map { ($0.id, $0.text) })
-            #expect(votes.map(\.kind) == [.ranking, .ranking, .best, .best])
+            #expect(votes.map(\.kind) == [.ranking, .ranking, .ranking, .best])
             #expect(votes.map(\.k) == [3, 4, 2, 3])
             #expect(votes.map(\.source) == [.imported, .imported, .imported, .imported])
             #expect(votes.map(\.voter) == ["u1", nil, "u2", nil])
             #expect(votes.map { $0.promptId.flatMap { prompts[$0] } } == ["a cat in a hat", "a dog", "a cat in a hat", "a bird"])
-            // Places: strict orders kept, a lower tie unranked, the train split's mark as the best.
-            #expect(votes.map { $0.members.map(\.place) } == [[2, 1, 3], [1, 2, 0, 0], [0, 1], [1, 0, 0]])
+            // Places: strict orders kept (of two, the mark orders both), a lower tie unranked, a best of three.
+            #expect(votes.map { $0.members.map(\.place) } == [[2, 1, 3], [1, 2, 0, 0], [2, 1], [1, 0, 0]])
             #expect(votes[1].members.map { contenders[$0.contenderId] } == ["mj", "sdxl", "dalle", "glide"])
             // Each member's output is its contender's image for the vote's prompt.
             for vote in votes {
