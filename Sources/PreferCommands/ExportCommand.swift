@@ -27,7 +27,9 @@ struct ExportPairs: AsyncParsableCommand {
         comparisons of one prompt and one pair of outputs merged (their annotations added; the margin is the rating \
         difference when ratings made the pair, else ln((wins + ½)/(losses + ½)) with two or more decisive \
         annotations, else 0). --test-fraction splits by prompt with --seed (no prompt on both sides) and writes \
-        train.jsonl and test.jsonl into the --out folder.
+        train.jsonl and test.jsonl into the --out folder. --difficulty labels each pair between contenders with the \
+        easy/contested/hard split of prefer items (on the votes the export counts; "difficulty" in each row), or \
+        keeps one kind only.
 
         Examples:
           prefer export pairs --arena hh --format trl --out hh-dpo.jsonl
@@ -48,6 +50,8 @@ struct ExportPairs: AsyncParsableCommand {
     @Flag(name: .customLong("no-dedupe"), help: "One row per comparison instead of one per prompt and pair of outputs.") var noDedupe = false
     @Option(name: .customLong("test-fraction"), help: "Share of prompts in the test split (0 < f < 1).") var testFraction: Double?
     @Option(help: "Seed of the train/test split and of the audit's down-sampling.") var seed: UInt64 = 42
+    @Option(help: "all: label each pair easy, contested or hard (prefer items' split); easy, contested or hard: keep only those pairs.")
+    var difficulty: TrainingExport.DifficultyChoice?
     @Flag(name: .shortAndLong, help: "No progress line and no report.") var quiet = false
 
     enum SourceChoice: String, ExpressibleByArgument, CaseIterable {
@@ -102,6 +106,7 @@ struct ExportPairs: AsyncParsableCommand {
             options.sources = source.sources
             options.includeFlagged = includeFlagged
             options.auditSeed = seed
+            options.difficulty = difficulty
             var written = 0
             let report = try await TrainingExport(options: options).run(store: store, arena: target) { rows in
                 for row in rows {
@@ -121,6 +126,8 @@ struct ExportPairs: AsyncParsableCommand {
                 if t.droppedTies > 0 { left.append("\(t.droppedTies) ties dropped") }
                 if t.droppedBothBad > 0 { left.append("\(t.droppedBothBad) both-bad dropped") }
                 if t.droppedIdentical > 0 { left.append("\(t.droppedIdentical) pairs of identical outputs dropped") }
+                if t.droppedByDifficulty > 0 { left.append("\(t.droppedByDifficulty) pairs not \(difficulty?.rawValue ?? "") left out") }
+                if let note = report.difficultyNote { left.append(note) }
                 if report.droppedFlagged > 0 { left.append("\(report.droppedFlagged) votes of \(report.flaggedVoters.count) flagged voters left out (--include-flagged keeps them)") }
                 if report.droppedBySource > 0 { left.append("\(report.droppedBySource) comparisons of other sources left out") }
                 if report.coverage.votesWithoutPrompt > 0 { left.append("\(report.coverage.votesWithoutPrompt) votes without a prompt (no texts)") }
@@ -137,3 +144,5 @@ struct ExportPairs: AsyncParsableCommand {
         try await store.shutdown()
     }
 }
+
+extension TrainingExport.DifficultyChoice: ExpressibleByArgument {}

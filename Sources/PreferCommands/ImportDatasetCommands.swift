@@ -62,11 +62,17 @@ enum DatasetImport {
                 parts.append("\(summary.itemPreferences) item-level preferences (\(summary.itemAnnotations) annotations)")
             }
             if summary.ratings > 0 { parts.append("\(summary.ratings) ratings") }
+            if summary.kwayVotes > 0 { parts.append("\(summary.kwayVotes) K-way votes") }
             if parts.isEmpty { parts.append("nothing") }
             printOut(
                 "imported \(parts.joined(separator: ", ")) into arena \"\(arenaName)\" (\(summary.promptsCreated) new prompts, "
                     + "\(summary.contendersCreated) new contenders, \(summary.outputsCreated) new outputs) in \(store.dialect) "
                     + "\(StoreLocation.redacted(url)) in \(String(format: "%.1f", seconds)) s")
+            if summary.rankingsTiedFirst > 0 {
+                printError(
+                    "note: \(summary.rankingsTiedFirst) rankings share their first place among several outputs and were left out: "
+                        + "a K-way vote places a single best (the rest of a ranking may tie).")
+            }
             if summary.itemPreferences > 0 && !settings.quiet {
                 printError(
                     "note: item-level preferences name no contenders: they feed exports (prefer export pairs), agreement, "
@@ -101,14 +107,15 @@ final class BatchFeed: @unchecked Sendable {
     private var index = 0
     private var comparisons: DatasetScanner<PreferenceRecord>?
     private var rated: DatasetScanner<RatedPrompt>?
+    private var ranked: DatasetScanner<RankingRecord>?
     private var rows = 0
 
     init(kind: DatasetKind, files: [MappedFile], fields: DatasetOptions, seed: UInt64, threads: Int?, progress: ProgressLine) throws {
         if kind == .counts { _ = try fields.countOptions() }
-        if kind == .rankings {
+        if kind == .rankings && fields.contendersField == nil {
             throw ValidationError(
-                "storing K-way votes in an arena waits for the K-way vote type (Plackett–Luce); for now write them to a file: "
-                    + "prefer import rankings FILE --out kway.jsonl")
+                "K-way votes in an arena name each output's contender: give --contenders-field (the list naming each output's "
+                    + "model), or write a K-way vote file instead with --out FILE.")
         }
         self.kind = kind
         self.files = files
@@ -126,7 +133,19 @@ final class BatchFeed: @unchecked Sendable {
             let report: DatasetReader.Progress = { [progress] done, _ in
                 progress.update(String(format: "importing %@: %.0f of %.0f MB", name, Double(done) / 1_000_000, mb))
             }
-            if kind == .ratings {
+            if kind == .rankings {
+                if ranked == nil {
+                    ranked = DatasetReader.rankings(
+                        file.bytes, source: name, options: fields.rankingOptions(), format: fields.layout?.format, threads: threads,
+                        progress: report)
+                }
+                if let rankings = try ranked!.next() {
+                    file.release(upTo: ranked!.bytesDone)
+                    rows += rankings.count
+                    return PreferenceBatch(rankings: rankings)
+                }
+                ranked = nil
+            } else if kind == .ratings {
                 if rated == nil {
                     rated = DatasetReader.ratings(file.bytes, source: name, options: fields.ratingOptions(), format: fields.layout?.format, threads: threads, progress: report)
                 }
@@ -231,25 +250,37 @@ struct ImportRatings: AsyncParsableCommand {
 struct ImportRankings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rankings",
-        abstract: "Convert rankings of K outputs (HPS v2's HPDv2) to a K-way vote file.",
+        abstract: "Import rankings of K outputs (HPS v2's HPDv2) into an arena as K-way votes, or convert them to a K-way vote file.",
         discussion: """
-        Writes one JSON line per ranking: {"prompt", "outputs", "contenders"?, "ranks" (1 = best, dense), "winner" \
-        (index of the first, null when shared), "voter"?, "source", "line"}. Storing K-way votes in an arena comes with \
-        the K-way vote type; until then --arena is refused.
+        With --arena each ranking is stored as a K-way vote (the server's kway_votes: Plackett–Luce leaderboards), its \
+        outputs as the contenders' outputs for the prompt, all in one transaction (on any error nothing is stored). Each \
+        output needs its contender (--contenders-field). Ties: the outputs alone at the top ranks are placed 1, 2, …; \
+        from the first shared rank on they are unranked (a partial ranking); a ranking whose first place is shared is left \
+        out and counted. An arena that held no votes becomes a K-way arena of the largest K imported.
 
-        Example:
+        With --out, writes one JSON line per ranking instead: {"prompt", "outputs", "contenders"?, "ranks" (1 = best, \
+        dense), "winner" (index of the first, null when shared), "voter"?, "source", "line"}.
+
+        Examples:
+          prefer import rankings hpd-test.json --arena hpd --contenders-field models
           prefer import rankings HPDv2/test.json --out hpd-kway.jsonl
         """
     )
 
     @OptionGroup var settings: DatasetImportSettings
     @OptionGroup var fields: DatasetOptions
-    @Option(help: "The K-way vote file to write (- for standard output).") var out: String
+    @Option(help: "Write a K-way vote file (- for standard output) instead of storing the votes in an arena.") var out: String?
+
+    func validate() throws {
+        guard (settings.arena == nil) != (out == nil) else {
+            throw ValidationError("Give --arena NAME to store the rankings as K-way votes, or --out FILE to write a K-way vote file (one of the two).")
+        }
+    }
 
     func run() async throws {
-        if settings.arena != nil {
-            throw ValidationError(
-                "storing K-way votes in an arena waits for the K-way vote type (Plackett–Luce); drop --arena and write them with --out.")
+        guard let out else {
+            try await DatasetImport.run(kind: .rankings, settings: settings, fields: fields)
+            return
         }
         let progress = ProgressLine(quiet: settings.quiet)
         let sink = try OutputSink(path: out)

@@ -17,11 +17,13 @@ public struct ArenaChanges: Sendable, Hashable {
     public var leaderboardPublic: Bool?
     /// true archives the arena, false brings it back.
     public var archived: Bool?
+    /// The licence of its data releases; an empty text clears it.
+    public var license: String?
 
     public init(
         description: String? = nil, sampling: Sampling? = nil, criteria: [String]? = nil, minPlayMs: Int? = nil,
         annotationsPerItem: Int? = nil, isPrivate: Bool? = nil, leaderboardPublic: Bool? = nil, archived: Bool? = nil,
-        activeSampling: ActiveSampling? = nil
+        activeSampling: ActiveSampling? = nil, license: String? = nil
     ) {
         self.description = description
         self.sampling = sampling
@@ -32,6 +34,7 @@ public struct ArenaChanges: Sendable, Hashable {
         self.leaderboardPublic = leaderboardPublic
         self.archived = archived
         self.activeSampling = activeSampling
+        self.license = license
     }
 }
 

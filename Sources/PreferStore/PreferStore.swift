@@ -127,10 +127,13 @@ public struct NewArena: Sendable, Hashable, Codable {
     public var isPrivate: Bool
     /// Active pair selection (then `sampling` is uniform, its fallback).
     public var activeSampling: ActiveSampling?
+    /// The licence of the arena's data releases (nil: none set).
+    public var license: String?
 
     public init(
         name: String, description: String? = nil, sampling: Sampling = .uniform, criteria: [String] = [],
-        minPlayMs: Int? = nil, annotationsPerItem: Int = 1, isPrivate: Bool = false, activeSampling: ActiveSampling? = nil
+        minPlayMs: Int? = nil, annotationsPerItem: Int = 1, isPrivate: Bool = false, activeSampling: ActiveSampling? = nil,
+        license: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -140,6 +143,7 @@ public struct NewArena: Sendable, Hashable, Codable {
         self.annotationsPerItem = annotationsPerItem
         self.isPrivate = isPrivate
         self.activeSampling = activeSampling
+        self.license = license
     }
 }
 

@@ -29,6 +29,7 @@ extension SQLPreferStore {
             if let k = changes.annotationsPerItem { set("annotations_per_item", SQLBind(k)) }
             if let isPrivate = changes.isPrivate { set("is_private", SQLBind(isPrivate)) }
             if let open = changes.leaderboardPublic { set("leaderboard_public", SQLBind(open)) }
+            if let license = changes.license { set("license", license.isEmpty ? SQLLiteral.null : SQLBind(license)) }
             if let archived = changes.archived {
                 set("archived_at", archived
                     ? SQLFunction("COALESCE", args: SQLIdentifier("archived_at"), SQLBind(Date().timeIntervalSince1970))

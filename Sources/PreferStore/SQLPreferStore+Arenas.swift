@@ -9,12 +9,12 @@ extension SQLPreferStore {
                 let row = try await database.insert(into: "arenas")
                     .columns(
                         ["name", "description", "sampling", "criteria", "min_play_ms", "annotations_per_item",
-                         "is_private", "created_at"] + StoreRecords.activeColumns(nil).map(\.0))
+                         "is_private", "created_at", "license"] + StoreRecords.activeColumns(nil).map(\.0))
                     .values(
                         [SQLBind(arena.name), SQLBind(arena.description),
                          SQLBind(arena.activeSampling == nil ? arena.sampling.rawValue : Sampling.uniform.rawValue),
                          SQLBind(try StoreRecords.encodeJSON(arena.criteria)), SQLBind(arena.minPlayMs), SQLBind(arena.annotationsPerItem),
-                         SQLBind(arena.isPrivate), SQLBind(Date().timeIntervalSince1970)] as [any SQLExpression]
+                         SQLBind(arena.isPrivate), SQLBind(Date().timeIntervalSince1970), SQLBind(arena.license)] as [any SQLExpression]
                             + StoreRecords.activeColumns(arena.activeSampling).map(\.1))
                     .returning("*")
                     .first()

@@ -12,10 +12,13 @@ public struct PreferenceBatch: Sendable {
     /// Prompts with rated completions: stored as outputs and ratings (their
     /// binarised pairs come as `records`).
     public var rated: [RatedPrompt]
+    /// Rankings of K outputs (HPS v2): stored as K-way votes (`kway_votes`).
+    public var rankings: [RankingRecord]
 
-    public init(records: [PreferenceRecord] = [], rated: [RatedPrompt] = []) {
+    public init(records: [PreferenceRecord] = [], rated: [RatedPrompt] = [], rankings: [RankingRecord] = []) {
         self.records = records
         self.rated = rated
+        self.rankings = rankings
     }
 }
 
@@ -28,6 +31,11 @@ public struct DatasetImportSummary: Sendable, Hashable, Codable {
     /// Annotations in those comparisons.
     public var itemAnnotations = 0
     public var ratings = 0
+    /// K-way votes made from rankings.
+    public var kwayVotes = 0
+    /// Rankings left out because several outputs share first place (a K-way
+    /// vote places a single best; see `KWayPlaces`).
+    public var rankingsTiedFirst = 0
     public var contendersCreated = 0
     public var promptsCreated = 0
     public var outputsCreated = 0
@@ -60,6 +68,7 @@ extension SQLPreferStore {
             while let batch = try await next() {
                 try await state.store(batch)
             }
+            try await state.finish()
             return state.summary
         }
     }
@@ -200,6 +209,11 @@ struct DatasetImportState {
     /// Whether the arena had prompts / outputs before: if not, nothing needs looking up.
     private let hadPrompts: Bool
     private let hadOutputs: Bool
+    /// Whether the arena held votes of either kind before, and its K.
+    private let hadVotes: Bool
+    private let arenaK: Int
+    /// The largest K of the rankings stored.
+    private var largestK = 0
 
     struct OutputSlot: Hashable {
         var prompt: Int64
@@ -217,6 +231,10 @@ struct DatasetImportState {
         }
         hadPrompts = try await database.select().column("id").from("prompts").where("arena_id", .equal, arena).limit(1).first() != nil
         hadOutputs = try await database.select().column("id").from("outputs").where("arena_id", .equal, arena).limit(1).first() != nil
+        let pairwise = try await database.select().column("id").from("votes").where("arena_id", .equal, arena).limit(1).first()
+        let kway = try await database.select().column("id").from("kway_votes").where("arena_id", .equal, arena).limit(1).first()
+        hadVotes = pairwise != nil || kway != nil
+        arenaK = try await database.select().column("k").from("arenas").where("id", .equal, arena).first(decodingColumn: "k", as: Int.self) ?? 2
     }
 
     private func failure(_ line: Int, _ message: String, field: String? = nil) -> StoreError {
@@ -224,10 +242,16 @@ struct DatasetImportState {
     }
 
     mutating func store(_ batch: PreferenceBatch) async throws {
+        // Rankings whose first place is shared make no K-way vote: counted, left out.
+        var rankings: [RankingRecord] = []
+        for ranking in batch.rankings {
+            if KWayPlaces.places(ranking.ranks) == nil { summary.rankingsTiedFirst += 1 } else { rankings.append(ranking) }
+        }
         // Prompts of every row, then contenders, then outputs, then what refers to them.
         var promptTexts: [(text: PreferenceText, category: String?)] = []
         for rated in batch.rated { promptTexts.append((rated.prompt, rated.category)) }
         for record in batch.records { if let prompt = record.prompt { promptTexts.append((prompt, record.category)) } }
+        for ranking in rankings { promptTexts.append((ranking.prompt, nil)) }
         let promptOf = try await promptIds(for: promptTexts)
 
         var names: [String] = []
@@ -236,6 +260,7 @@ struct DatasetImportState {
             if let a = record.contenderA { names.append(a) }
             if let b = record.contenderB { names.append(b) }
         }
+        for ranking in rankings { names += try Self.contenders(of: ranking, source: source) }
         try await createContenders(names)
 
         // Outputs: of rated completions, and of both sides of compared records with a prompt and contenders.
@@ -253,7 +278,14 @@ struct DatasetImportState {
                 outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[record.contenderB!]!), record.b, record.line, "text B"))
             }
         }
+        for ranking in rankings {
+            let prompt = promptOf[ranking.prompt.text]!
+            for (output, name) in zip(ranking.outputs, try Self.contenders(of: ranking, source: source)) {
+                outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[name]!), .plain(output), ranking.line, "outputs"))
+            }
+        }
         try await createOutputs(outputs)
+        try await storeRankings(rankings, promptOf: promptOf)
 
         // Ratings.
         var ratingRows: [[ImportValue]] = []
@@ -341,6 +373,95 @@ struct DatasetImportState {
             ],
             rows: itemRows)
         summary.itemPreferences += itemRows.count
+    }
+
+    /// The contender of each output of a ranking, distinct (a K-way vote shows
+    /// each contender once), or an error naming the line.
+    static func contenders(of ranking: RankingRecord, source: String) throws -> [String] {
+        guard let names = ranking.contenders else {
+            throw StoreError.invalid(
+                "\(source):\(ranking.line): contenders: a K-way vote in an arena names each output's contender; "
+                    + "map the field that lists them (--contenders-field), or write a K-way vote file with --out",
+                field: "contenders")
+        }
+        guard (2...8).contains(names.count) else {
+            throw StoreError.invalid(
+                "\(source):\(ranking.line): outputs: a K-way vote has 2 to 8 outputs, this ranking has \(names.count)", field: "outputs")
+        }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw StoreError.invalid(
+                "\(source):\(ranking.line): contenders: \"\(name)\" is named twice; a K-way vote shows each contender once",
+                field: "contenders")
+        }
+        return names
+    }
+
+    /// K-way votes of the batch's rankings, with their members (contender,
+    /// output, place), in two multi-row INSERTs.
+    private mutating func storeRankings(_ rankings: [RankingRecord], promptOf: [String: Int64]) async throws {
+        guard !rankings.isEmpty else { return }
+        var outputIds: [OutputSlot: Int64] = [:]
+        let prompts = Array(Set(rankings.map { promptOf[$0.prompt.text]! }))
+        for chunk in prompts.chunks(of: 1000) {
+            let rows = try await database.select().columns("id", "prompt_id", "contender_id").from("outputs")
+                .where("arena_id", .equal, arena).where("prompt_id", .in, Array(chunk)).where("withdrawn_at", .is, SQLLiteral.null).all()
+            for row in rows {
+                let slot = OutputSlot(
+                    prompt: try row.decode(column: "prompt_id", as: Int64.self),
+                    contender: try row.decode(column: "contender_id", as: Int64.self))
+                outputIds[slot] = try row.decode(column: "id", as: Int64.self)
+            }
+        }
+        var voteRows: [[ImportValue]] = []
+        var members: [[(contender: Int64, output: Int64?, place: Int)]] = []
+        for ranking in rankings {
+            guard let places = KWayPlaces.places(ranking.ranks) else { continue }
+            let prompt = promptOf[ranking.prompt.text]!
+            let names = try Self.contenders(of: ranking, source: source)
+            let placed = places.filter { $0 > 0 }.count
+            voteRows.append([
+                .integer(arena), .integer(prompt), .integer(Int64(ranking.outputs.count)),
+                .text(placed == 1 ? KWayKind.best.rawValue : KWayKind.ranking.rawValue),
+                .text(ranking.voter.flatMap { $0.isEmpty ? nil : $0 }),
+                .text(ranking.source == .judge ? StoredVote.Source.judge.rawValue : StoredVote.Source.imported.rawValue), .real(now),
+            ])
+            members.append(zip(names, places).map { name, place in
+                let contender = contenderIds[name]!
+                return (contender: contender, output: outputIds[OutputSlot(prompt: prompt, contender: contender)], place: place)
+            })
+            largestK = max(largestK, ranking.outputs.count)
+        }
+        // Ids come back in VALUES order once sorted (ids increase within a statement).
+        let ids = try await writer.insert(
+            into: "kway_votes", columns: ["arena_id", "prompt_id", "k", "kind", "voter", "source", "created_at"], rows: voteRows,
+            returning: ["id"]
+        ).map(\.id).sorted()
+        guard ids.count == voteRows.count else {
+            throw StoreError.unavailable("The database returned \(ids.count) of \(voteRows.count) new K-way votes; run the import again.")
+        }
+        var memberRows: [[ImportValue]] = []
+        for (id, candidates) in zip(ids, members) {
+            for (i, member) in candidates.enumerated() {
+                memberRows.append([
+                    .integer(id), .integer(arena), .integer(Int64(i + 1)), .integer(member.contender), .integer(member.output),
+                    .integer(Int64(member.place)),
+                ])
+            }
+        }
+        try await writer.insert(
+            into: "kway_vote_members", columns: ["vote_id", "arena_id", "position", "contender_id", "output_id", "place"],
+            rows: memberRows)
+        summary.kwayVotes += voteRows.count
+    }
+
+    /// After the last batch: an arena that held no votes and showed pairs
+    /// becomes a K-way arena of the largest K imported, so its battles and
+    /// leaderboard (Plackett–Luce) match its votes.
+    mutating func finish() async throws {
+        guard largestK > 2, arenaK == 2, !hadVotes else { return }
+        try await database.update("arenas").set("k", to: largestK).where("id", .equal, arena).run()
+        try await SQLPreferStore.recordChange(arena: arena, .contents, in: database)
     }
 
     /// The id of every prompt text named (created when new), by text.

@@ -47,6 +47,7 @@ struct SchemaConstraint: Sendable {
             "arenas_annotations_check",
             .invalid("annotationsPerItem must be at least 1.", field: "annotationsPerItem")),
         check("arenas_min_play_check", .invalid("minPlayMs must not be negative.", field: "minPlayMs")),
+        check("arenas_license_check", .invalid("A licence must be 1 to 200 characters (e.g. CC-BY-4.0).", field: "license")),
         unique(
             "contenders_arena_name_unique", "contenders.arena_id, contenders.name",
             .duplicate("A contender with this name in this arena", field: "name")),

@@ -19,7 +19,8 @@ enum StoreRecords {
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
             archivedAt: try row.decode(column: "archived_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
             leaderboardPublic: try row.decode(column: "leaderboard_public", as: Bool.self),
-            activeSampling: try activeSampling(row)
+            activeSampling: try activeSampling(row),
+            license: try row.decode(column: "license", as: String?.self)
         )
     }
 

@@ -21,8 +21,18 @@ public struct TrainingExport: Sendable {
         public var includeFlagged = false
         /// Seed of the audit's prompt down-sampler.
         public var auditSeed: UInt64 = 42
+        /// Label pairs easy/contested/hard (`all`), or keep one kind only;
+        /// nil: no labels. See `TrainingExport+Difficulty`.
+        public var difficulty: DifficultyChoice?
+        /// The settings of that analysis (`prefer items`' defaults).
+        public var items = ItemAgreement()
 
         public init() {}
+    }
+
+    /// Which pairs `difficulty` keeps: all (each labelled), or one kind.
+    public enum DifficultyChoice: String, Sendable, Hashable, CaseIterable {
+        case all, easy, contested, hard
     }
 
     /// What an export wrote and left out.
@@ -32,6 +42,8 @@ public struct TrainingExport: Sendable {
         public var flaggedVoters: [String]
         public var droppedFlagged = 0
         public var droppedBySource = 0
+        /// Why pairs carry no difficulty label, when the analysis could not run.
+        public var difficultyNote: String?
     }
 
     public var options: Options
@@ -51,13 +63,27 @@ public struct TrainingExport: Sendable {
             throw StoreError(.notFound, "Arena \"\(arena.name)\" has no votes or preferences to export; import or collect some first.", field: "arena")
         }
         var flagged = Set<String>()
-        if !options.includeFlagged && votes > 0 {
-            let table = try await ArenaVoteTable.load(store: store, arena: arena.id)
-            if let audit = try table.audit(seed: options.auditSeed) {
-                flagged = audit.flaggedVoters
-            }
+        var table: ArenaVoteTable?
+        if (!options.includeFlagged || options.difficulty != nil) && votes > 0 {
+            table = try await ArenaVoteTable.load(store: store, arena: arena.id)
         }
-        var pairs = TrainingPairs(options: options.pairs)
+        if !options.includeFlagged, let table, let audit = try table.audit(seed: options.auditSeed) {
+            flagged = audit.flaggedVoters
+        }
+        var pairOptions = options.pairs
+        var difficultyNote: String?
+        if let choice = options.difficulty {
+            let labels = try await Self.difficulties(
+                table, flagged: flagged, sources: options.sources, settings: options.items, store: store, arena: arena)
+            difficultyNote = labels.note
+            let byItem = labels.items
+            pairOptions.difficulty = { pair in
+                guard let a = pair.contenderFirst, let b = pair.contenderSecond else { return nil }
+                return byItem[DifficultyKey(prompt: pair.prompt, a, b)]
+            }
+            pairOptions.difficultyFilter = choice == .all ? nil : choice.rawValue
+        }
+        var pairs = TrainingPairs(options: pairOptions)
         var droppedFlagged = 0
         var droppedBySource = 0
         var pending: [PreferenceRecord] = []
@@ -92,7 +118,7 @@ public struct TrainingExport: Sendable {
         if !last.isEmpty { try await write(last) }
         return Report(
             tally: pairs.tally, coverage: coverage, flaggedVoters: flagged.sorted(), droppedFlagged: droppedFlagged,
-            droppedBySource: droppedBySource)
+            droppedBySource: droppedBySource, difficultyNote: difficultyNote)
     }
 
     /// Rows of one prompt and one kind (votes, items) are grouped together.

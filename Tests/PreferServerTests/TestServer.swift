@@ -21,6 +21,8 @@ struct TestServer {
     let store: any PreferStore
     /// The server's services, for awaiting what it does in the background.
     let services: PreferServices
+    /// The SQLite file the server uses (for running `prefer` on the same data).
+    var database = ""
 
     /// The port of a live server (`run(live: true)`), for a real browser.
     var port: Int? { client.port }
@@ -48,7 +50,8 @@ struct TestServer {
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "prefer-test")
         logger.logLevel = .warning
-        let store = try await openTestStore(directory.appendingPathComponent("test.sqlite").path, logger: logger)
+        let database = directory.appendingPathComponent("test.sqlite").path
+        let store = try await openTestStore(database, logger: logger)
         do {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
@@ -60,7 +63,7 @@ struct TestServer {
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             let setup: TestingSetup = live ? .live : .router
             let result = try await app.test(setup) { client in
-                try await body(TestServer(client: client, store: store, services: services))
+                try await body(TestServer(client: client, store: store, services: services, database: database))
             }
             try await store.shutdown()
             return result

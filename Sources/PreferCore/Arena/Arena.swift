@@ -24,6 +24,9 @@ public struct Arena: Sendable, Hashable, Codable {
     public var archivedAt: Date?
     /// A private arena whose leaderboard anyone may read (its votes stay private).
     public var leaderboardPublic: Bool
+    /// The licence its data is released under (e.g. `CC-BY-4.0`), as the
+    /// admin set it; nil when none is set. Data releases state it.
+    public var license: String?
 
     public init(
         id: Int64,
@@ -37,7 +40,8 @@ public struct Arena: Sendable, Hashable, Codable {
         createdAt: Date = Date(),
         archivedAt: Date? = nil,
         leaderboardPublic: Bool = false,
-        activeSampling: ActiveSampling? = nil
+        activeSampling: ActiveSampling? = nil,
+        license: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -51,6 +55,7 @@ public struct Arena: Sendable, Hashable, Codable {
         self.archivedAt = archivedAt
         self.leaderboardPublic = leaderboardPublic
         self.activeSampling = activeSampling
+        self.license = license
     }
 
     /// How the arena's battles pick their pair: its active settings, or its

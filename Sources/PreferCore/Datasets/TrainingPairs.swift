@@ -61,6 +61,9 @@ public struct TrainingPairs: Sendable {
         /// The contested/easy label of a pair (from a disagreement analysis),
         /// written as `"difficulty"` when it gives one.
         public var difficulty: (@Sendable (PairIdentity) -> String?)?
+        /// Keep only pairs whose `difficulty` label is this one (nil keeps
+        /// every pair); pairs without a label are left out then.
+        public var difficultyFilter: String?
 
         public init() {}
     }
@@ -75,6 +78,8 @@ public struct TrainingPairs: Sendable {
         public var droppedBothBad = 0
         /// Pairs whose two outputs are the same text.
         public var droppedIdentical = 0
+        /// Pairs left out by `difficultyFilter`.
+        public var droppedByDifficulty = 0
         public var merged = 0
         public var promptsTrain = 0
         public var promptsTest = 0
@@ -154,6 +159,16 @@ public struct TrainingPairs: Sendable {
             tally.droppedIdentical += 1
             return []
         }
+        var difficulty: String?
+        if let hook = options.difficulty {
+            difficulty = hook(PairIdentity(
+                prompt: record.prompt?.text ?? "", first: record.a.text, second: record.b.text,
+                contenderFirst: record.contenderA, contenderSecond: record.contenderB))
+        }
+        if let filter = options.difficultyFilter, difficulty != filter {
+            tally.droppedByDifficulty += 1
+            return []
+        }
         let counts = group.dropFirst().reduce(record.counts) { $0 + $1.counts }
         let verdict: Verdict
         if counts.aWins > counts.bWins {
@@ -188,12 +203,6 @@ public struct TrainingPairs: Sendable {
                 let l = Double(min(counts.aWins, counts.bWins))
                 margin = Foundation.log((w + 0.5) / (l + 0.5))
             }
-        }
-        var difficulty: String?
-        if let hook = options.difficulty {
-            difficulty = hook(PairIdentity(
-                prompt: record.prompt?.text ?? "", first: record.a.text, second: record.b.text,
-                contenderFirst: record.contenderA, contenderSecond: record.contenderB))
         }
         let prompt = record.prompt
         switch options.format {

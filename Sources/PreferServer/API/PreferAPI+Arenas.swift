@@ -20,7 +20,7 @@ extension PreferAPI {
             name: body.name, description: body.description, sampling: Sampling(rawValue: name) ?? .uniform,
             criteria: body.criteria ?? [], minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem ?? 1, isPrivate: body._private ?? false,
-            activeSampling: active
+            activeSampling: active, license: body.license
         )
         // Checked before the arena exists, so a wrong routing setting or a refused
         // declaration creates nothing.
@@ -112,7 +112,7 @@ extension PreferAPI {
         let changes = ArenaChanges(
             description: body.description, sampling: sampling, criteria: body.criteria, minPlayMs: body.minPlayMs,
             annotationsPerItem: body.annotationsPerItem, isPrivate: body._private, leaderboardPublic: body.leaderboardPublic,
-            archived: body.archived, activeSampling: active)
+            archived: body.archived, activeSampling: active, license: body.license)
         var routing: (settings: HybridRouting, judgeId: Int64)?
         if let change = Self.routingChange(body.routing) {
             let current = try await services.directory.arena(input.path.arena)

@@ -31,6 +31,7 @@ extension PreferAPI {
         }
         options.includeFlagged = query.includeFlagged ?? false
         options.auditSeed = UInt64(clamping: query.seed ?? 42)
+        options.difficulty = query.difficulty.flatMap { TrainingExport.DifficultyChoice(rawValue: $0.rawValue) }
         let export = TrainingExport(options: options)
         let logger = services.logger
         let chunks = AsyncThrowingStream<ArraySlice<UInt8>, any Error>(bufferingPolicy: .bufferingOldest(64)) { continuation in

@@ -23,6 +23,7 @@ extension Components.Schemas.Arena {
             activeSampling: arena.activeSampling.map(Components.Schemas.ActiveSampling.init)
         )
         if arena.activeSampling != nil { sampling = .active }
+        license = arena.license
     }
 }
 

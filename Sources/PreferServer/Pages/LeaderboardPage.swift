@@ -184,6 +184,7 @@ struct LeaderboardPage {
         <main id="main" class="wide">
         <h1>Leaderboard · \(arena.name)\(sourceLabel)</h1>
         <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
+        \(arena.license.map { "<p class=\"note licence\">The arena's data is released under the licence <strong>\($0)</strong>.</p>" as HTML } ?? .empty)
         <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
         \(judges == nil || judges?.rows.isEmpty == true ? HTML.empty : JudgeSection.sourceSwitch(arena: arena.name, source: source))
         \(selector())

@@ -71,6 +71,7 @@ public struct ArenaService: Sendable {
         checked.criteria = try ArenaRules.criteria(new.criteria)
         checked.minPlayMs = try ArenaRules.minPlayMs(new.minPlayMs)
         checked.annotationsPerItem = try ArenaRules.annotationsPerItem(new.annotationsPerItem)
+        checked.license = try ArenaRules.license(new.license)
         let arena = try await store.createArena(checked)
         if k > 2 {
             do {
@@ -120,6 +121,7 @@ public struct ArenaService: Sendable {
         if let criteria = changes.criteria { checked.criteria = try ArenaRules.criteria(criteria) }
         checked.minPlayMs = try ArenaRules.minPlayMs(changes.minPlayMs)
         if let k = changes.annotationsPerItem { checked.annotationsPerItem = try ArenaRules.annotationsPerItem(k) }
+        checked.license = try ArenaRules.license(changes.license, clearing: true)
         _ = try await store.updateArena(id: arena.id, checked)
         try await directory.reload(arena.id)
         return try await summary(id: arena.id)

@@ -24,6 +24,8 @@ struct PreferServices: Sendable {
     let administration: AdministrationService
     /// AI judges (define, list, run, agreement, validation).
     let judges: JudgeService
+    /// Data releases (the archive of `prefer release`).
+    let releases: ReleaseService
     /// Judge runs working in the background.
     let judgeRuns: JudgeRunner
     /// Live hybrid routing of new battles (judge first, then people or the judge's vote).
@@ -59,6 +61,7 @@ struct PreferServices: Sendable {
         )
         arenas = ArenaService(store: store, directory: directory)
         routing = HybridRoutingService(store: store, directory: directory, leaderboards: leaderboards, logger: logger)
+        releases = ReleaseService(store: store, directory: directory)
         battles = BattleService(
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
             secrets: secrets, battleLifetime: configuration.battleLifetime, routing: routing)
