@@ -113,7 +113,10 @@ public struct JudgeRunJob: Sendable {
             try await recorder.flush()
             try await store.setJudgeRunStatus(runId: runId, .cancelled, message: "cancelled on request; run it again to resume")
         } catch let error as CancellationError {
-            try? await recorder.flush()
+            // Written outside the cancelled task (an unstructured task is not
+            // cancelled with it), or the store would refuse the last batch and
+            // finished judgements would be asked again on resume.
+            try? await Task { try await recorder.flush() }.value
             try? await store.setJudgeRunStatus(runId: runId, .cancelled, message: "interrupted; run it again to resume")
             throw error
         } catch {
