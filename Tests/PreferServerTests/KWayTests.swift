@@ -119,8 +119,11 @@ struct KWayTests {
                 #expect(abs((row["lower"] as? Double ?? .nan) - entry.lower) < 1e-6)
                 #expect(abs((row["upper"] as? Double ?? .nan) - entry.upper) < 1e-6)
             }
-            // The strongest contender by construction leads.
-            #expect(reference.contenders.first?.name == "alpha")
+            // The strongest contender by construction beats the weakest. (Which four of the five
+            // each battle shows is the server's random draw, so the exact order is not fixed:
+            // "alpha leads" failed once in a full run when beta happened to meet weak fields.)
+            let rating = Dictionary(uniqueKeysWithValues: reference.contenders.map { ($0.name, $0.rating) })
+            #expect((rating["alpha"] ?? 0) > (rating["epsilon"] ?? 0), "\(rating)")
 
             // The JSON Lines export is K-way rows that the core reads back to the same ratings.
             let export = try await server.send(.get, "/api/arenas/four/votes?format=jsonl", admin: true)
