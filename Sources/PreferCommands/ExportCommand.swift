@@ -81,20 +81,20 @@ struct ExportPairs: AsyncParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let (_, opened) = try await StoreOpener.open(database, logger: logger)
         guard let store = opened as? SQLPreferStore else { throw CommandError("this store cannot export datasets") }
-        var sinks: [OutputSink] = []
+        var sinks: [FileSink] = []
         do {
             try await store.migrate()
             guard let target = try await store.arena(named: arena) else {
                 throw CommandError("There is no arena named \"\(arena)\" in this database; prefer import … --arena \(arena) creates one.")
             }
-            let train: OutputSink
-            var test: OutputSink?
+            let train: FileSink
+            var test: FileSink?
             if testFraction != nil, let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                train = try OutputSink(path: (out as NSString).appendingPathComponent("train.jsonl"))
-                test = try OutputSink(path: (out as NSString).appendingPathComponent("test.jsonl"))
+                train = try FileSink.forCommand((out as NSString).appendingPathComponent("train.jsonl"))
+                test = try FileSink.forCommand((out as NSString).appendingPathComponent("test.jsonl"))
             } else {
-                train = try OutputSink(path: out ?? "-")
+                train = try FileSink.forCommand(out ?? "-")
             }
             sinks = [train] + (test.map { [$0] } ?? [])
             var options = TrainingExport.Options()

@@ -283,7 +283,7 @@ struct ImportRankings: AsyncParsableCommand {
             return
         }
         let progress = ProgressLine(quiet: settings.quiet)
-        let sink = try OutputSink(path: out)
+        let sink = try FileSink.forCommand(out)
         var count = 0
         for path in settings.files {
             let file = try MappedFile(path: path)
@@ -310,54 +310,5 @@ struct ImportRankings: AsyncParsableCommand {
         try sink.finish()
         progress.finish()
         printError("wrote \(count) K-way votes to \(out)")
-    }
-}
-
-/// Where an export writes: a file (written beside, renamed into place when
-/// complete, so a failed export leaves no half file) or standard output.
-final class OutputSink {
-    let path: String
-    private let handle: FileHandle
-    private let temporary: String?
-    private var buffer: [UInt8] = []
-
-    init(path: String) throws {
-        self.path = path
-        if path == "-" {
-            handle = FileHandle.standardOutput
-            temporary = nil
-            return
-        }
-        let temp = path + ".partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temp, contents: nil), let opened = FileHandle(forWritingAtPath: temp) else {
-            throw CommandError("cannot write \(path): check that its folder exists and is writable.")
-        }
-        handle = opened
-        temporary = temp
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        buffer += bytes
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() throws {
-        try flush()
-        guard let temporary else { return }
-        try handle.close()
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    }
-
-    func discard() throws {
-        guard let temporary else { return }
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: temporary)
     }
 }

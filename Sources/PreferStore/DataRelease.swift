@@ -213,7 +213,7 @@ public struct DataRelease {
         // Votes.
         progress("writing votes…")
         var stats = Stats()
-        let votes = try ReleaseFile(path: path("votes.jsonl"))
+        let votes = try FileSink(path: path("votes.jsonl"))
         var after: Int64?
         var releaseId = 0
         while true {
@@ -259,7 +259,7 @@ public struct DataRelease {
         try votes.finish()
 
         // Item-level preferences.
-        let items = try ReleaseFile(path: path("preferences.jsonl"))
+        let items = try FileSink(path: path("preferences.jsonl"))
         _ = try await store.forEachPreference(arena: arena.id, includeVotes: false) { page in
             var bytes: [UInt8] = []
             for stored in page {
@@ -291,7 +291,7 @@ public struct DataRelease {
         try items.finish()
 
         // Ratings.
-        let ratingSink = try ReleaseFile(path: path("ratings.jsonl"))
+        let ratingSink = try FileSink(path: path("ratings.jsonl"))
         var ratingBytes: [UInt8] = []
         for rating in try await store.ratings(arena: arena.id) {
             if droppedPrompts.contains(rating.promptId) { continue }
@@ -313,7 +313,7 @@ public struct DataRelease {
         try ratingSink.finish()
 
         // Prompts, outputs, contenders.
-        let promptSink = try ReleaseFile(path: path("prompts.jsonl"))
+        let promptSink = try FileSink(path: path("prompts.jsonl"))
         for prompt in prompts where !droppedPrompts.contains(prompt.id) {
             stats.prompts += 1
             var line = JSONLine()
@@ -324,7 +324,7 @@ public struct DataRelease {
             try promptSink.write(line.finishedBytes())
         }
         try promptSink.finish()
-        let outputSink = try ReleaseFile(path: path("outputs.jsonl"))
+        let outputSink = try FileSink(path: path("outputs.jsonl"))
         for output in try await store.outputs(arena: arena.id) where !droppedPrompts.contains(output.promptId) {
             stats.outputs += 1
             var line = JSONLine()
@@ -336,7 +336,7 @@ public struct DataRelease {
             try outputSink.write(line.finishedBytes())
         }
         try outputSink.finish()
-        let contenderSink = try ReleaseFile(path: path("contenders.jsonl"))
+        let contenderSink = try FileSink(path: path("contenders.jsonl"))
         for contender in contenders {
             var line = JSONLine()
             line.key("name"); line.string(contender.name)
@@ -468,40 +468,5 @@ public struct DataRelease {
         - `SHA256SUMS`: SHA-256 of every file; check with `sha256sum -c SHA256SUMS`.
 
         """
-    }
-}
-
-/// A file of a release: written beside (`.partial`), renamed into place when
-/// complete, in buffers of 1 MB.
-final class ReleaseFile {
-    let path: String
-    private let handle: FileHandle
-    private let temporary: String
-    private var buffer: [UInt8] = []
-
-    init(path: String) throws {
-        self.path = path
-        temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil), let opened = FileHandle(forWritingAtPath: temporary) else {
-            throw StoreError(.invalid, "cannot write \(path): check that its folder exists and is writable.", field: "out")
-        }
-        handle = opened
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        buffer += bytes
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() throws {
-        try flush()
-        try handle.close()
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 }
