@@ -506,10 +506,7 @@ actor LeaderboardCache: Service {
                 let computed = try await fits.runIfActive { [measured] in
                     try Self.computeBoard(counted, key: key, decisions: decided, measures: measured, attributes: attributes)
                 }
-                result = .success(Entry(
-                    board: computed.board, slice: computed.slice, votesUsed: current.table.totalVotes, computedAt: Date(),
-                    audit: computed.audit, group: computed.group, groupReport: computed.groupReport, analysis: computed.analysis,
-                    report: computed.report, kept: computed.kept, flaggedVoters: computed.flaggedVoters))
+                result = .success(computed)
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
                 result = .failure(stopped ? PreferError.shuttingDown as any Error : error)
@@ -545,16 +542,15 @@ actor LeaderboardCache: Service {
         try computeBoard(stored, key: key, decisions: decisions, measures: measures).board
     }
 
-    /// `compute`, also returning, for a slice, the slice's summary, and the
-    /// whole audit report (for the audit page and `GET
-    /// /api/arenas/{arena}/audit`), which the board keeps only the summary of.
+    /// `compute` as the cache keeps it: the board with, for a slice, the
+    /// slice's summary, the whole audit report (for the audit page and `GET
+    /// /api/arenas/{arena}/audit`), which the board keeps only the summary
+    /// of, and what each variant adds.
     static func computeBoard(
         _ stored: ArenaVotes, key: Key, decisions: [VoterDecision] = [], measures: [Int64: [Double]]? = nil,
         attributes: [String: [String: String]]? = nil
-    ) throws -> (
-        board: Leaderboard, slice: SliceBoard?, audit: AuditReport?, group: GroupView?, groupReport: SliceReport.Groups?, analysis: Data?,
-        report: SliceReport?, kept: [Bool]?, flaggedVoters: Set<String>
-    ) {
+    ) throws -> Entry {
+        let votesUsed = stored.table.totalVotes
         // `votesUsed` counts every vote read; the board, those of its source.
         let votes = stored.only(key.source, judges: key.judges.map(Set.init))
         var kwayCategory: String?
@@ -568,9 +564,9 @@ actor LeaderboardCache: Service {
         }
         guard table.totalVotes > 0 else {
             if key.source == .judge {
-                return (.empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), nil, nil, nil, nil, nil, nil, nil, [])
+                return Entry(board: .empty("No AI judge's votes yet: run a judge on this arena (POST /api/arenas/{arena}/judge-runs) and its board appears."), votesUsed: votesUsed, computedAt: Date())
             }
-            return (.empty("No votes yet: vote on a few battles and the leaderboard appears."), nil, nil, nil, nil, nil, nil, nil, [])
+            return Entry(board: .empty("No votes yet: vote on a few battles and the leaderboard appears."), votesUsed: votesUsed, computedAt: Date())
         }
         let options = LeaderboardOptions(
             intervals: key.rounds >= 2 ? .bootstrap(rounds: key.rounds, seed: key.seed) : .none,
@@ -588,7 +584,7 @@ actor LeaderboardCache: Service {
             let analysis = try Self.analysis(
                 table, variant: key.variant, flagged: audit?.flaggedVoters, seed: key.seed,
                 attributes: key.variant.attributeFields(attributes) ?? [])
-            return (.empty("An analysis, not a board."), nil, audit?.report, nil, nil, analysis, nil, nil, [])
+            return Entry(board: .empty("An analysis, not a board."), votesUsed: votesUsed, computedAt: Date(), audit: audit?.report, analysis: analysis)
         }
         var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
         var group: GroupView?
@@ -617,7 +613,9 @@ actor LeaderboardCache: Service {
         }
         board.warnings += problems
         if slice != nil { slice?.board = nil }
-        return (board, slice, audit?.report, group, groupReport, nil, report, audited.kept, audited.flaggedVoters)
+        return Entry(
+            board: board, slice: slice, votesUsed: votesUsed, computedAt: Date(), audit: audit?.report, group: group,
+            groupReport: groupReport, report: report, kept: audited.kept, flaggedVoters: audited.flaggedVoters)
     }
 
     /// What a board ranks of `table` (the votes of `votes`, perhaps
