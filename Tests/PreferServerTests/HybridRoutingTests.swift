@@ -175,7 +175,7 @@ struct HybridRoutingTests {
             let audit = try await Self.patch(server, "plain", ["judge": "fake", "human_share": 0.2, "audit_share": 0.3])
             #expect(audit.status == 400 && field(audit) == "routing.audit_share", "\(audit.text)")
             let none = try await server.send(.get, "/api/arenas/plain/routing", template: "/api/arenas/{arena}/routing", admin: true)
-            #expect(none.status == 404, "\(none.text)")
+            #expect(none.status == 404 && (none.json["error"] as? [String: Any])?["code"] as? String == "no_routing", "\(none.text)")
 
             // On create: checked before the arena exists.
             let created = try await server.send(

@@ -213,6 +213,16 @@ struct ReleaseTests {
             #expect(empty.status == 404 && empty.errorField == "arena", "\(empty.text)")
             let pattern = try await server.send(.post, "/api/arenas/empty/releases", template: path, json: ["drop_prompts": "(["], admin: true)
             #expect(pattern.status == 400 && pattern.errorField == "drop_prompts", "\(pattern.text)")
+            // The document's lengths are the server's (JSON Schema counts code points).
+            let long = try await server.send(
+                .post, "/api/arenas/empty/releases", template: path, json: ["drop_prompts": String(repeating: "ô", count: 1001)], admin: true)
+            #expect(long.status == 400 && long.errorField == "drop_prompts", "\(long.text)")
+            let fits = try await server.send(
+                .post, "/api/arenas/empty/releases", template: path, json: ["drop_prompts": String(repeating: "ô", count: 1000)], admin: true)
+            #expect(fits.status == 404 && fits.errorField == "arena", "\(fits.text)")
+            let names = try await server.send(
+                .post, "/api/arenas/empty/releases", template: path, json: ["drop_annotators": [String(repeating: "a", count: 1001)]], admin: true)
+            #expect(names.status == 400 && names.errorField == "drop_annotators", "\(names.text)")
             let key = try await server.send(.post, "/api/arenas/empty/releases", template: path, json: ["pseudonym_key": "abc"], admin: true)
             #expect(key.status == 400 && key.errorField == "pseudonym_key", "\(key.text)")
             let unknown = try await server.send(.post, "/api/arenas/empty/releases", template: path, json: ["licence": "x"], admin: true)

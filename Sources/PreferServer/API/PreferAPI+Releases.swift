@@ -11,8 +11,17 @@ extension PreferAPI {
         if case .json(let body)? = input.body {
             options.license = try ArenaRules.license(body.license)
             options.dropRationales = body.dropRationales ?? false
+            if let pattern = body.dropPrompts, pattern.unicodeScalars.count > 1000 {
+                throw PreferError.invalidField(
+                    "drop_prompts", "drop_prompts must be a regular expression of at most 1,000 characters; got \(pattern.unicodeScalars.count).")
+            }
             options.dropPrompts = body.dropPrompts.flatMap { $0.isEmpty ? nil : $0 }
-            options.dropAnnotators = Set(body.dropAnnotators ?? [])
+            let annotators = body.dropAnnotators ?? []
+            guard annotators.count <= 10_000, annotators.allSatisfy({ $0.unicodeScalars.count <= 1000 }) else {
+                throw PreferError.invalidField(
+                    "drop_annotators", "drop_annotators must list at most 10,000 annotators of at most 1,000 characters each.")
+            }
+            options.dropAnnotators = Set(annotators)
             if let rounds = body.bootstrap {
                 guard (0...10_000).contains(rounds) else {
                     throw PreferError.invalidField("bootstrap", "bootstrap must be 0 to 10000 rounds; got \(rounds).")
