@@ -40,6 +40,17 @@ struct JudgesAndExportTests {
             logprobsScore["verdict_method"] = "logprobs"
             let inconsistent = try await server.send(.post, "/api/judges", json: logprobsScore, admin: true)
             #expect(inconsistent.status == 400 && inconsistent.errorField == "verdict_method")
+            // null is "left out" (the document says so); "" is no mode.
+            var nulls = changed
+            nulls["temperature"] = NSNull()
+            nulls["orders"] = NSNull()
+            let withNulls = try await server.send(.post, "/api/judges?replace=true", template: "/api/judges", json: nulls, admin: true)
+            #expect(withNulls.status == 201 && withNulls.json["temperature"] as? Double == 0 && withNulls.json["orders"] as? String == "both")
+            var noMode = judge
+            noMode["name"] = "moded"
+            noMode["mode"] = ""
+            let emptyMode = try await server.send(.post, "/api/judges", json: noMode, admin: true)
+            #expect(emptyMode.status == 400 && emptyMode.errorField == "mode", "\(emptyMode.text)")
 
             let listed = try await server.send(.get, "/api/judges", admin: true)
             let judges = try #require(listed.json["judges"] as? [[String: Any]])

@@ -22,9 +22,11 @@ extension JudgeConfiguration {
     /// the defaults of `prefer judge add`.
     init(_ body: Components.Schemas.JudgeCreate) throws {
         let defaults = JudgeConfiguration(name: body.name, endpoint: body.endpoint, model: body.model)
-        func value<T: RawRepresentable>(_ raw: String?, _ fallback: T, field: String) throws -> T where T.RawValue == String {
+        func value<T: RawRepresentable & CaseIterable>(_ raw: String?, _ fallback: T, field: String) throws -> T where T.RawValue == String {
             guard let raw else { return fallback }
-            guard let value = T(rawValue: raw) else { throw PreferError.invalidField(field, "\(field) cannot be \"\(raw)\".") }
+            guard let value = T(rawValue: raw) else {
+                throw PreferError.invalidField(field, "\(field) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(raw)\".")
+            }
             return value
         }
         self.init(
@@ -79,6 +81,9 @@ extension PreferAPI {
             let seed = body.seed ?? 1
             guard seed >= 0 else { throw PreferError.invalidField("seed", "seed must be a non-negative integer; got \(seed).") }
             selection = .battles(count: count, seed: UInt64(seed))
+        case ._empty_?:
+            // How the generator spells the null the document allows as a value; "" itself is no selection.
+            throw PreferError.invalidField("selection", "selection must be human_battles, all_pairs or battles; got \"\".")
         case .allPairs, .humanBattles, nil:
             if body.battles != nil {
                 throw PreferError.invalidField("battles", "battles goes with \"selection\": \"battles\" only.")
