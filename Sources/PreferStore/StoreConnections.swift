@@ -41,6 +41,12 @@ final class StoreConnections: @unchecked Sendable {
     /// Set by the first `shutdown()`; later calls do nothing.
     private let isShutDown = NIOLockedValueBox(false)
 
+    /// The calls under way, which `shutdown()` lets end before it closes the pools.
+    private let admission = StoreAdmission()
+
+    /// How long `shutdown()` waits for the calls under way.
+    private static let shutdownPatience = Duration.seconds(30)
+
     /// How many attempts a PostgreSQL transaction gets when it loses a deadlock.
     private static let attempts = 5
 
@@ -100,9 +106,11 @@ final class StoreConnections: @unchecked Sendable {
     func withPostgresConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T? {
         guard case .postgres(let pool) = backend else { return nil }
         do {
-            let connection = try await pool.requestConnection(logger: logger).get()
-            defer { pool.releaseConnection(connection, logger: logger) }
-            return try await body(connection)
+            return try await admission.run {
+                let connection = try await pool.requestConnection(logger: logger).get()
+                defer { pool.releaseConnection(connection, logger: logger) }
+                return try await body(connection)
+            }
         } catch {
             throw StoreError.translating(error)
         }
@@ -136,7 +144,9 @@ final class StoreConnections: @unchecked Sendable {
             switch backend {
             case .sqlite(let pool, _, let gate):
                 return try await gate.holding {
-                    try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0) }
+                    try await admission.run {
+                        try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0) }
+                    }
                 }
             case .postgres:
                 return try await retrying { try await body($0, nil) }
@@ -170,6 +180,9 @@ final class StoreConnections: @unchecked Sendable {
             return !done
         }
         guard first else { return }
+        if await !admission.close(patience: Self.shutdownPatience) {
+            logger.warning("Closing the database while calls are still running: they did not end within \(Self.shutdownPatience).")
+        }
         switch backend {
         case .sqlite(let pool, let threadPool, _):
             try? await pool.shutdownAsync()
@@ -181,6 +194,10 @@ final class StoreConnections: @unchecked Sendable {
 
     /// Runs `body` on a connection of the pool; errors come back as the database gave them.
     private func lease<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await admission.run { try await leaseAdmitted(body) }
+    }
+
+    private func leaseAdmitted<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool, _, _):
             return try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
