@@ -83,12 +83,14 @@ struct RankCommand: ParsableCommand {
         var shifts: [String: Double]?
         var flagged: Set<String>?
         if table.voters != nil && table.count > 0 {
-            let result: VoteAudit.Result
+            let screening: VoteAudit.Screening
             do {
-                result = try VoteAudit(options: audit.options(seed: rating.seed)).run(table, inputs: audit.inputs(table))
+                screening = try VoteAudit(options: audit.options(seed: rating.seed))
+                    .screen(table, inputs: audit.inputs(table), includeFlagged: includeFlagged)
             } catch let error as AuditError {
                 throw CommandError(error.message)
             }
+            let result = screening.result
             let s = result.report.summary
             auditSummary = s
             flagged = result.flaggedVoters
@@ -99,8 +101,10 @@ struct RankCommand: ParsableCommand {
                     throw CommandError(error.message)
                 }
             }
-            if !includeFlagged {
-                table = result.cleaned(table)
+            table = screening.ranked
+            if screening.rankedAll && !quiet {
+                printError("audit: would leave no vote to rank (\(s.votersFlagged) of \(s.voters) voters flagged), so the board ranks all \(table.count) votes rather than none; prefer audit says why.")
+            } else if !includeFlagged {
                 if !quiet {
                     var line = "audit: excluded \(s.votersFlagged) of \(s.voters) voters (\(s.votesByFlaggedVoters) votes)"
                     let filtered = s.votesFilteredByContent.values.reduce(0, +)

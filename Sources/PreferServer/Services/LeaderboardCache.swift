@@ -625,43 +625,23 @@ actor LeaderboardCache: Service {
     static func audited(
         _ votes: ArenaVotes, table: VoteTable, seed: UInt64, includeFlagged: Bool, decisions: [VoterDecision]
     ) -> (ranked: VoteTable, audit: VoteAudit.Result?, kept: [Bool]?, flaggedVoters: Set<String>, fallback: String?, problems: [String]) {
-        var ranked = table
-        var audit: VoteAudit.Result?
-        var problems: [String] = []
-        var kept: [Bool]?
-        var flagged: Set<String> = []
-        if table.voters != nil {
-            var inputs = AuditInputs(table: table)
-            inputs.characters = votes.characters
-            var auditOptions = AuditOptions()
-            auditOptions.downsampler?.seed = seed
-            do {
-                audit = try VoteAudit(options: auditOptions).run(table, inputs: inputs)
-            } catch {
-                // Never hidden: the board then counts every vote, and says why.
-                problems.append("The vote audit could not run (\(error)); this leaderboard counts every vote.")
-            }
-            if var result = audit {
-                result.keep = result.keep(table, applying: decisions)
-                audit = result
-                if !includeFlagged {
-                    ranked = result.cleaned(table)
-                    kept = result.keep
-                    let decided = Dictionary(decisions.map { ($0.voter, $0.decision) }) { _, last in last }
-                    flagged = result.flaggedVoters.filter { decided[$0] != .keep }
-                    flagged.formUnion(decided.filter { $0.value != .keep }.keys)
-                }
-            }
+        guard table.voters != nil else { return (table, nil, nil, [], nil, []) }
+        var inputs = AuditInputs(table: table)
+        inputs.characters = votes.characters
+        var auditOptions = AuditOptions()
+        auditOptions.downsampler?.seed = seed
+        let screening: VoteAudit.Screening
+        do {
+            screening = try VoteAudit(options: auditOptions).screen(table, inputs: inputs, decisions: decisions, includeFlagged: includeFlagged)
+        } catch {
+            // Never hidden: the board then counts every vote, and says why.
+            return (table, nil, nil, [], nil, ["The vote audit could not run (\(error)); this leaderboard counts every vote."])
         }
-        var fallback: String?
-        if ranked.isEmpty {
-            // Never an empty leaderboard from stored votes: rank them all and say so.
-            fallback = "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
-            ranked = table
-            kept = nil
-            flagged = []
-        }
-        return (ranked, audit, kept, flagged, fallback, problems)
+        // Never an empty leaderboard from stored votes: rank them all and say so.
+        let fallback = screening.rankedAll
+            ? "The audit flagged every voter, so this leaderboard keeps all \(table.count) votes rather than none (the audit's findings are in the JSON's audit field)."
+            : nil
+        return (screening.ranked, screening.result, screening.kept, screening.leftOut, fallback, [])
     }
 
     /// The board of `variant` on the votes to rank — through the code paths
