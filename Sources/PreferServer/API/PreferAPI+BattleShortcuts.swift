@@ -14,8 +14,8 @@ import OpenAPIRuntime
 extension PreferAPI {
     /// `POST /api/arenas/{arena}/battles`.
     func createBattleShortcut(_ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata) async throws -> OperationRouter.ShortcutAnswer {
-        guard let path = request.path, !path.contains("?"), Self.acceptsJSON(request),
-            let arena = metadata.pathParameters["arena"], !arena.contains("%")
+        guard let path = request.path, !Self.has(path, "?"), Self.acceptsJSON(request),
+            let arena = metadata.pathParameters["arena"], !Self.has(arena, "%")
         else { return .passed(body) }
         let battle = try await drawBattle(arena: String(arena))
         return .answered(HTTPResponse(status: .created, headerFields: Self.jsonHeaders), try Self.jsonBody(battle))
@@ -24,7 +24,7 @@ extension PreferAPI {
     /// `POST /api/battles/{battle}/vote[?next=true|false]`.
     func voteShortcut(_ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata) async throws -> OperationRouter.ShortcutAnswer {
         guard let path = request.path, Self.acceptsJSON(request), let body,
-            let battle = metadata.pathParameters["battle"], !battle.contains("%"),
+            let battle = metadata.pathParameters["battle"], !Self.has(battle, "%"),
             let contentType = request.headerFields[.contentType],
             contentType == "application/json" || contentType == "application/json; charset=utf-8"
         else { return .passed(body) }
@@ -41,6 +41,13 @@ extension PreferAPI {
         }
         let (vote, replayed) = try await castVote(ballot, battle: String(battle), next: next)
         return .answered(HTTPResponse(status: replayed ? .ok : .created, headerFields: Self.jsonHeaders), try Self.jsonBody(vote))
+    }
+
+    /// Whether `text` holds the ASCII character `byte`, by a scan of its
+    /// bytes: `String.contains(_: String)` is Foundation's `range(of:)` on
+    /// Linux (NSString bridging): 0.7% of the server's CPU samples on this path.
+    static func has<S: StringProtocol>(_ text: S, _ byte: Unicode.Scalar) -> Bool {
+        text.utf8.contains(UInt8(ascii: byte))
     }
 
     static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
