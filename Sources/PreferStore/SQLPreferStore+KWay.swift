@@ -50,6 +50,10 @@ extension SQLPreferStore: KWayStore {
         if let problem = vote.problem { return .rejected(problem) }
         do {
             let stored: StoredKWayVote? = try await connections.write { database in
+                if database.dialect.name == "postgresql" {
+                    // Ids then grow in commit order, as the change feed reads them (`kwayFeedLock`).
+                    try await database.raw("SELECT pg_advisory_xact_lock(\(literal: Self.kwayFeedLock))").run()
+                }
                 let row = try await database.raw(
                     """
                     INSERT INTO kway_votes (arena_id, battle, prompt_id, k, kind, rationale, time_to_vote_ms, voter,
