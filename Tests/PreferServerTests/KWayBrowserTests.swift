@@ -155,7 +155,7 @@ extension BrowserTests {
                 let drawn = try await server.battle("boards")
                 let (l, r) = (TestServer.author(drawn.json["left"]), TestServer.author(drawn.json["right"]))
                 let choice = (l < r) == (round % 4 != 0) ? "left" : "right"
-                let harmless = (l > r) == (round % 5 != 0) ? "left" : "right"
+                let harmless = (l > r) == (round % 10 != 0) ? "left" : "right"
                 let reply = try await server.vote(drawn.json["battle"] as! String, [
                     "choice": choice, "criteria": ["helpfulness": choice, "harmlessness": harmless],
                 ])
