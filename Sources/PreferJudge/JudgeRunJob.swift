@@ -69,6 +69,10 @@ public struct JudgeRunJob: Sendable {
             }
         }
         let configuration = judge.configuration
+        if configuration.mode == .rank, try await arenaK() > 2, configuration.rankSize > 8 {
+            throw JudgeError(
+                "Arena \"\(arena.name)\" is K-way: a rank judge's rankings are stored as K-way votes of 2 to 8 candidates; this judge ranks \(configuration.rankSize). Define a judge with rank_size 8 or less.")
+        }
         let (items, skipped) = try selection.items(
             mode: configuration.mode, rankSize: configuration.rankSize, prompts: prompts, outputs: outputs, humanVotes: humanVotes)
         guard !items.isEmpty else {
@@ -82,6 +86,12 @@ public struct JudgeRunJob: Sendable {
     }
 
     struct CancelRequested: Error {}
+
+    /// The arena's K (2: pairwise) as the store keeps it.
+    func arenaK() async throws -> Int {
+        guard let kway = store as? any KWayStore else { return 2 }
+        return try await kway.arenaK(arena.id)
+    }
 
     /// Judges the run's pending items; returns the run as it ends (completed,
     /// or cancelled when asked to stop). Cancelling the task stops it too
@@ -156,6 +166,9 @@ public struct JudgeRunJob: Sendable {
         for output in try await store.outputs(arena: arena.id) { outputs["\(output.promptId):\(output.contenderId)"] = output }
         let configuration = judge.configuration
         let cache = StoreAnswerCache(store: store)
+        // A rank judge on a K-way arena stores each ranking as one K-way vote.
+        let k = try await arenaK()
+        let kway = configuration.mode == .rank && k > 2
         var after: Int64?
         while true {
             try Task.checkCancellation()
@@ -192,7 +205,7 @@ public struct JudgeRunJob: Sendable {
                     return (completion, JudgeRunCounters())
                 case .success(let plan):
                     let outcome = try await engine.judge(plan, cached: cached, cache: cache, runId: runId)
-                    let completion = try self.completion(item, outcome)
+                    let completion = try self.completion(item, outcome, kway: kway)
                     try await recorder.add(
                         answers: outcome.answers, failures: outcome.failures, completion: completion, counters: outcome.counters)
                     return (completion, outcome.counters)
@@ -203,11 +216,35 @@ public struct JudgeRunJob: Sendable {
         }
     }
 
-    /// An item's completion: its result, and a vote per pair with a verdict.
-    public func completion(_ item: JudgeRunItem, _ outcome: JudgeEngine.ItemOutcome) throws -> JudgeItemCompletion {
+    /// An item's completion: its result, and a vote per pair with a verdict
+    /// — or, with `kway` (a rank judge on a K-way arena), the ranking as one
+    /// K-way vote: the item's contenders in item order, each placed (a full
+    /// ranking; Plackett–Luce reads it as K − 1 choices, not as K(K − 1)/2
+    /// independent pairs).
+    public func completion(_ item: JudgeRunItem, _ outcome: JudgeEngine.ItemOutcome, kway: Bool = false) throws -> JudgeItemCompletion {
         var result = JudgementResult(outcome.results)
         if let ranking = outcome.overall.ranking { result.ranking = ranking.map { item.contenders[$0] } }
         let text = String(decoding: try Self.encoder.encode(result), as: UTF8.self)
+        if kway {
+            var kwayVotes: [NewKWayVote] = []
+            let k = item.contenders.count
+            if let ranking = outcome.overall.ranking, ranking.count == k, (2...8).contains(k), Set(ranking).count == k {
+                var places = [Int](repeating: 0, count: k)
+                for (rank, index) in ranking.enumerated() where places.indices.contains(index) { places[index] = rank + 1 }
+                let members = item.contenders.enumerated().map { position, contender in
+                    KWayMember(position: position + 1, contenderId: contender, outputId: nil, place: places[position])
+                }
+                kwayVotes.append(NewKWayVote(
+                    arenaId: arena.id, battle: JudgeBattle.id(judge: judge.id, prompt: item.promptId, contenders: item.contenders),
+                    promptId: item.promptId, kind: .ranking, members: members,
+                    rationale: outcome.overall.raw.first.flatMap { $0 }.map { String($0.prefix(4000)) },
+                    voter: judge.voter, source: .judge))
+            }
+            let failed = kwayVotes.isEmpty
+            return JudgeItemCompletion(
+                itemId: item.id, status: failed ? .failed : .done, result: text,
+                error: failed ? (result.error ?? "no ranking of all \(k) outputs") : nil, votes: [], kwayVotes: kwayVotes)
+        }
         var votes: [NewVote] = []
         for (index, pair) in outcome.overall.pairs.enumerated() {
             guard let judgement = pair.judgement else { continue }

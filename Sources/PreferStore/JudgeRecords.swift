@@ -223,13 +223,19 @@ public struct JudgeItemCompletion: Sendable, Hashable {
     public var result: String?
     public var error: String?
     public var votes: [NewVote]
+    /// On a K-way arena, a rank judge's ranking as one K-way vote (stored in
+    /// `kway_votes` with the item, instead of a pairwise vote per pair).
+    public var kwayVotes: [NewKWayVote]
 
-    public init(itemId: Int64, status: JudgeRunItem.Status, result: String?, error: String?, votes: [NewVote]) {
+    public init(
+        itemId: Int64, status: JudgeRunItem.Status, result: String?, error: String?, votes: [NewVote], kwayVotes: [NewKWayVote] = []
+    ) {
         self.itemId = itemId
         self.status = status
         self.result = result
         self.error = error
         self.votes = votes
+        self.kwayVotes = kwayVotes
     }
 }
 
@@ -254,5 +260,10 @@ public struct JudgeValidationRule: Sendable, Hashable, Codable {
 public enum JudgeBattle {
     public static func id(judge: Int64, prompt: Int64, left: Int64, right: Int64) -> String {
         "judge:\(judge):p\(prompt):\(left):\(right)"
+    }
+
+    /// The battle id of a judge's K-way vote on a prompt and a set of contenders (in item order).
+    public static func id(judge: Int64, prompt: Int64, contenders: [Int64]) -> String {
+        "judge:\(judge):p\(prompt):" + contenders.map(String.init).joined(separator: ",")
     }
 }

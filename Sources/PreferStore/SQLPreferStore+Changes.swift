@@ -9,24 +9,30 @@ extension SQLPreferStore {
     static let voteFeedLock: Int64 = 0x7072_6566_5F76
     /// The same for rows of `store_changes` ("prefer changes").
     static let changeFeedLock: Int64 = 0x7072_6566_5F63
+    /// The same for K-way votes (`kway_votes`, "prefer kway"): their own
+    /// lock, so that a K-way vote never waits for a batch of pairwise ones.
+    static let kwayFeedLock: Int64 = 0x7072_6566_5F6B
 
     public func changeCursor() async throws -> ChangeCursor {
         try await connections.withConnection { database in
             let row = try await database.raw(
                 """
                 SELECT (SELECT COALESCE(MAX(id), 0) FROM votes) AS vote,
-                       (SELECT COALESCE(MAX(id), 0) FROM store_changes) AS change
+                       (SELECT COALESCE(MAX(id), 0) FROM store_changes) AS change,
+                       (SELECT COALESCE(MAX(id), 0) FROM kway_votes) AS kway
                 """
             ).first()
             return ChangeCursor(
                 vote: try row?.decode(column: "vote", as: Int64.self) ?? 0,
-                change: try row?.decode(column: "change", as: Int64.self) ?? 0)
+                change: try row?.decode(column: "change", as: Int64.self) ?? 0,
+                kway: try row?.decode(column: "kway", as: Int64.self) ?? 0)
         }
     }
 
     /// One statement (one snapshot, one round trip): the arenas with votes
     /// after the cursor, with their highest id — a range scan of the primary
-    /// key over the new votes only — and the rows of `store_changes` after it.
+    /// key over the new votes only — the same for K-way votes, and the rows
+    /// of `store_changes` after it.
     public func changes(after cursor: ChangeCursor) async throws -> StoreChanges {
         try await connections.withConnection { database in
             let rows = try await database.raw(
@@ -34,6 +40,8 @@ extension SQLPreferStore {
                 SELECT 0 AS feed, arena_id, MAX(id) AS id, '' AS kind FROM votes WHERE id > \(bind: cursor.vote) GROUP BY arena_id
                 UNION ALL
                 SELECT 1 AS feed, arena_id, id, kind FROM store_changes WHERE id > \(bind: cursor.change)
+                UNION ALL
+                SELECT 2 AS feed, arena_id, MAX(id) AS id, '' AS kind FROM kway_votes WHERE id > \(bind: cursor.kway) GROUP BY arena_id
                 ORDER BY feed, id
                 """
             ).all()
@@ -41,10 +49,14 @@ extension SQLPreferStore {
             for row in rows {
                 let arena = try row.decode(column: "arena_id", as: Int64.self)
                 let id = try row.decode(column: "id", as: Int64.self)
-                if try row.decode(column: "feed", as: Int.self) == 0 {
+                switch try row.decode(column: "feed", as: Int.self) {
+                case 0:
                     changes.votes[arena] = id
                     changes.cursor.vote = max(changes.cursor.vote, id)
-                } else {
+                case 2:
+                    changes.kwayVotes[arena] = id
+                    changes.cursor.kway = max(changes.cursor.kway, id)
+                default:
                     let text = try row.decode(column: "kind", as: String.self)
                     // A kind this build does not know (a newer replica's) is safest read as "reload everything".
                     changes.arenas.append(.init(arena: arena, kind: StoreChanges.Kind(rawValue: text) ?? .votesImported))

@@ -212,6 +212,7 @@ extension SQLPreferStore: JudgeStore {
             var done = 0
             var failed = 0
             var votes: [NewVote] = []
+            var kwayVotes: [NewKWayVote] = []
             for completion in completions {
                 let updated = try await database.update("judge_run_items")
                     .set("status", to: completion.status.rawValue)
@@ -224,6 +225,7 @@ extension SQLPreferStore: JudgeStore {
                 guard !updated.isEmpty else { continue }  // finished before (a resumed run)
                 if completion.status == .done { done += 1 } else { failed += 1 }
                 votes += completion.votes
+                kwayVotes += completion.kwayVotes
             }
             for chunk in votes.chunks(of: VoteBatch.insertChunk) {
                 for vote in chunk where VoteBatch.problem(with: vote) != nil {
@@ -233,6 +235,11 @@ extension SQLPreferStore: JudgeStore {
                 // A judge votes once on a prompt and pair: its battle id is the key.
                 try await database.insert(into: "votes").columns(VoteBatch.columns).rows(rows)
                     .ignoringConflicts().run()
+            }
+            for vote in kwayVotes {
+                if let problem = vote.problem { throw problem }
+                // A judge votes once on a prompt and set of contenders: its battle id is the key.
+                _ = try await Self.insertKWayVote(vote, in: database)
             }
             try await database.update("judge_runs")
                 .set(SQLIdentifier("done_items"), to: SQLRaw("done_items + \(done)"))

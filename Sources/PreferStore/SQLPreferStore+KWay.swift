@@ -50,25 +50,7 @@ extension SQLPreferStore: KWayStore {
         if let problem = vote.problem { return .rejected(problem) }
         do {
             let stored: StoredKWayVote? = try await connections.write { database in
-                let row = try await database.raw(
-                    """
-                    INSERT INTO kway_votes (arena_id, battle, prompt_id, k, kind, rationale, time_to_vote_ms, voter,
-                                            client_vote_id, source, created_at)
-                    VALUES (\(bind: vote.arenaId), \(bind: vote.battle), \(bind: vote.promptId), \(bind: vote.k),
-                            \(bind: vote.kind.rawValue), \(bind: vote.rationale), \(bind: vote.timeToVoteMs),
-                            \(bind: vote.voter), \(bind: vote.clientVoteId), \(bind: vote.source.rawValue),
-                            \(bind: vote.createdAt.timeIntervalSince1970))
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """
-                ).first()
-                guard let row else { return nil }
-                let id = try row.decode(column: "id", as: Int64.self)
-                let insert = database.insert(into: "kway_vote_members")
-                    .columns("vote_id", "arena_id", "position", "contender_id", "output_id", "place")
-                for member in vote.members {
-                    insert.values(id, vote.arenaId, member.position, member.contenderId, member.outputId, member.place)
-                }
-                try await insert.run()
+                guard let id = try await Self.insertKWayVote(vote, in: database) else { return nil }
                 return StoredKWayVote(
                     id: id, arenaId: vote.arenaId, battle: vote.battle, promptId: vote.promptId, kind: vote.kind,
                     members: vote.members, rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs, voter: vote.voter,
@@ -87,6 +69,36 @@ extension SQLPreferStore: KWayStore {
             return .conflict(existing: existing)
         }
         throw StoreError.unavailable("A K-way vote was neither stored nor matched to a stored vote; try again.")
+    }
+
+    /// Inserts `vote` and its members in the transaction of `database`;
+    /// nil when its battle or client vote id already has a vote. On
+    /// PostgreSQL it first takes the K-way feed's lock (`kwayFeedLock`), held
+    /// to the commit: ids then grow in commit order, as the change feed reads them.
+    static func insertKWayVote(_ vote: NewKWayVote, in database: any SQLDatabase) async throws -> Int64? {
+        if database.dialect.name == "postgresql" {
+            try await database.raw("SELECT pg_advisory_xact_lock(\(literal: Self.kwayFeedLock))").run()
+        }
+        let row = try await database.raw(
+            """
+            INSERT INTO kway_votes (arena_id, battle, prompt_id, k, kind, rationale, time_to_vote_ms, voter,
+                                    client_vote_id, source, created_at)
+            VALUES (\(bind: vote.arenaId), \(bind: vote.battle), \(bind: vote.promptId), \(bind: vote.k),
+                    \(bind: vote.kind.rawValue), \(bind: vote.rationale), \(bind: vote.timeToVoteMs),
+                    \(bind: vote.voter), \(bind: vote.clientVoteId), \(bind: vote.source.rawValue),
+                    \(bind: vote.createdAt.timeIntervalSince1970))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).first()
+        guard let row else { return nil }
+        let id = try row.decode(column: "id", as: Int64.self)
+        let insert = database.insert(into: "kway_vote_members")
+            .columns("vote_id", "arena_id", "position", "contender_id", "output_id", "place")
+        for member in vote.members {
+            insert.values(id, vote.arenaId, member.position, member.contenderId, member.outputId, member.place)
+        }
+        try await insert.run()
+        return id
     }
 
     public func kwayVotes(arena: Int64, after: Int64?, limit: Int) async throws -> [StoredKWayVote] {

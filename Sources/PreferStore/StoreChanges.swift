@@ -1,12 +1,25 @@
-/// A position in the store's change feed: the last vote id and the last
-/// change id read. Start from `PreferStore.changeCursor()`.
+/// A position in the store's change feed: the last vote id, the last K-way
+/// vote id and the last change id read. Start from `PreferStore.changeCursor()`.
 public struct ChangeCursor: Sendable, Hashable, Codable {
     public var vote: Int64
     public var change: Int64
+    /// The last K-way vote (`kway_votes`) read.
+    public var kway: Int64
 
-    public init(vote: Int64 = 0, change: Int64 = 0) {
+    public init(vote: Int64 = 0, change: Int64 = 0, kway: Int64 = 0) {
         self.vote = vote
         self.change = change
+        self.kway = kway
+    }
+
+    private enum CodingKeys: String, CodingKey { case vote, change, kway }
+
+    /// A cursor written before K-way votes had a feed reads as having seen none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        vote = try container.decode(Int64.self, forKey: .vote)
+        change = try container.decode(Int64.self, forKey: .change)
+        kway = try container.decodeIfPresent(Int64.self, forKey: .kway) ?? 0
     }
 }
 
@@ -18,7 +31,9 @@ public struct ChangeCursor: Sendable, Hashable, Codable {
 /// Votes are told by their ids, which grow in commit order (SQLite has one
 /// writer at a time; PostgreSQL votes take ids under a transaction-scoped
 /// advisory lock held to their commit), so a reader that has seen vote `n`
-/// has seen every vote below `n` that will ever commit. Other changes are rows
+/// has seen every vote below `n` that will ever commit. K-way votes
+/// (`kway_votes`) are told the same way, by their own ids under a lock of
+/// their own. Other changes are rows
 /// of `store_changes`, written last in their transaction under a lock of
 /// their own, in commit order too.
 public struct StoreChanges: Sendable, Hashable {
@@ -51,16 +66,22 @@ public struct StoreChanges: Sendable, Hashable {
 
     /// Arenas with votes stored since the cursor, each with its highest new vote id.
     public var votes: [Int64: Int64] = [:]
+    /// Arenas with K-way votes stored since the cursor, each with its highest new K-way vote id.
+    public var kwayVotes: [Int64: Int64] = [:]
     /// Arenas created, filled or deleted since the cursor, in commit order.
     public var arenas: [ArenaChange] = []
     /// Where to read from next time.
     public var cursor: ChangeCursor
 
-    public init(votes: [Int64: Int64] = [:], arenas: [ArenaChange] = [], cursor: ChangeCursor) {
+    public init(votes: [Int64: Int64] = [:], kwayVotes: [Int64: Int64] = [:], arenas: [ArenaChange] = [], cursor: ChangeCursor) {
         self.votes = votes
+        self.kwayVotes = kwayVotes
         self.arenas = arenas
         self.cursor = cursor
     }
 
-    public var isEmpty: Bool { votes.isEmpty && arenas.isEmpty }
+    public var isEmpty: Bool { votes.isEmpty && kwayVotes.isEmpty && arenas.isEmpty }
+
+    /// Arenas with new votes of either kind.
+    public var arenasWithVotes: Set<Int64> { Set(votes.keys).union(kwayVotes.keys) }
 }

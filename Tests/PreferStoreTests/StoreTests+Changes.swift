@@ -128,3 +128,98 @@ extension StoreTests {
         }
     }
 }
+
+/// K-way votes in the change feed: another process learns of them as of
+/// pairwise votes, by their own ids, which grow in commit order too.
+extension StoreTests {
+    /// A 3-way vote of `fixture`'s arena on `battle`, `first` placed best.
+    static func kwayVote(_ fixture: Fixture, battle: String, first: Int = 0) -> NewKWayVote {
+        let members = fixture.contenders.indices.map { i in
+            KWayMember(position: i + 1, contenderId: fixture.contenders[i].id, outputId: nil, place: i == first ? 1 : 0)
+        }
+        return NewKWayVote(arenaId: fixture.arena.id, battle: battle, promptId: fixture.prompts[0].id, kind: .best, members: members)
+    }
+
+    @Test(arguments: StoreKind.tested)
+    func theChangeFeedTellsAnotherProcessOfKWayVotes(kind: StoreKind) async throws {
+        try await Self.withTwoStores(kind) { writer, reader in
+            let fixture = try await Fixture.make(writer, name: "kway-feed", outputs: false)
+            try await writer.setArenaK(fixture.arena.id, k: 3)
+            let other = try await Fixture.make(writer, name: "pairwise-feed", outputs: false)
+            var cursor = try await reader.changeCursor()
+            #expect(try await reader.changes(after: cursor).isEmpty)
+
+            var ids: [Int64] = []
+            for n in 0..<3 {
+                guard case .stored(let vote) = try await writer.recordKWayVote(Self.kwayVote(fixture, battle: "kf-\(n)", first: n)) else {
+                    Issue.record("K-way vote \(n) not stored")
+                    return
+                }
+                ids.append(vote.id)
+            }
+            var changes = try await reader.changes(after: cursor)
+            #expect(changes.kwayVotes == [fixture.arena.id: ids.max()!])
+            #expect(changes.votes.isEmpty && changes.arenas.isEmpty)
+            #expect(changes.arenasWithVotes == [fixture.arena.id])
+            #expect(changes.cursor.kway == ids.max()!)
+            cursor = changes.cursor
+            #expect(try await reader.changes(after: cursor).isEmpty)
+
+            // Pairwise votes elsewhere are told apart; a K-way vote refused adds nothing.
+            _ = try await writer.recordVotes([other.vote(battle: "pf-1")])
+            guard case .conflict = try await writer.recordKWayVote(Self.kwayVote(fixture, battle: "kf-0", first: 1)) else {
+                Issue.record("a second vote on a battle was stored")
+                return
+            }
+            changes = try await reader.changes(after: cursor)
+            #expect(changes.kwayVotes.isEmpty)
+            #expect(Set(changes.votes.keys) == [other.arena.id])
+            // A cursor made now starts past every K-way vote.
+            #expect(try await reader.changeCursor().kway == ids.max()!)
+            #expect(try await reader.changes(after: try await reader.changeCursor()).isEmpty)
+        }
+    }
+
+    /// As `votesBecomeVisibleInIdOrder`, for K-way votes: once a reader has
+    /// seen K-way vote n, none below n may appear later (on PostgreSQL,
+    /// without the K-way feed's lock, concurrent votes commit out of id order).
+    @Test(arguments: StoreKind.tested)
+    func kwayVotesBecomeVisibleInIdOrder(kind: StoreKind) async throws {
+        try await Self.withTwoStores(kind) { first, second in
+            let fixture = try await Fixture.make(first, name: "kway-order", outputs: false)
+            try await first.setArenaK(fixture.arena.id, k: 3)
+            final class Watch: Sendable {
+                let done = Atomic<Bool>(false)
+                let violations = Mutex<[String]>([])
+            }
+            let watch = Watch()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (w, store) in [first, second, first, second].enumerated() {
+                    group.addTask {
+                        for n in 0..<40 {
+                            _ = try await store.recordKWayVote(Self.kwayVote(fixture, battle: "kw\(w)-\(n)", first: n % 3))
+                        }
+                    }
+                }
+                group.addTask {
+                    var seen: [Int64] = []
+                    var highest: Int64 = 0
+                    while !watch.done.load(ordering: .relaxed) {
+                        let ids = try await second.kwayVotes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id)
+                        let below = ids.filter { $0 <= highest }
+                        if below != seen {
+                            watch.violations.withLock { $0.append("after seeing up to \(highest), ids below it changed: \(Set(below).subtracting(seen).sorted())") }
+                        }
+                        seen = ids
+                        highest = ids.last ?? 0
+                    }
+                }
+                for _ in 0..<4 { try await group.next() }
+                watch.done.store(true, ordering: .relaxed)
+                try await group.waitForAll()
+            }
+            #expect(watch.violations.withLock { $0 }.isEmpty, "\(watch.violations.withLock { $0.prefix(3) })")
+            #expect(try await first.kwayVoteCount(arena: fixture.arena.id) == 4 * 40)
+        }
+    }
+}

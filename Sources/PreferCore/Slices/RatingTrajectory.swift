@@ -3,6 +3,13 @@
 /// bootstrapped on its own votes by `LeaderboardBuilder` with the same seed,
 /// gathered into one series per contender.
 ///
+/// The model is chosen once, on all the votes, and every point is fitted
+/// with it: Bradley–Terry for pairwise votes, Plackett–Luce (Luce 1959;
+/// Plackett 1975) as soon as one vote is K-way — so that a point whose
+/// window holds only pairwise votes is on the same model as the rest (on
+/// pairwise votes the two fits are equal; their bootstraps resample
+/// differently). `model` and `model_reason` say which and why.
+///
 /// At each point a contender with fewer than `provisionalVotes` votes so far
 /// (in the window) is provisional, as LMArena marks a new model until it has
 /// enough battles. Deterministic given the seed: every point's bootstrap is
@@ -40,6 +47,10 @@ public struct RatingTrajectory: Sendable, Codable {
     /// "timestamp" or "file".
     public var order: String
     public var provisionalVotes: Int
+    /// The model every point is fitted with (`bradley-terry`, `plackett-luce`)
+    /// and why, as the boards' `method.model` and `method.model_reason`.
+    public var model: String?
+    public var modelReason: String?
     /// "none", "bootstrap" or "sandwich", as the boards.
     public var intervals: String
     public var level: Double?
@@ -53,6 +64,8 @@ public struct RatingTrajectory: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case over, every, window, cumulative, order
         case provisionalVotes = "provisional_votes"
+        case model
+        case modelReason = "model_reason"
         case intervals, level, rounds, seed, points, series, warnings
     }
 
@@ -67,6 +80,15 @@ public struct RatingTrajectory: Sendable, Codable {
         let plan = try schedule.plan(table)
         var boards: [Leaderboard?] = []
         var warnings = plan.notes
+        // One model for every point, chosen on all the votes.
+        var ranker = ranker
+        var selection: ModelSelection?
+        do {
+            selection = try ranker.builder.options.selectModel(for: table)
+        } catch {
+            // Each point's board says why it cannot be fitted (the same options, the same refusal).
+        }
+        if let selection { ranker.builder.options.model = selection.model }
         for (k, slice) in plan.slices.enumerated() {
             let ranked = ranker.rank(table, slice).board
             boards.append(ranked.board)
@@ -93,6 +115,8 @@ public struct RatingTrajectory: Sendable, Codable {
             cumulative: schedule.window == nil,
             order: plan.order,
             provisionalVotes: ranker.provisionalVotes,
+            model: selection?.model.rawValue,
+            modelReason: selection?.reason,
             intervals: method?.intervals ?? "none",
             level: method?.level,
             rounds: method?.rounds,

@@ -100,6 +100,7 @@ extension SliceReport {
     func trajectoryText(_ t: RatingTrajectory, markdown: Bool) -> String {
         var title = "Trajectory every \(t.every), \(t.cumulative ? "cumulative" : "window \(t.window ?? "")")"
         title += ", \(t.points.count) points in \(t.order) order"
+        if t.model == LeaderboardModel.plackettLuce.rawValue { title += ", Plackett–Luce" }
         var out = heading(title, markdown: markdown)
         let header = ["Point", "End", "Votes", "Contender", "Rating", "Lower", "Upper", "Rank", "Contender votes"]
         var rows: [[String]] = []

@@ -12,8 +12,12 @@ import Foundation
 /// points end after every n votes, the last after the final vote. Time
 /// spans need timestamps (votes without one are left out and counted); vote
 /// counts use file order when some vote has no timestamp. Points whose
-/// window holds no vote are skipped and counted. O(votes log votes) to
-/// order, O(points × votes) to cut the slices.
+/// window holds no vote are skipped and counted. K-way votes (best of K,
+/// rankings) are votes like the pairwise ones: ordered with them by time,
+/// each point's slice keeps those of its window (`VoteSlice.kwayRows`); in
+/// file order, the pairwise votes come first, then the K-way votes (a
+/// `VoteTable` keeps the two apart). O(votes log votes) to order,
+/// O(points × votes) to cut the slices.
 public struct TrajectorySchedule: Sendable, Hashable {
     public var every: TrajectorySpan
     /// A sliding window; nil accumulates every vote so far.
@@ -62,10 +66,22 @@ public struct TrajectorySchedule: Sendable, Hashable {
         public var notes: [String]
     }
 
+    /// Every vote's timestamp (NaN where unknown), the pairwise votes' then
+    /// the K-way votes' — the positions `plan` orders — or nil when no vote
+    /// has one.
+    public static func timestamps(of table: VoteTable) -> [Double]? {
+        guard table.timestamps != nil || table.kway.timestamps != nil else { return nil }
+        return (table.timestamps ?? [Double](repeating: .nan, count: table.count))
+            + (table.kway.timestamps ?? [Double](repeating: .nan, count: table.kway.count))
+    }
+
     public func plan(_ table: VoteTable) throws(Problem) -> Plan {
         var notes: [String] = []
-        let times = table.timestamps
-        let timed = times.map { t in (0..<table.count).filter { !t[$0].isNaN } } ?? []
+        // Positions 0..<pairwise are the pairwise rows, the rest the K-way votes.
+        let pairwise = table.count
+        let total = table.totalVotes
+        let times = Self.timestamps(of: table)
+        let timed = times.map { t in (0..<total).filter { !t[$0].isNaN } } ?? []
         var order: [Int]
         var byTime: Bool
         let needsTime: Bool = {
@@ -77,17 +93,20 @@ public struct TrajectorySchedule: Sendable, Hashable {
             guard !timed.isEmpty, let times else {
                 throw Problem(message: "a trajectory every \(every)\(window.map { " over a \($0) window" } ?? "") needs timestamps (a tstamp or timestamp field, seconds since 1970); without them, use --every 10000votes (file order).")
             }
-            if timed.count < table.count {
-                notes.append("\(table.count - timed.count) votes have no timestamp and are left out of the trajectory.")
+            if timed.count < total {
+                notes.append("\(total - timed.count) votes have no timestamp and are left out of the trajectory.")
             }
             order = timed.sorted { (times[$0], $0) < (times[$1], $1) }
             byTime = true
-        } else if let times, timed.count == table.count {
-            order = (0..<table.count).sorted { (times[$0], $0) < (times[$1], $1) }
+        } else if let times, timed.count == total {
+            order = (0..<total).sorted { (times[$0], $0) < (times[$1], $1) }
             byTime = true
         } else {
             if timed.count > 0 { notes.append("Some votes have no timestamp, so the trajectory follows file order.") }
-            order = Array(0..<table.count)
+            if pairwise > 0 && table.hasKWayVotes {
+                notes.append("In file order, the pairwise votes come first, then the K-way votes.")
+            }
+            order = Array(0..<total)
             byTime = false
         }
         let n = order.count
@@ -125,7 +144,7 @@ public struct TrajectorySchedule: Sendable, Hashable {
         var points: [Point] = []
         var slices: [VoteSlice] = []
         var empty = 0
-        var keep = [Bool](repeating: false, count: table.count)
+        var keep = [Bool](repeating: false, count: total)
         for (position, endTime) in ends {
             var first = 0
             var startTime: Double? = byTime ? t[0] : nil
@@ -147,8 +166,13 @@ public struct TrajectorySchedule: Sendable, Hashable {
             for k in first..<position { keep[order[k]] = true }
             var rows: [Int32] = []
             rows.reserveCapacity(position - first)
-            for row in 0..<table.count where keep[row] {
+            for row in 0..<pairwise where keep[row] {
                 rows.append(Int32(row))
+                keep[row] = false
+            }
+            var kwayRows: [Int32]? = table.hasKWayVotes ? [] : nil
+            for row in pairwise..<total where keep[row] {
+                kwayRows?.append(Int32(row - pairwise))
                 keep[row] = false
             }
             let index = points.count
@@ -157,7 +181,7 @@ public struct TrajectorySchedule: Sendable, Hashable {
                 index: index, startTime: startTime, endTime: end,
                 start: startTime.map(Self.iso), end: end.map(Self.iso),
                 firstVote: first, lastVote: position, votes: position - first))
-            slices.append(VoteSlice(field: "time", value: end.map(Self.iso) ?? "vote \(position)", rows: rows))
+            slices.append(VoteSlice(field: "time", value: end.map(Self.iso) ?? "vote \(position)", rows: rows, kwayRows: kwayRows))
         }
         if empty > 0 { notes.append("\(empty) points had no votes in their window and are skipped.") }
         return Plan(points: points, slices: slices, order: byTime ? "timestamp" : "file", notes: notes)

@@ -4,7 +4,8 @@
 ///
 /// Every per-subset leaderboard in Prefer is one `VoteSlice` turned into a
 /// `VoteTable` (`VoteTable.slice(_:)`) and ranked by `LeaderboardBuilder`, so
-/// every model the builder knows works per slice. Materialising a slice costs
+/// every model the builder knows works per slice (Plackett–Luce too, when
+/// the slice holds K-way votes). Materialising a slice costs
 /// O(votes × columns) (`VoteTable.filtered`).
 public struct VoteSlice: Sendable, Hashable {
     /// What the slice is cut by: a field name ("category", "language",
@@ -20,8 +21,15 @@ public struct VoteSlice: Sendable, Hashable {
     /// One factor per row in `rows` multiplying the vote's weight
     /// (population weighting), if any.
     public var weightFactors: [Double]?
+    /// The table's K-way votes in the slice (rows of `VoteTable.kway`,
+    /// ascending); nil keeps every K-way vote (slices that cut pairwise votes
+    /// only, such as a criterion's).
+    public var kwayRows: [Int32]?
 
-    public init(field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil) {
+    public init(
+        field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil,
+        kwayRows: [Int32]? = nil
+    ) {
         precondition(outcomes == nil || outcomes!.count == rows.count, "one outcome per row")
         precondition(weightFactors == nil || weightFactors!.count == rows.count, "one weight factor per row")
         self.field = field
@@ -29,10 +37,11 @@ public struct VoteSlice: Sendable, Hashable {
         self.rows = rows
         self.outcomes = outcomes
         self.weightFactors = weightFactors
+        self.kwayRows = kwayRows
     }
 
-    /// Number of votes in the slice.
-    public var count: Int { rows.count }
+    /// Number of votes in the slice (with `kwayRows`, the K-way ones too).
+    public var count: Int { rows.count + (kwayRows?.count ?? 0) }
 }
 
 extension VoteTable {
@@ -50,6 +59,11 @@ extension VoteTable {
         }
         precondition(ascending, "slice rows must be ascending and distinct")
         var out = filtered(keep)
+        if let kwayRows = slice.kwayRows {
+            var keepKWay = [Bool](repeating: false, count: kway.count)
+            for row in kwayRows { keepKWay[Int(row)] = true }
+            out = out.filteredKWay(keepKWay)
+        }
         if let outcomes = slice.outcomes { out.outcomes = outcomes }
         if let factors = slice.weightFactors {
             let base = out.weights ?? Array(repeating: 1, count: out.count)
@@ -69,9 +83,9 @@ extension VoteTable {
         }
     }
 
-    /// Whether `contender` takes part in at least one vote. O(votes).
+    /// Whether `contender` takes part in at least one vote, pairwise or K-way. O(votes).
     public func hasVotes(for contender: String) -> Bool {
         guard let id = index(of: contender).map(Int32.init) else { return false }
-        return a.contains(id) || b.contains(id)
+        return a.contains(id) || b.contains(id) || kway.candidates.contains(id)
     }
 }

@@ -58,13 +58,10 @@ extension PreferAPI {
     }
 
     /// The trajectory asked for: `every` a span or "auto" (the default),
-    /// `window` a span; on pairwise arenas (the trajectory's slices cut
-    /// pairwise votes). How many points it gives is checked on the votes,
-    /// when it is computed.
+    /// `window` a span; pairwise arenas (Bradley–Terry) and K-way arenas
+    /// (Plackett–Luce) alike. How many points it gives is checked on the
+    /// votes, when it is computed.
     static func trajectoryVariant(every: String?, window: String?, index: ArenaIndex) throws -> LeaderboardCache.Variant {
-        if index.isKWay {
-            throw PreferError.invalidField("every", "Trajectories follow pairwise votes over time; this arena's battles are \(index.k)-way. Export its votes and run prefer rank on them, or ask for its leaderboard.")
-        }
         let every = every ?? "auto"
         guard every == "auto" || TrajectorySpan(parsing: every) != nil else {
             throw PreferError.invalidField("every", "every takes auto or a span such as 12h, 1d, 1w or 10000votes; got \"\(every.prefix(100))\".")

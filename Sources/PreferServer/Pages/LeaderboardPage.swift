@@ -43,7 +43,7 @@ struct LeaderboardPage {
             views.append(("category:" + category, "Category: " + category))
         }
         for criterion in index.arena.criteria { views.append(("criterion:" + criterion, "Criterion: " + criterion)) }
-        if !index.isKWay { views.append(("trajectory", "Ratings over time")) }
+        views.append(("trajectory", "Ratings over time"))
         if index.arena.criteria.count >= 2 { views.append(("pareto", "Pareto view across criteria")) }
         return views
     }
@@ -214,7 +214,8 @@ struct LeaderboardPage {
                 return "<section class=\"figure trajectory\" aria-labelledby=\"trajectory-heading\"><h2 id=\"trajectory-heading\">Ratings over time</h2>\(warnings)</section>"
             }
             let chart = TrajectorySVG.chart(trajectory).svg(title: "Ratings of \(arena.name) over time", id: "trajectory-plot")
-            let kind: HTML = trajectory.cumulative ? "every vote so far" : "the votes of the last \(trajectory.window ?? "")"
+            var kind: HTML = trajectory.cumulative ? "every vote so far" : "the votes of the last \(trajectory.window ?? "")"
+            if trajectory.model == LeaderboardModel.plackettLuce.rawValue { kind += " with Plackett–Luce" }
             let notes: HTML = trajectory.warnings.isEmpty ? .empty
                 : "<ul class=\"warnings\">\(HTML.joined(trajectory.warnings.map { "<li>\($0)</li>" }))</ul>"
             out += """

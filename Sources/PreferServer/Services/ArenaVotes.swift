@@ -14,6 +14,8 @@ struct ArenaVotes: Sendable {
     var characters: [Int?] = []
     /// Whether each vote is an AI judge's (people's boards leave those out: `VoteSourceFilter`).
     var judged: [Bool] = []
+    /// The same for each K-way vote (rows of `table.kway`): a rank judge's rankings on a K-way arena.
+    var kwayJudged: [Bool] = []
     /// Per pairwise vote (row of `table`), what slices and style control read
     /// and the plain leaderboard does not: the prompt's category, the choices
     /// per criterion, the two outputs shown.
@@ -82,12 +84,12 @@ struct ArenaVotes: Sendable {
         return added
     }
 
-    /// Votes of `source` read so far (K-way votes are people's).
+    /// Votes of `source` read so far, pairwise and K-way.
     func count(_ source: VoteSourceFilter) -> Int {
         switch source {
         case .all: table.totalVotes
-        case .judge: judged.lazy.filter { $0 }.count
-        case .human: judged.lazy.filter { !$0 }.count + table.kway.count
+        case .judge: judged.lazy.filter { $0 }.count + kwayJudged.lazy.filter { $0 }.count
+        case .human: judged.lazy.filter { !$0 }.count + kwayJudged.lazy.filter { !$0 }.count
         }
     }
 
@@ -102,11 +104,20 @@ struct ArenaVotes: Sendable {
                 keep[row] = table.voters?[row].map { judges.contains($0) } ?? false
             }
         }
-        let dropKWay = source == .judge && !table.kway.isEmpty
+        var keepKWay = source.keeps(kwayJudged)
+        if let judges, source != .human {
+            for row in keepKWay.indices where kwayJudged[row] && keepKWay[row] {
+                keepKWay[row] = table.kway.voters?[row].map { judges.contains($0) } ?? false
+            }
+        }
+        let dropKWay = keepKWay.contains(false)
         guard keep.contains(false) || dropKWay else { return self }
         var out = self
         out.table = table.filtered(keep)
-        if dropKWay { out.table = out.table.filteredKWay([Bool](repeating: false, count: table.kway.count)) }
+        if dropKWay {
+            out.table = out.table.filteredKWay(keepKWay)
+            out.kwayJudged = zip(kwayJudged, keepKWay).filter(\.1).map(\.0)
+        }
         out.characters = zip(characters, keep).filter(\.1).map(\.0)
         out.judged = zip(judged, keep).filter(\.1).map(\.0)
         out.categories = zip(categories, keep).filter(\.1).map(\.0)
@@ -138,6 +149,7 @@ struct ArenaVotes: Sendable {
                         candidates: candidates, ranking: ranking, voter: vote.voter,
                         timestamp: vote.createdAt.timeIntervalSince1970,
                         category: vote.promptId.flatMap { index?.prompts[$0]?.category }, attributes: attributes))
+                    kwayJudged.append(vote.source == .judge)
                 } catch {
                     // The schema keeps stored votes well-formed; a row that is not is left out, never fatal.
                 }

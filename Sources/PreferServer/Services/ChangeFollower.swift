@@ -46,7 +46,7 @@ struct ChangeFollower: Service {
     /// Brings the in-memory views up to date with `changes`.
     func apply(_ changes: StoreChanges) async {
         guard !changes.isEmpty else { return }
-        ServerMetrics.changesRead.increment(by: changes.votes.count + changes.arenas.count)
+        ServerMetrics.changesRead.increment(by: changes.votes.count + changes.kwayVotes.count + changes.arenas.count)
         for change in changes.arenas {
             await directory.forget(change.arena)
             if change.kind == .deleted || change.kind == .votesImported { await coverage.forget(change.arena) }
@@ -55,6 +55,10 @@ struct ChangeFollower: Service {
         for arena in changes.votes.keys {
             await leaderboards.votesChanged(arena: arena)
             await coverage.votesChanged(arena: arena)
+        }
+        // K-way votes: boards only (items' annotators count pairwise battles).
+        for arena in changes.kwayVotes.keys where changes.votes[arena] == nil {
+            await leaderboards.votesChanged(arena: arena)
         }
     }
 }

@@ -82,7 +82,7 @@ extension LeaderboardCache {
     /// or without times) a twentieth of the votes, rounded up to a power of
     /// two, at least 16 — so that it changes rarely as votes arrive.
     static func automaticSpan(_ table: VoteTable) -> TrajectorySpan {
-        if let times = table.timestamps {
+        if let times = TrajectorySchedule.timestamps(of: table) {
             let known = times.filter { !$0.isNaN }
             if known.count == times.count, let first = known.min(), let last = known.max() {
                 let days = (last - first) / 86_400
@@ -91,7 +91,7 @@ extension LeaderboardCache {
             }
         }
         var votes = 16
-        while votes * 20 < table.count { votes *= 2 }
+        while votes * 20 < table.totalVotes { votes *= 2 }
         return .votes(votes)
     }
 }

@@ -389,9 +389,7 @@ actor LeaderboardCache: Service {
         let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
                       judges: source == .human ? nil : judges, variant: variant)
         lastRequest[key] = .now
-        // K-way votes have no entry in the change feed: a K-way arena's board reads new ones on each request.
-        let kway = try await directory.index(id: arena)?.isKWay == true
-        if votes[arena] == nil || dirty.contains(arena) || kway { try await sync(arena) }
+        if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
             let stale = entry.votesUsed != count
@@ -455,7 +453,8 @@ actor LeaderboardCache: Service {
         // Keep the longer of two reads that overlapped (both are prefixes of
         // the arena's votes in id order); drop one that began before a reset.
         _ = try await decisions(arena)
-        guard generation[arena, default: 0] == started, current.lastId >= votes[arena]?.lastId ?? 0 else { return }
+        guard generation[arena, default: 0] == started, current.lastId >= votes[arena]?.lastId ?? 0,
+              current.lastKWayId >= votes[arena]?.lastKWayId ?? 0 else { return }
         votes[arena] = current
     }
 
