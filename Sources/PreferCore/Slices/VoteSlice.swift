@@ -20,19 +20,31 @@ public struct VoteSlice: Sendable, Hashable {
     /// One factor per row in `rows` multiplying the vote's weight
     /// (population weighting), if any.
     public var weightFactors: [Double]?
+    /// The K-way votes of the slice (rows of `VoteTable.kway`, ascending),
+    /// or nil to keep every K-way vote (slicers that read pairwise columns
+    /// only, such as a category whose K-way votes were chosen beforehand).
+    public var kwayRows: [Int32]?
+    /// One factor per row in `kwayRows` multiplying the K-way vote's weight, if any.
+    public var kwayWeightFactors: [Double]?
 
-    public init(field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil) {
+    public init(
+        field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil,
+        kwayRows: [Int32]? = nil, kwayWeightFactors: [Double]? = nil
+    ) {
         precondition(outcomes == nil || outcomes!.count == rows.count, "one outcome per row")
         precondition(weightFactors == nil || weightFactors!.count == rows.count, "one weight factor per row")
+        precondition(kwayWeightFactors == nil || kwayWeightFactors!.count == (kwayRows?.count ?? -1), "one weight factor per K-way row")
         self.field = field
         self.value = value
         self.rows = rows
         self.outcomes = outcomes
         self.weightFactors = weightFactors
+        self.kwayRows = kwayRows
+        self.kwayWeightFactors = kwayWeightFactors
     }
 
-    /// Number of votes in the slice.
-    public var count: Int { rows.count }
+    /// Number of votes in the slice (its K-way votes counted when listed).
+    public var count: Int { rows.count + (kwayRows?.count ?? 0) }
 }
 
 extension VoteTable {
@@ -55,7 +67,26 @@ extension VoteTable {
             let base = out.weights ?? Array(repeating: 1, count: out.count)
             out.weights = zip(base, factors).map { $0 * $1 }
         }
+        if let kwayRows = slice.kwayRows {
+            var keepKWay = [Bool](repeating: false, count: kway.count)
+            for row in kwayRows { keepKWay[Int(row)] = true }
+            out.kway = kway.filtered(keepKWay)
+            if let factors = slice.kwayWeightFactors {
+                let base = out.kway.weights ?? Array(repeating: 1, count: out.kway.count)
+                out.kway.weights = zip(base, factors).map { $0 * $1 }
+            }
+        }
         return out
+    }
+
+    /// The K-way votes' text column a field name refers to, as
+    /// `textColumn(named:)` for the pairwise votes.
+    public func kwayTextColumn(named field: String) -> TextColumn? {
+        switch field {
+        case "category": kway.categories
+        case "voter", "judge": kway.voters
+        default: kway.attributes[field]
+        }
     }
 
     /// The text column a field name refers to: `category` → the categories,
