@@ -141,6 +141,8 @@ actor LeaderboardCache: Service {
     private var lastRequest: [Key: ContinuousClock.Instant] = [:]
     /// The vote count a computation failed at: not tried again until votes change.
     private var failedAt: [Key: Int] = [:]
+    /// The attributes version (`attributesVersion`) a failed computation read: not tried again until they change either.
+    private var failedWithAttributes: [Key: Int] = [:]
     /// Per arena, a version per annotator attribute, bumped when an annotator
     /// who has voted changes it (and `anyAttribute` for any change): a board
     /// that read an older version is refreshed (`isCurrent`).
@@ -220,7 +222,8 @@ actor LeaderboardCache: Service {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes (or attributes) change.
             let upToDate = entries[key].map { isCurrent($0, key: key) } ?? true
-            if (entries[key]?.votesUsed == count || failedAt[key] == count) && upToDate { continue }
+            let failedHere = failedAt[key] == count && failedWithAttributes[key] == attributesVersion(key)
+            if (entries[key]?.votesUsed == count && upToDate) || failedHere { continue }
             // Analyses (a mixture refit takes up to a minute on a million votes) and the heavy
             // variants (many fits each) share the one fit thread with the boards: they are
             // refreshed less often, so boards never wait long.
@@ -396,6 +399,7 @@ actor LeaderboardCache: Service {
         votes[arena] = nil
         generation[arena, default: 0] += 1
         decisions[arena] = nil
+        attributeVersions[arena] = nil
         dirty.remove(arena)
         entries = entries.filter { $0.key.arena != arena }
     }
@@ -511,6 +515,7 @@ actor LeaderboardCache: Service {
         var current: ArenaVotes
         var result: Result<Entry, any Error>
         var version: Int
+        var attributesRead = 0
         repeat {
             version = decisionVersion[key.arena, default: 0]
             current = votes[key.arena] ?? ArenaVotes()
@@ -522,7 +527,7 @@ actor LeaderboardCache: Service {
                     measured = measures
                 }
                 let counted = current
-                let attributesRead = attributesVersion(key)
+                attributesRead = attributesVersion(key)
                 let attributes = try await annotatorAttributes(for: key)
                 var computed = try await fits.runIfActive { [measured] in
                     try Self.computeBoard(counted, key: key, decisions: decided, measures: measured, attributes: attributes)
@@ -551,6 +556,7 @@ actor LeaderboardCache: Service {
         case .failure(let error):
             logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
             failedAt[key] = current.table.totalVotes
+            failedWithAttributes[key] = attributesRead
             for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.reply.resume(throwing: error) }
         }
         return result
