@@ -1,4 +1,5 @@
 import Foundation
+import PreferTestSupport
 import Testing
 
 @Suite("prefer rank: slices, trajectories and groups")
@@ -163,6 +164,46 @@ struct SliceCommandTests {
         let text = try PreferProcess.run(["rank", path, "--group-by", "country", "--bootstrap", "100", "--include-flagged"])
         #expect(text.stdout.contains("Disagreement between groups") && text.stdout.contains("US vs JP"))
         #expect(text.stdout.contains("effective sample size (Kish)"))
+    }
+
+    /// K-way votes (best of 3, rankings of 4) by country: each group's board is
+    /// the Plackett–Luce fit of its own votes, and the weighting counts them —
+    /// the numbers of `bench/groups_kway_reference.py` (scipy, numpy).
+    @Test func groupsAndWeightingOfKWayVotes() throws {
+        let reference = try Fixtures.json("groups-kway-reference.json")
+        let path = try Self.write(reference["votes"] as! [[String: Any]])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func ratings(_ board: Any?) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: ((board as? [String: Any])?["contenders"] as? [[String: Any]] ?? []).map {
+                ($0["name"] as! String, $0["rating"] as! Double)
+            })
+        }
+        func close(_ served: [String: Double], _ expected: Any?, _ what: String) {
+            let expected = (expected as! [String: Any]).mapValues { ($0 as! NSNumber).doubleValue }
+            #expect(served.count == expected.count, "\(what): \(served)")
+            for (name, rating) in expected {
+                #expect(abs((served[name] ?? .nan) - rating) < 0.01, "\(what) \(name): \(served[name] ?? .nan) vs \(rating)")
+            }
+        }
+        let out = try PreferProcess.run(["rank", path, "--group-by", "country", "--format", "json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try out.json()
+        let groups = json["groups"] as! [String: Any]
+        let boards = groups["boards"] as! [[String: Any]]
+        #expect(boards.map { $0["value"] as! String } == ["US", "FR"])
+        for board in boards {
+            #expect(((board["board"] as? [String: Any])?["method"] as? [String: Any])?["model"] as? String == "plackett-luce")
+            close(ratings(board["board"]), (reference["group_ratings"] as! [String: Any])[board["value"] as! String], board["value"] as! String)
+        }
+        #expect((groups["merged"] as! [String: Any])["votes"] as? Int == 12)
+        let equal = json["weighting"] as! [String: Any]
+        #expect(equal["scheme"] as? String == "equal groups")
+        #expect(abs((equal["effective_sample_size"] as! Double) - (reference["equal_ess"] as! Double)) < 1e-9)
+        close(ratings((equal["board"] as? [String: Any])?["board"]), reference["equal_ratings"], "equal groups")
+        let target = try PreferProcess.run(["rank", path, "--group-by", "country", "--weights", "country=US:0.25,FR:0.75", "--format", "json"]).json()
+        let weighting = target["weighting"] as! [String: Any]
+        #expect(abs((weighting["effective_sample_size"] as! Double) - (reference["target_ess"] as! Double)) < 1e-9)
+        close(ratings((weighting["board"] as? [String: Any])?["board"]), reference["target_ratings"], "target shares")
     }
 
     @Test func provisionalVotesInTheMainBoard() throws {

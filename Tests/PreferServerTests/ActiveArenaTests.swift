@@ -444,7 +444,10 @@ struct ActiveArenaTests {
 
     /// A test server (as `TestServer.run`) on a new database of `database`'s
     /// kind, with its services at hand.
-    static func withServer(_ database: Database, _ body: @Sendable (TestServer, PreferServices) async throws -> Void) async throws {
+    static func withServer(
+        _ database: Database, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer, PreferServices) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "prefer-test")
         logger.logLevel = .warning
         let location: String
@@ -472,7 +475,9 @@ struct ActiveArenaTests {
         do {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: TestServer.adminKey, loadDemo: false)
-            let built = try await buildRouter(configuration: ServerConfiguration(metrics: TestServer.metrics), store: store, logger: logger)
+            var configuration = ServerConfiguration(metrics: TestServer.metrics)
+            configure(&configuration)
+            let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
             let services = built.services
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             try await app.test(.router) { client in

@@ -65,6 +65,30 @@ extension BrowserTests {
                 let first = try await string(browser, "var c = document.querySelector('table.board tbody tr'); return c ? c.textContent : ''")
                 #expect(first.contains("gamma"), "FR prefers gamma: \(first)")
                 #expect(try await somethingExecuted(browser) == nil)
+
+                // The equally weighted board: its effective sample size, the strata, and the raw board beside it.
+                #expect(values.contains("weights:country"), "\(values)")
+                try await browser.execute("var s = document.getElementById('view'); s.value = 'weights:country'; s.form.requestSubmit()")
+                try await browser.waitFor("the weighted board") {
+                    try await browser.execute("return location.search.indexOf('weights') >= 0 && document.readyState === 'complete' && document.querySelector('.weighting-note') !== null") as? Bool == true
+                }
+                let weighting = try await string(browser, "return document.querySelector('.weighting-note').textContent")
+                #expect(weighting.contains("Effective sample size") && weighting.contains("every group of country shown weighs the same"), "\(weighting)")
+                let strata = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('table.strata tbody th')).map(function (c) { return c.textContent; })") as? [String] ?? []
+                #expect(Set(strata) == ["US", "FR"], "\(strata)")
+                let compared = try await browser.execute(
+                    "return document.querySelectorAll('table.weighting-comparison tbody tr').length") as? Int
+                #expect(compared == 3)
+                // Target shares typed into the form.
+                try await browser.execute("var w = document.getElementById('weights'); w.value = 'country=US:0.2,FR:0.8'; w.form.requestSubmit()")
+                try await browser.waitFor("the board weighted to target shares") {
+                    try await browser.execute("var n = document.querySelector('.weighting-note'); return document.readyState === 'complete' && n !== null && n.textContent.indexOf('target share') >= 0") as? Bool == true
+                }
+                let targets = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('table.strata tbody tr')).map(function (r) { return r.children[4].textContent; })") as? [String] ?? []
+                #expect(Set(targets) == ["20.0%", "80.0%"], "\(targets)")
+                #expect(try await somethingExecuted(browser) == nil)
             }
         }
     }

@@ -75,12 +75,17 @@ public struct PostStratification: Sendable {
     }
 
     public func plan(_ table: VoteTable) throws(Problem) -> Plan {
-        guard let column = table.textColumn(named: field), column.codes.contains(where: { $0 >= 0 }) else {
+        let pairColumn = table.textColumn(named: field)
+        let kwayColumn = table.kway.isEmpty ? nil : table.kwayTextColumn(named: field)
+        guard pairColumn?.codes.contains(where: { $0 >= 0 }) == true || kwayColumn?.codes.contains(where: { $0 >= 0 }) == true else {
             throw Problem(message: "no vote carries the field \"\(field)\" to weight by; check the field name (a column of the vote file).")
         }
+        let present = Set((pairColumn?.values ?? []) + (kwayColumn?.values ?? []))
         var notes: [String] = []
-        // Stratum of each value code (-1: left out), and the strata's target shares.
-        var stratumOf = [Int](repeating: -1, count: column.values.count)
+        // The stratum of every vote, pairwise then K-way: -1 left out (a
+        // value without a share, a hidden group), -2 no value for the field.
+        var pairStratum = [Int](repeating: -2, count: table.count)
+        var kwayStratum = [Int](repeating: -2, count: table.kway.count)
         var names: [String] = []
         var shares: [Double] = []
         let scheme: String
@@ -90,16 +95,28 @@ public struct PostStratification: Sendable {
             guard given.values.allSatisfy({ $0 >= 0 && $0.isFinite }), given.values.contains(where: { $0 > 0 }) else {
                 throw Problem(message: "target shares must be zero or positive numbers, at least one above zero.")
             }
-            let absent = given.keys.filter { column.index[$0] == nil && given[$0]! > 0 }.sorted()
+            let absent = given.keys.filter { !present.contains($0) && given[$0]! > 0 }.sorted()
             if !absent.isEmpty {
                 notes.append("No votes from \(listNames(absent)), which the target names: the other groups' shares are renormalised to sum to 1.")
             }
-            for (code, value) in column.values.enumerated() {
+            // Strata in order of first appearance among the votes (pairwise, then K-way).
+            let pairValues = pairColumn?.values ?? []
+            let seen = Set(pairValues)
+            var stratumOf: [String: Int] = [:]
+            for value in pairValues + (kwayColumn?.values ?? []).filter({ !seen.contains($0) }) {
                 if let share = given[value], share > 0 {
-                    stratumOf[code] = names.count
+                    stratumOf[value] = names.count
                     names.append(value)
                     shares.append(share)
                 }
+            }
+            let pairMap = (pairColumn?.values ?? []).map { stratumOf[$0] ?? -1 }
+            let kwayMap = (kwayColumn?.values ?? []).map { stratumOf[$0] ?? -1 }
+            if let pairColumn {
+                for row in 0..<table.count where pairColumn.codes[row] >= 0 { pairStratum[row] = pairMap[Int(pairColumn.codes[row])] }
+            }
+            if let kwayColumn {
+                for row in 0..<table.kway.count where kwayColumn.codes[row] >= 0 { kwayStratum[row] = kwayMap[Int(kwayColumn.codes[row])] }
             }
         case .equal:
             scheme = "equal groups"
@@ -107,9 +124,11 @@ public struct PostStratification: Sendable {
             guard let partition = groups.partition(table) else {
                 throw Problem(message: "no vote carries the field \"\(field)\".")
             }
-            // Map value codes to the partition's groups through the rows.
-            for row in 0..<table.count where column.codes[row] >= 0 && partition.groupOfRow[row] >= 0 {
-                stratumOf[Int(column.codes[row])] = Int(partition.groupOfRow[row])
+            for row in 0..<table.count where pairColumn.map({ $0.codes[row] >= 0 }) == true {
+                pairStratum[row] = Int(partition.groupOfRow[row])
+            }
+            for row in 0..<table.kway.count where kwayColumn.map({ $0.codes[row] >= 0 }) == true {
+                kwayStratum[row] = Int(partition.groupOfKWayRow[row])
             }
             names = partition.groups.map(\.name)
             shares = Array(repeating: 1, count: names.count)
@@ -118,41 +137,57 @@ public struct PostStratification: Sendable {
             }
         }
         guard !names.isEmpty else {
-            throw Problem(message: "no vote belongs to a group the target names; the values of \"\(field)\" are \(listNames(column.values.sorted(), limit: 10)).")
+            throw Problem(message: "no vote belongs to a group the target names; the values of \"\(field)\" are \(listNames(present.sorted(), limit: 10)).")
         }
         let shareTotal = shares.reduce(0, +)
         shares = shares.map { $0 / shareTotal }
 
         var votes = [Int](repeating: 0, count: names.count)
         var annotators = [Set<Int32>](repeating: [], count: names.count)
+        let voterCodes = table.annotatorCodes()
         var rows: [Int32] = []
+        var kwayRows: [Int32] = []
         var noValue = 0
         var unassigned = 0
-        for row in 0..<table.count {
-            let code = column.codes[row]
-            guard code >= 0 else {
+        func take(_ stratum: Int, voter: Int32) -> Bool {
+            switch stratum {
+            case -2:
                 noValue += 1
-                continue
-            }
-            let s = stratumOf[Int(code)]
-            guard s >= 0 else {
+                return false
+            case -1:
                 unassigned += 1
-                continue
+                return false
+            default:
+                votes[stratum] += 1
+                annotators[stratum].insert(voter)
+                return true
             }
-            votes[s] += 1
-            annotators[s].insert(table.voters.map { $0.codes[row] >= 0 ? $0.codes[row] : Int32(-1 - row) } ?? Int32(-1 - row))
+        }
+        for row in 0..<table.count where take(pairStratum[row], voter: voterCodes.pair[row]) {
             rows.append(Int32(row))
         }
-        let used = rows.count
+        for row in 0..<table.kway.count where take(kwayStratum[row], voter: voterCodes.kway[row]) {
+            kwayRows.append(Int32(row))
+        }
+        let used = rows.count + kwayRows.count
         let weightOf = (0..<names.count).map { s in votes[s] > 0 ? shares[s] * Double(used) / Double(votes[s]) : 0 }
         var factors: [Double] = []
-        factors.reserveCapacity(used)
+        factors.reserveCapacity(rows.count)
+        var kwayFactors: [Double] = []
+        kwayFactors.reserveCapacity(kwayRows.count)
         var sum = 0.0
         var sumSquares = 0.0
         for row in rows {
-            let w = weightOf[stratumOf[Int(column.codes[Int(row)])]]
+            let w = weightOf[pairStratum[Int(row)]]
             factors.append(w)
             let final = w * table.weight(at: Int(row))
+            sum += final
+            sumSquares += final * final
+        }
+        for row in kwayRows {
+            let w = weightOf[kwayStratum[Int(row)]]
+            kwayFactors.append(w)
+            let final = w * table.kway.weight(at: Int(row))
             sum += final
             sumSquares += final * final
         }
@@ -181,8 +216,11 @@ public struct PostStratification: Sendable {
             )
         }
         let ess = sumSquares > 0 ? sum * sum / sumSquares : 0
+        let withKWay = !table.kway.isEmpty
         return Plan(
-            slice: VoteSlice(field: "weighting", value: scheme, rows: rows, weightFactors: factors),
+            slice: VoteSlice(
+                field: "weighting", value: scheme, rows: rows, weightFactors: factors,
+                kwayRows: withKWay ? kwayRows : nil, kwayWeightFactors: withKWay ? kwayFactors : nil),
             strata: strata, effectiveSampleSize: ess, leftOut: leftOut, notes: notes)
     }
 }

@@ -31,9 +31,9 @@ extension LeaderboardBuilder {
     /// The leaderboard (`build`, whatever model the options choose) and, when
     /// its intervals are bootstrapped, the bootstrap's per-round ratings.
     ///
-    /// The rounds are those of the Bradley–Terry bootstrap with the same
-    /// rounds, seed and votes, so for Bradley–Terry their percentiles are the
-    /// board's intervals exactly. Drawing them again costs one more bootstrap
+    /// The rounds are those of the Bradley–Terry bootstrap (or, for K-way
+    /// votes, the Plackett–Luce one) with the same rounds, seed and votes, so
+    /// their percentiles are the board's intervals exactly. Drawing them again costs one more bootstrap
     /// (O(rounds × (cells + n²)), see `Bootstrap`).
     public func buildWithSamples(
         _ votes: VoteTable,
@@ -42,6 +42,14 @@ extension LeaderboardBuilder {
         let board = try build(votes, progress: progress)
         guard case .bootstrap(let rounds, let seed) = options.intervals else { return (board, nil) }
         let table = votes.hasContendersWithoutVotes ? votes.compacted() : votes
+        if try options.selectModel(for: table).usesPlackettLuce {
+            // K-way votes (or a tie model): the Plackett–Luce bootstrap's rounds, as `build` drew them.
+            let counts = ChoiceCounts(table)
+            let fit = try PlackettLuce(options.estimator, ties: options.ties).fit(counts)
+            let samples = Bootstrap(rounds: rounds, seed: seed, level: options.level, threads: options.threads).run(counts, fit: fit).samples
+            guard samples.count == rounds * counts.contenderCount else { return (board, nil) }
+            return (board, RatingSamples(contenders: counts.contenders, rounds: rounds, values: samples))
+        }
         let counts = PairCounts(table)
         let fit = try options.estimator.fit(counts)
         var bootstrap = Bootstrap(rounds: rounds, seed: seed, level: options.level, threads: options.threads)

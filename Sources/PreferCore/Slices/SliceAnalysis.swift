@@ -142,7 +142,10 @@ public struct SliceAnalysis: Sendable {
             missing: partition.missing, boards: boards, disagreement: disagreement, notes: notes)
     }
 
-    func weighting(_ table: VoteTable, _ stratification: PostStratification, board: Leaderboard) throws(Problem) -> SliceReport.Weighting {
+    /// The board of `table` re-weighted by `stratification`, with the
+    /// weighting's report (`prefer rank --weights`, and the server's
+    /// `?weights=`). `board`, the whole board, gives the interval width ratio.
+    public func weighting(_ table: VoteTable, _ stratification: PostStratification, board: Leaderboard?) throws(Problem) -> SliceReport.Weighting {
         let plan: PostStratification.Plan
         do {
             plan = try stratification.plan(table)

@@ -30,7 +30,11 @@ public struct SliceRanker: Sendable {
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) -> (board: SliceBoard, samples: RatingSamples?) {
         let votes = table.slice(slice)
-        let voters = votes.voters.map { column in Set(column.codes.lazy.filter { $0 >= 0 }).count }
+        var voters: Int?
+        if votes.voters != nil || votes.kway.voters != nil {
+            let codes = votes.annotatorCodes()
+            voters = Set(codes.pair.lazy.filter { $0 >= 0 }).union(codes.kway.lazy.filter { $0 >= 0 }).count
+        }
         var notes: [String] = []
         var builder = self.builder
         if let anchor = builder.options.estimator.anchor, !votes.hasVotes(for: anchor.contender) {

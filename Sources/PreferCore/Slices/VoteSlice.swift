@@ -21,26 +21,30 @@ public struct VoteSlice: Sendable, Hashable {
     /// One factor per row in `rows` multiplying the vote's weight
     /// (population weighting), if any.
     public var weightFactors: [Double]?
-    /// The table's K-way votes in the slice (rows of `VoteTable.kway`,
-    /// ascending); nil keeps every K-way vote (slices that cut pairwise votes
-    /// only, such as a criterion's).
+    /// The K-way votes of the slice (rows of `VoteTable.kway`, ascending),
+    /// or nil to keep every K-way vote (slicers that read pairwise columns
+    /// only, such as a category whose K-way votes were chosen beforehand).
     public var kwayRows: [Int32]?
+    /// One factor per row in `kwayRows` multiplying the K-way vote's weight, if any.
+    public var kwayWeightFactors: [Double]?
 
     public init(
         field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil,
-        kwayRows: [Int32]? = nil
+        kwayRows: [Int32]? = nil, kwayWeightFactors: [Double]? = nil
     ) {
         precondition(outcomes == nil || outcomes!.count == rows.count, "one outcome per row")
         precondition(weightFactors == nil || weightFactors!.count == rows.count, "one weight factor per row")
+        precondition(kwayWeightFactors == nil || kwayWeightFactors!.count == (kwayRows?.count ?? -1), "one weight factor per K-way row")
         self.field = field
         self.value = value
         self.rows = rows
         self.outcomes = outcomes
         self.weightFactors = weightFactors
         self.kwayRows = kwayRows
+        self.kwayWeightFactors = kwayWeightFactors
     }
 
-    /// Number of votes in the slice (with `kwayRows`, the K-way ones too).
+    /// Number of votes in the slice (its K-way votes counted when listed).
     public var count: Int { rows.count + (kwayRows?.count ?? 0) }
 }
 
@@ -59,17 +63,31 @@ extension VoteTable {
         }
         precondition(ascending, "slice rows must be ascending and distinct")
         var out = filtered(keep)
-        if let kwayRows = slice.kwayRows {
-            var keepKWay = [Bool](repeating: false, count: kway.count)
-            for row in kwayRows { keepKWay[Int(row)] = true }
-            out = out.filteredKWay(keepKWay)
-        }
         if let outcomes = slice.outcomes { out.outcomes = outcomes }
         if let factors = slice.weightFactors {
             let base = out.weights ?? Array(repeating: 1, count: out.count)
             out.weights = zip(base, factors).map { $0 * $1 }
         }
+        if let kwayRows = slice.kwayRows {
+            var keepKWay = [Bool](repeating: false, count: kway.count)
+            for row in kwayRows { keepKWay[Int(row)] = true }
+            out = out.filteredKWay(keepKWay)
+            if let factors = slice.kwayWeightFactors {
+                let base = out.kway.weights ?? Array(repeating: 1, count: out.kway.count)
+                out.kway.weights = zip(base, factors).map { $0 * $1 }
+            }
+        }
         return out
+    }
+
+    /// The K-way votes' text column a field name refers to, as
+    /// `textColumn(named:)` for the pairwise votes.
+    public func kwayTextColumn(named field: String) -> TextColumn? {
+        switch field {
+        case "category": kway.categories
+        case "voter", "judge": kway.voters
+        default: kway.attributes[field]
+        }
     }
 
     /// The text column a field name refers to: `category` → the categories,

@@ -46,6 +46,60 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     }
     /// With `?group=`: the groups of that annotator attribute as shown.
     var group: LeaderboardCache.GroupView?
+    /// With `?weights=`: the post-stratification (`prefer rank --weights`'s `weighting`, without its board).
+    var weighting: Weighting?
+
+    /// `SliceReport.Weighting` without its board: the strata, their weights
+    /// and Kish's effective sample size.
+    struct Weighting: Codable, Hashable, Sendable {
+        struct Stratum: Codable, Hashable, Sendable {
+            var name: String
+            var votes: Int?
+            var annotators: Int?
+            var sampleShare: Double?
+            var targetShare: Double
+            var weight: Double?
+            var small: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case name, votes, annotators, weight, small
+                case sampleShare = "sample_share"
+                case targetShare = "target_share"
+            }
+        }
+
+        var field: String
+        var scheme: String
+        var votes: Int
+        var leftOut: Int
+        var effectiveSampleSize: Double
+        var designEffect: Double
+        var strata: [Stratum]
+        var notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case field, scheme, votes, strata, notes
+            case leftOut = "left_out"
+            case effectiveSampleSize = "effective_sample_size"
+            case designEffect = "design_effect"
+        }
+
+        init(_ weighting: SliceReport.Weighting) {
+            func finite(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
+            field = weighting.field
+            scheme = weighting.scheme
+            votes = weighting.votes
+            leftOut = weighting.leftOut
+            effectiveSampleSize = finite(weighting.effectiveSampleSize) ?? 0
+            designEffect = finite(weighting.designEffect) ?? 0
+            strata = weighting.strata.map {
+                Stratum(
+                    name: $0.name, votes: $0.votes, annotators: $0.annotators, sampleShare: finite($0.sampleShare),
+                    targetShare: finite($0.targetShare) ?? 0, weight: finite($0.weight), small: $0.small)
+            }
+            notes = weighting.notes
+        }
+    }
 
     /// `StyleControl.Report` as it encodes, made Hashable for the generated types.
     struct Style: Codable, Hashable, Sendable {
@@ -88,7 +142,7 @@ struct LeaderboardDocument: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case arena, contenders, method, warnings, audit, stale, style, slice, judges, group
+        case arena, contenders, method, warnings, audit, stale, style, slice, judges, group, weighting
         case computedAt = "computed_at"
         case votesTotal = "votes_total"
     }

@@ -44,6 +44,47 @@ extension PreferAPI {
         return .group(field: parts[0], value: parts[1], minimum: minimum)
     }
 
+    /// The variant of `?weights=`: `FIELD` (every group shown weighs the
+    /// same) or `FIELD=VALUE:SHARE,…` (post-stratification to target shares
+    /// summing to 1, each value one the arena declares). Values may hold
+    /// commas but never a colon, and shares no comma, so the list reads
+    /// unambiguously from the left.
+    func weightsVariant(_ text: String, index: ArenaIndex) async throws -> LeaderboardCache.Variant {
+        let example = "e.g. weights=country (each group equally) or weights=country=US:0.3,FR:0.7"
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let declaration = try await requireAsked(parts[0], arena: index.arena.id, parameter: "weights")
+        let minimum = try await services.attributes.minimumGroupSize(arena: index.arena.id)
+        guard parts.count == 2 else { return .weighted(field: parts[0], target: .equal, minimum: minimum) }
+        var shares: [String: Double] = [:]
+        var rest = Substring(parts[1])
+        while !rest.isEmpty {
+            guard let colon = rest.firstIndex(of: ":") else {
+                throw PreferError.invalidField("weights", "weights takes \(parts[0])=VALUE:SHARE,…; \"\(rest.prefix(100))\" has no share, \(example).")
+            }
+            let value = String(rest[..<colon])
+            let afterColon = rest[rest.index(after: colon)...]
+            let end = afterColon.firstIndex(of: ",") ?? afterColon.endIndex
+            let shareText = afterColon[..<end].trimmingCharacters(in: .whitespaces)
+            rest = end == afterColon.endIndex ? "" : afterColon[afterColon.index(after: end)...]
+            guard declaration.values.contains(value) else {
+                throw PreferError.invalidField(
+                    "weights", "\"\(value.prefix(100))\" is not a value of \(parts[0]); it has \(declaration.values.prefix(30).joined(separator: ", ")).")
+            }
+            guard let share = Double(shareText), share.isFinite, (0...1).contains(share) else {
+                throw PreferError.invalidField("weights", "The share of \(value) must be a number from 0 to 1; got \"\(shareText.prefix(40))\".")
+            }
+            guard shares.updateValue(share, forKey: value) == nil else {
+                throw PreferError.invalidField("weights", "weights names \(value) twice; give each value one share.")
+            }
+        }
+        let total = shares.values.reduce(0, +)
+        guard abs(total - 1) <= 0.001 else {
+            throw PreferError.invalidField(
+                "weights", "The target shares of \(parts[0]) sum to \(LeaderboardSVG.fixed(total, 3)), not 1: give each group its share of the population, \(example).")
+        }
+        return .weighted(field: parts[0], target: .shares(shares), minimum: minimum)
+    }
+
     /// The declaration of `field`, which the arena must ask.
     @discardableResult
     func requireAsked(_ field: String, arena: Int64, parameter: String) async throws -> AttributeDeclaration {

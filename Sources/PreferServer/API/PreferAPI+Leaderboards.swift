@@ -28,6 +28,10 @@ extension PreferAPI {
             if variant != .plain { throw PreferError.invalidField("group", "Ask for a group, a slice or style=true, one at a time.") }
             variant = try await groupVariant(group, index: index)
         }
+        if let weights = input.query.weights {
+            if variant != .plain { throw PreferError.invalidField("weights", "Ask for weights, a group, a slice or style=true, one at a time.") }
+            variant = try await weightsVariant(weights, index: index)
+        }
         let board = try await cachedBoard(
             index, rounds: rounds, seed: seed, includeFlagged: input.query.includeFlagged ?? false, source: source,
             variant: variant)
@@ -52,6 +56,7 @@ extension PreferAPI {
         document.judges = judges?.document
         document.slice = entry.slice.map(LeaderboardDocument.Slice.init)
         document.group = entry.group
+        document.weighting = entry.weighting.map(LeaderboardDocument.Weighting.init)
         let stamp = LeaderboardBytes.Stamp(indexVersion: index.version, computedAt: entry.computedAt, votesUsed: entry.votesUsed)
         return (document, stamp, index)
     }

@@ -34,6 +34,8 @@ struct LeaderboardPage {
     var pareto: SliceReport?
     /// Warnings of the trajectory or the Pareto view's computation.
     var viewWarnings: [String] = []
+    /// With `?view=weights:FIELD` or `?weights=`: the weighting and the raw board beside the weighted one.
+    var weighting: HTML = .empty
 
     /// All votes; style-controlled (pairwise arenas); each category of the prompts; each criterion.
     static func views(_ index: ArenaIndex) -> [(value: String, label: String)] {
@@ -189,6 +191,7 @@ struct LeaderboardPage {
         \(judges == nil || judges?.rows.isEmpty == true ? HTML.empty : JudgeSection.sourceSwitch(arena: arena.name, source: source))
         \(selector())
         \(details())
+        \(weighting)
         \(auditNote)
         \(warnings)
         \(table)

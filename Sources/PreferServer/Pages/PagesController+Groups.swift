@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import PreferCore
 import PreferStore
 
@@ -19,6 +20,9 @@ extension PagesController {
             for group in groups {
                 views.append(("group:\(declaration.name):\(group)", "Group: \(AttributesForm.label(declaration.name)) = \(group)"))
             }
+            if !groups.isEmpty {
+                views.append(("weights:\(declaration.name)", "Weighted: each \(declaration.name.replacingOccurrences(of: "_", with: " ")) group equally"))
+            }
         }
         return views
     }
@@ -34,5 +38,30 @@ extension PagesController {
                 : "\(group.merged.groups) smaller group\(group.merged.groups == 1 ? " is" : "s are") not shown (fewer than \(group.minGroupSize) annotators, even together); their votes count in the whole board only.")
         }
         return notes
+    }
+
+    /// The weighting a leaderboard page asks for: `?weights=FIELD=VALUE:SHARE,…`
+    /// (target shares), or `?view=weights:FIELD` alone (each group equally).
+    func weightsView(_ request: Request, view: String, index: ArenaIndex) async throws -> (variant: LeaderboardCache.Variant, field: String, target: String)? {
+        let asked = request.uri.queryParameters.get("weights").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard asked != nil || view.hasPrefix("weights:") else { return nil }
+        let spec = asked ?? String(view.dropFirst(8))
+        let variant = try await PreferAPI(services: services).weightsVariant(spec, index: index)
+        return (variant, variant.groupField ?? spec, asked ?? "")
+    }
+
+    /// The weighting's section: its report and, beside the weighted board, the raw one (same rounds, seed and source).
+    func weightingSection(
+        _ weights: (variant: LeaderboardCache.Variant, field: String, target: String), entry: LeaderboardCache.Entry,
+        index: ArenaIndex, source: VoteSourceFilter, judges: [String]?
+    ) async throws -> HTML {
+        let (raw, _) = try await services.leaderboards.leaderboard(
+            arena: index.arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed,
+            includeFlagged: false, source: source, judges: judges)
+        let section = WeightingSection(
+            arena: index.arena.name, weighting: entry.weighting.map(LeaderboardDocument.Weighting.init),
+            missing: entry.weighting == nil ? entry.board.warnings.first : nil,
+            weighted: index.shown(entry.board), raw: index.shown(raw.board), target: weights.target, field: weights.field)
+        return section.render()
     }
 }

@@ -305,10 +305,13 @@ struct PagesController {
             let view = request.uri.queryParameters.get("view") ?? ""
             // A trajectory or the Pareto view goes under the whole board.
             let modelView = view == "trajectory" || view == "pareto"
-            let variant = view.hasPrefix("group:")
-                ? try await PreferAPI(services: services).groupVariant(String(view.dropFirst(6)), index: index)
-                : try PreferAPI.variant(
+            let weights = try await weightsView(request, view: view, index: index)
+            let variant = if let weights { weights.variant } else if view.hasPrefix("group:") {
+                try await PreferAPI(services: services).groupVariant(String(view.dropFirst(6)), index: index)
+            } else {
+                try PreferAPI.variant(
                     style: view == "style", slice: view.isEmpty || view == "style" || modelView ? nil : view, index: index)
+            }
             let judges = source == .all ? try await services.judges.boardJudges(arena: arena) : nil
             let (entry, stale) = try await services.leaderboards.leaderboard(
                 arena: arena.id, rounds: services.configuration.leaderboardRounds, seed: services.configuration.leaderboardSeed, includeFlagged: false,
@@ -331,6 +334,10 @@ struct PagesController {
             page.view = view
             page.slice = entry.slice
             if let group = entry.group { page.board.warnings += Self.groupNotes(group) }
+            if let weights {
+                page.slice = nil
+                page.weighting = try await weightingSection(weights, entry: entry, index: index, source: source, judges: judges?.voters)
+            }
             page.sections = try await disagreementSections(index, view: view, source: source)
             if modelView {
                 let every = request.uri.queryParameters.get("every") ?? "auto"

@@ -15,6 +15,9 @@ import Synchronization
 struct AnnotatorAttributeService: Sendable {
     let store: any PreferStore
     let directory: ArenaDirectory
+    /// Told when an annotator's attributes change, so that the boards that
+    /// read them are refreshed without waiting for the next vote.
+    var leaderboards: LeaderboardCache?
     /// Invites whose values were copied to their annotator in this process.
     let adopted = AdoptedInvites()
 
@@ -185,6 +188,7 @@ struct AnnotatorAttributeService: Sendable {
             for name in names where changes[name] == nil && current[name] == nil { changes[name] = .some(nil) }
         }
         try await store.setAnnotatorAttributes(arena: arena, voter: voter, changes)
+        await leaderboards?.annotatorAttributesChanged(arena: arena, voter: voter, fields: Set(changes.keys))
         return try await answers(arena: arena, voter: voter)
     }
 
@@ -218,8 +222,12 @@ struct AnnotatorAttributeService: Sendable {
         guard adopted.keys.withLock({ !$0.contains(key) }) else { return }
         guard let store = store as? any AnnotatorAttributeStore else { return }
         do {
-            try await store.adoptInviteAttributes(arena: invite.arenaId, name: invite.name)
+            let copied = try await store.adoptInviteAttributes(arena: invite.arenaId, name: invite.name)
             adopted.keys.withLock { _ = $0.insert(key) }
+            if copied > 0 {
+                let fields = Set(try await store.inviteAttributes(arena: invite.arenaId, name: invite.name).keys)
+                await leaderboards?.annotatorAttributesChanged(arena: invite.arenaId, voter: "invite:\(invite.name)", fields: fields)
+            }
         } catch {
             // Tried again on the invite's next request.
         }

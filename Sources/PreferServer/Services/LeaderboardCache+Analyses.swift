@@ -35,7 +35,7 @@ extension LeaderboardCache {
                 let agreement = ItemAgreement()
                 let result = try agreement.analyze(table, estimator: BradleyTerry())
                 return Data(try result.jsonText(settings: agreement, pretty: false).utf8)
-            case .plain, .style, .slice, .group, .groups, .trajectory, .pareto:
+            case .plain, .style, .slice, .group, .groups, .weighted, .trajectory, .pareto:
                 return nil
             }
         } catch let error as RatingError {

@@ -52,7 +52,37 @@ extension LeaderboardCache {
     /// Called when an arena's declaration or minimum group size changes: its
     /// group boards are computed again on their next request.
     func attributesChanged(arena: Int64) {
-        forgetEntries { $0.arena == arena && $0.variant.groupField != nil }
+        forgetEntries { $0.arena == arena && $0.variant.needsAttributes }
+    }
+
+    /// The key of `attributeVersions` that any attribute's change bumps (what the mixture reads).
+    static let anyAttribute = "*"
+
+    /// The version of the attributes `key`'s board reads: its attribute's,
+    /// or (the mixture, which tabulates them all) any attribute's.
+    func attributesVersion(_ key: Key) -> Int {
+        guard key.variant.needsAttributes else { return 0 }
+        return attributeVersions[key.arena]?[key.variant.groupField ?? Self.anyAttribute] ?? 0
+    }
+
+    /// Whether `entry` was computed with the attributes `key` reads as they are now.
+    func isCurrent(_ entry: Entry, key: Key) -> Bool {
+        entry.attributesRead == attributesVersion(key)
+    }
+
+    /// Called when `voter` set or declined attributes of `arena` (the vote
+    /// page's form, `PUT …/attributes`, an invite's values adopted): the
+    /// boards that read one of `fields` — the groups, the weighted boards,
+    /// the mixture — are refreshed in the background (served meanwhile,
+    /// marked `stale`), if the voter has votes among those read; otherwise
+    /// no board holds their votes yet, and the next read of votes refreshes
+    /// the boards anyway.
+    func annotatorAttributesChanged(arena: Int64, voter: String, fields: Set<String>) {
+        guard !fields.isEmpty, hasVoted(arena: arena, voter: voter) else { return }
+        var versions = attributeVersions[arena] ?? [:]
+        for field in fields.union([Self.anyAttribute]) { versions[field, default: 0] += 1 }
+        attributeVersions[arena] = versions
+        votesChanged(arena: arena)
     }
 
     /// The groups of `field` a page's selector offers: the values with at
@@ -60,11 +90,16 @@ extension LeaderboardCache {
     /// then "other" when the smaller ones together reach it — counted on the
     /// votes before the audit, as `AnnotatorGroups` counts. O(votes).
     func groupOptions(arena: Int64, field: String, attributes: [String: [String: String]], minimum: Int) -> [String] {
-        guard let table = peoplesVotes(arena: arena), let voters = table.voters else { return [] }
-        var seen = [Bool](repeating: false, count: voters.values.count)
-        for code in voters.codes where code >= 0 { seen[Int(code)] = true }
+        guard let table = peoplesVotes(arena: arena) else { return [] }
+        // The voters of pairwise and of K-way votes.
+        var voted: Set<String> = []
+        for column in [table.voters, table.kway.voters].compactMap({ $0 }) {
+            var seen = [Bool](repeating: false, count: column.values.count)
+            for code in column.codes where code >= 0 { seen[Int(code)] = true }
+            for (k, voter) in column.values.enumerated() where seen[k] { voted.insert(voter) }
+        }
         var annotators: [String: Int] = [:]
-        for (k, voter) in voters.values.enumerated() where seen[k] {
+        for voter in voted {
             if let value = attributes[voter]?[field] { annotators[value, default: 0] += 1 }
         }
         var shown = annotators.filter { $0.value >= minimum && $0.key != AnnotatorGroups.other }
@@ -86,8 +121,8 @@ extension LeaderboardCache {
             guard let partition = AnnotatorGroups(field: field, minimumSize: minimum).partition(ranked) else {
                 let empty = GroupView(
                     field: field, value: value, minGroupSize: minimum, groups: [],
-                    merged: .init(groups: 0, votes: 0, annotators: 0, shown: false), missing: ranked.count,
-                    annotatorsCountedBy: ranked.voters == nil ? "vote" : "voter")
+                    merged: .init(groups: 0, votes: 0, annotators: 0, shown: false), missing: ranked.totalVotes,
+                    annotatorsCountedBy: ranked.voters == nil && ranked.kway.voters == nil ? "vote" : "voter")
                 return (.empty("No annotator who voted has given their \(field) yet, so there are no groups to show."), nil, empty, nil)
             }
             let view = GroupView(partition, field: field, value: value, minimum: minimum)
@@ -108,9 +143,32 @@ extension LeaderboardCache {
             analysis.minimumGroupSize = minimum
             let report = try? analysis.run(ranked, board: whole)
             return (whole, nil, nil, report?.groups)
-        case .plain, .style, .slice, .mixture, .cycles, .items, .trajectory, .pareto:
+        case .plain, .style, .slice, .weighted, .mixture, .cycles, .items, .trajectory, .pareto:
             throw PreferError.badRequest("Not a group's board.")
         }
+    }
+
+    /// The board of a `.weighted` variant: `PostStratification`'s plan on
+    /// the votes to rank, ranked by `SliceRanker` (as `prefer rank
+    /// --weights` or `--group-by` alone does), with the weighting's report.
+    static func weightedBoard(
+        _ ranked: VoteTable, variant: Variant, options: LeaderboardOptions
+    ) throws -> (Leaderboard, SliceBoard?, SliceReport.Weighting?) {
+        guard case .weighted(let field, let target, let minimum) = variant else { throw PreferError.badRequest("Not a weighted board.") }
+        var ranker = SliceRanker(builder: LeaderboardBuilder(options: options))
+        ranker.provisionalVotes = 50
+        var weighting: SliceReport.Weighting
+        do {
+            weighting = try SliceAnalysis(ranker: ranker).weighting(
+                ranked, PostStratification(field: field, target: target, minimumSize: minimum), board: nil)
+        } catch {
+            // No annotator has given the attribute yet, or none of the groups the target names has voted: an empty board that says so.
+            return (.empty("No weighted board yet: \(error.message)"), nil, nil)
+        }
+        let board = weighting.board.board ?? .empty("The weighted votes could not be ranked: " + weighting.board.notes.joined(separator: " "))
+        weighting.board.board = nil
+        let sliced = weighting.board
+        return (board, sliced, weighting)
     }
 }
 
@@ -118,7 +176,7 @@ extension LeaderboardCache.Variant {
     /// The attribute a group variant groups by.
     var groupField: String? {
         switch self {
-        case .group(let field, _, _), .groups(let field, _): field
+        case .group(let field, _, _), .groups(let field, _), .weighted(let field, _, _): field
         case .plain, .style, .slice, .mixture, .cycles, .items, .trajectory, .pareto: nil
         }
     }
@@ -126,7 +184,7 @@ extension LeaderboardCache.Variant {
     /// Whether the variant's computation reads annotator attributes.
     var needsAttributes: Bool {
         switch self {
-        case .group, .groups, .mixture: true
+        case .group, .groups, .weighted, .mixture: true
         case .plain, .style, .slice, .cycles, .items, .trajectory, .pareto: false
         }
     }
@@ -143,7 +201,7 @@ extension LeaderboardCache.Variant {
     var isAnalysis: Bool {
         switch self {
         case .mixture, .cycles, .items: true
-        case .plain, .style, .slice, .group, .groups, .trajectory, .pareto: false
+        case .plain, .style, .slice, .group, .groups, .weighted, .trajectory, .pareto: false
         }
     }
 }
@@ -163,7 +221,7 @@ extension LeaderboardCache.GroupView {
 extension VoteTable {
     /// These votes with the annotator attributes `fields` as text columns of
     /// the same names, looked up by each vote's voter (missing when the voter
-    /// gave none). K-way votes are kept as they are. O(votes).
+    /// gave none), K-way votes too. O(votes).
     func withAnnotatorAttributes(_ fields: [String], _ attributes: [String: [String: String]]) -> VoteTable {
         var out = VoteTable()
         for row in 0..<count {
@@ -172,7 +230,12 @@ extension VoteTable {
             for field in fields { vote.attributes[field] = given?[field] }
             out.append(vote)
         }
-        for row in 0..<kway.count { out.append(kwayVote(at: row)) }
+        for row in 0..<kway.count {
+            var vote = kwayVote(at: row)
+            let given = vote.voter.flatMap { attributes[$0] }
+            for field in fields { vote.attributes[field] = given?[field] }
+            out.append(vote)
+        }
         return out
     }
 }

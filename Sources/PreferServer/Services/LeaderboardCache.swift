@@ -55,6 +55,10 @@ actor LeaderboardCache: Service {
         case group(field: String, value: String, minimum: Int)
         /// Every group of `field` with the disagreement report (`GET …/groups`).
         case groups(field: String, minimum: Int)
+        /// The votes re-weighted by post-stratification on `field`
+        /// (`?weights=`, `prefer rank --weights`): to target shares, or with
+        /// every group shown (≥ `minimum` annotators) weighing the same.
+        case weighted(field: String, target: PostStratification.Target, minimum: Int)
         /// No board: the mixture of preference types (`prefer rank --mixture`), attributes tabulated with groups ≥ `minimum`.
         case mixture(minimum: Int)
         /// No board: the cycle search (`prefer cycles`), with the model comparison when `models`.
@@ -92,6 +96,11 @@ actor LeaderboardCache: Service {
         var group: GroupView? = nil
         /// For `.groups`: every group's board and the disagreement report.
         var groupReport: SliceReport.Groups? = nil
+        /// For `.weighted`: the weighting (strata, effective sample size), its board left out.
+        var weighting: SliceReport.Weighting? = nil
+        /// The arena's annotator-attribute version the computation read
+        /// (`attributesVersion`), for the variants that read attributes.
+        var attributesRead: Int = 0
         /// For `.mixture`, `.cycles`, `.items`: the analysis as the CLI's JSON.
         var analysis: Data? = nil
         /// For a trajectory or the Pareto view: `prefer rank`'s report of it.
@@ -132,6 +141,12 @@ actor LeaderboardCache: Service {
     private var lastRequest: [Key: ContinuousClock.Instant] = [:]
     /// The vote count a computation failed at: not tried again until votes change.
     private var failedAt: [Key: Int] = [:]
+    /// The attributes version (`attributesVersion`) a failed computation read: not tried again until they change either.
+    private var failedWithAttributes: [Key: Int] = [:]
+    /// Per arena, a version per annotator attribute, bumped when an annotator
+    /// who has voted changes it (and `anyAttribute` for any change): a board
+    /// that read an older version is refreshed (`isCurrent`).
+    var attributeVersions: [Int64: [String: Int]] = [:]
     /// Callers waiting for a computation of a key, with the vote count it must reach.
     private var waiters: [Key: [(votes: Int, reply: CheckedContinuation<Entry, any Error>)]] = [:]
     private var stopped = false
@@ -205,8 +220,10 @@ actor LeaderboardCache: Service {
         var refreshed = false
         for key in wanted where !computing.contains(key) {
             let count = voteCount(arena: key.arena)
-            // Up to date, or failed with these very votes: nothing to do until votes change.
-            if entries[key]?.votesUsed == count || failedAt[key] == count { continue }
+            // Up to date, or failed with these very votes: nothing to do until votes (or attributes) change.
+            let upToDate = entries[key].map { isCurrent($0, key: key) } ?? true
+            let failedHere = failedAt[key] == count && failedWithAttributes[key] == attributesVersion(key)
+            if (entries[key]?.votesUsed == count && upToDate) || failedHere { continue }
             // Analyses (a mixture refit takes up to a minute on a million votes) and the heavy
             // variants (many fits each) share the one fit thread with the boards: they are
             // refreshed less often, so boards never wait long.
@@ -357,6 +374,12 @@ actor LeaderboardCache: Service {
         votesChanged(arena: arena)
     }
 
+    /// Whether `voter` has votes of `arena` among those read so far. O(voters).
+    func hasVoted(arena: Int64, voter: String) -> Bool {
+        guard let table = votes[arena]?.table else { return false }
+        return table.voters?.values.contains(voter) == true || table.kway.voters?.values.contains(voter) == true
+    }
+
     /// People's votes of `arena` read so far (nil before the first read).
     func peoplesVotes(arena: Int64) -> VoteTable? {
         votes[arena]?.only(.human).table
@@ -376,6 +399,7 @@ actor LeaderboardCache: Service {
         votes[arena] = nil
         generation[arena, default: 0] += 1
         decisions[arena] = nil
+        attributeVersions[arena] = nil
         dirty.remove(arena)
         entries = entries.filter { $0.key.arena != arena }
     }
@@ -392,7 +416,7 @@ actor LeaderboardCache: Service {
         if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
-            let stale = entry.votesUsed != count
+            let stale = entry.votesUsed != count || !isCurrent(entry, key: key)
             if stale { wake.yield() }
             return (entry, stale)
         }
@@ -425,7 +449,7 @@ actor LeaderboardCache: Service {
     /// An entry for `key` holding at least `votes` votes: the cached one, or
     /// the next computation's — started here when none is under way.
     private func computed(_ key: Key, votes needed: Int) async throws -> Entry {
-        if let entry = entries[key], entry.votesUsed >= needed { return entry }
+        if let entry = entries[key], entry.votesUsed >= needed, isCurrent(entry, key: key) { return entry }
         guard !stopped else { throw PreferError.shuttingDown }
         if computing.contains(key) || entries[key] != nil {
             // The service computes it (at once, or when the interval allows).
@@ -435,7 +459,7 @@ actor LeaderboardCache: Service {
             }
         }
         let entry = try await refresh(key).get()
-        if entry.votesUsed >= needed { return entry }
+        if entry.votesUsed >= needed && isCurrent(entry, key: key) { return entry }
         return try await withCheckedThrowingContinuation { reply in
             waiters[key, default: []].append((needed, reply))
             wake.yield()
@@ -490,6 +514,7 @@ actor LeaderboardCache: Service {
         var current: ArenaVotes
         var result: Result<Entry, any Error>
         var version: Int
+        var attributesRead = 0
         repeat {
             version = decisionVersion[key.arena, default: 0]
             current = votes[key.arena] ?? ArenaVotes()
@@ -501,10 +526,12 @@ actor LeaderboardCache: Service {
                     measured = measures
                 }
                 let counted = current
+                attributesRead = attributesVersion(key)
                 let attributes = try await annotatorAttributes(for: key)
-                let computed = try await fits.runIfActive { [measured] in
+                var computed = try await fits.runIfActive { [measured] in
                     try Self.computeBoard(counted, key: key, decisions: decided, measures: measured, attributes: attributes)
                 }
+                computed.attributesRead = attributesRead
                 result = .success(computed)
             } catch {
                 // The pool is stopped (or not yet started) only outside the service's run.
@@ -518,14 +545,17 @@ actor LeaderboardCache: Service {
             failedAt[key] = nil
             ServerMetrics.leaderboardsComputed.increment()
             var left: [(votes: Int, reply: CheckedContinuation<Entry, any Error>)] = []
+            // An annotator changed an attribute the board reads while it was computed: waiters wait for the next computation.
+            let upToDate = isCurrent(entry, key: key)
             for waiter in waiters.removeValue(forKey: key) ?? [] {
-                if entry.votesUsed >= waiter.votes { waiter.reply.resume(returning: entry) } else { left.append(waiter) }
+                if entry.votesUsed >= waiter.votes && upToDate { waiter.reply.resume(returning: entry) } else { left.append(waiter) }
             }
-            // Waiters for more votes than read so far wait for the next read.
+            // Waiters for more votes than read so far (or newer attributes) wait for the next read.
             if !left.isEmpty { waiters[key] = left }
         case .failure(let error):
             logger.error("leaderboard refresh failed", metadata: ["arena": "\(key.arena)", "error": "\(error)"])
             failedAt[key] = current.table.totalVotes
+            failedWithAttributes[key] = attributesRead
             for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.reply.resume(throwing: error) }
         }
         return result
@@ -588,8 +618,11 @@ actor LeaderboardCache: Service {
         var (board, slice) = (Leaderboard.empty(""), SliceBoard?.none)
         var group: GroupView?
         var groupReport: SliceReport.Groups?
+        var weighting: SliceReport.Weighting?
         var report: SliceReport?
-        if key.variant.groupField != nil {
+        if case .weighted = key.variant {
+            (board, slice, weighting) = try Self.weightedBoard(ranked, variant: key.variant, options: options)
+        } else if key.variant.groupField != nil {
             (board, slice, group, groupReport) = try Self.groupBoard(ranked, variant: key.variant, options: options)
         } else if key.variant.isHeavy {
             (board, report) = try Self.modelsBoard(ranked, variant: key.variant, options: options)
@@ -614,7 +647,7 @@ actor LeaderboardCache: Service {
         if slice != nil { slice?.board = nil }
         return Entry(
             board: board, slice: slice, votesUsed: votesUsed, computedAt: Date(), audit: audit?.report, group: group,
-            groupReport: groupReport, report: report, kept: audited.kept, flaggedVoters: audited.flaggedVoters)
+            groupReport: groupReport, weighting: weighting, report: report, kept: audited.kept, flaggedVoters: audited.flaggedVoters)
     }
 
     /// What a board ranks of `table` (the votes of `votes`, perhaps
@@ -658,7 +691,7 @@ actor LeaderboardCache: Service {
             } catch {
                 throw PreferError.badRequest("Style control cannot rank these votes: \(error.message)", field: "style")
             }
-        case .group, .groups, .mixture, .cycles, .items:
+        case .group, .groups, .weighted, .mixture, .cycles, .items:
             throw PreferError.badRequest("A group's board is made by groupBoard; an analysis by analysis.")
         case .trajectory, .pareto:
             return (try modelsBoard(ranked, variant: variant, options: options).board, nil)

@@ -66,7 +66,7 @@ struct PreferServices: Sendable {
             store: store, directory: directory, writer: writer, leaderboards: leaderboards, coverage: coverage,
             secrets: secrets, battleLifetime: configuration.battleLifetime, routing: routing)
         keyRing = KeyRing(store: store)
-        attributes = AnnotatorAttributeService(store: store, directory: directory)
+        attributes = AnnotatorAttributeService(store: store, directory: directory, leaderboards: leaderboards)
         administration = AdministrationService(store: store)
         judgeRuns = JudgeRunner(store: store, logger: logger)
         judges = JudgeService(store: store, directory: directory, runner: judgeRuns)
