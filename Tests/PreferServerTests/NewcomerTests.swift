@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 @testable import PreferServer
+import PreferStore
 import Testing
 
 /// What a newcomer met trying Prefer from a fresh clone (issue 16): pages
@@ -65,6 +66,20 @@ struct NewcomerTests {
             #expect(plain.status == 404 && plain.headers[.contentType]?.hasPrefix("application/json") == true)
             let api = try await server.send(.get, "/api/no-such-thing", headers: browser)
             #expect(api.status == 404 && api.errorCode == "not_found", "the API answers JSON whatever the Accept")
+        }
+    }
+
+    /// A required query item left out is named as a field, in the
+    /// document's words, not as the generated decoder's "Missing required
+    /// query parameter named: confirm".
+    @Test func aMissingRequiredQueryItemIsNamed() async throws {
+        try await TestServer.run { server in
+            try await server.makeArena("keep", prompts: 1)
+            let reply = try await server.send(.delete, "/api/arenas/keep", template: "/api/arenas/{arena}", admin: true)
+            #expect(reply.status == 400 && reply.errorCode == "invalid_field" && reply.errorField == "confirm", "\(reply.text)")
+            #expect(reply.text.contains("The query parameter confirm is required: the arena's name again"), "\(reply.text)")
+            #expect(!reply.text.contains("Missing required"), "\(reply.text)")
+            #expect(try await server.store.arena(named: "keep") != nil)
         }
     }
 

@@ -49,6 +49,8 @@ struct APIDocument: Sendable {
     struct QueryParameter: Sendable {
         var type: String
         var allowed: [String]?
+        /// What the document says it is, for the message when it is missing.
+        var description: String? = nil
 
         func accepts(_ value: String) -> Bool {
             if let allowed { return allowed.contains(value) }
@@ -104,7 +106,9 @@ struct APIDocument: Sendable {
                 var query: [String: QueryParameter] = [:]
                 for parameter in shared + (operation["parameters"] as? [[String: Any]] ?? []) where parameter["in"] as? String == "query" {
                     guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
-                    query[name] = QueryParameter(type: schema["type"] as? String ?? "string", allowed: schema["enum"] as? [String])
+                    query[name] = QueryParameter(
+                        type: schema["type"] as? String ?? "string", allowed: schema["enum"] as? [String],
+                        description: parameter["description"] as? String)
                 }
                 operations["\(method) \(path)"] = Operation(
                     id: id, access: Self.access(security), bodyFields: Self.bodyFields(operation, schemas: schemas), query: query)
