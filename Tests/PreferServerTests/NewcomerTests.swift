@@ -80,6 +80,11 @@ struct NewcomerTests {
             #expect(reply.text.contains("The query parameter confirm is required: the arena's name again"), "\(reply.text)")
             #expect(!reply.text.contains("Missing required"), "\(reply.text)")
             #expect(try await server.store.arena(named: "keep") != nil)
+            // The same when other query items are there (the decoder then spoke of a null field "").
+            let other = try await server.send(.delete, "/api/arenas/keep?export=false", template: "/api/arenas/{arena}", admin: true)
+            #expect(other.status == 400 && other.errorField == "confirm" && other.text.contains("confirm is required"), "\(other.text)")
+            let groups = try await server.send(.get, "/api/arenas/keep/groups?attribute=x", template: "/api/arenas/{arena}/groups")
+            #expect(groups.status == 400 && groups.errorField == "field" && groups.text.contains("The query parameter field is required"), "\(groups.text)")
         }
     }
 
