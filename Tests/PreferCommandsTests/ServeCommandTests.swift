@@ -89,6 +89,14 @@ struct ServeCommandTests {
         #expect(postgres.hasPrefix("prefer admin reset-key --database") && !postgres.contains("s3cret"))
     }
 
+    static func printedKeyLine(_ text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("prefer_admin_") }
+    }
+}
+
+/// In the replica suite, which runs one test at a time: it starts a server
+/// process on a free port, as the replica tests do, and must not race them for one.
+extension ReplicaTests {
     /// `prefer bench serve` prints its report with plain slashes
     /// ("http://127.0.0.1:…", not "http:\/\/127.0.0.1:…").
     @Test func benchServePrintsURLsWithoutEscapedSlashes() throws {
@@ -99,9 +107,5 @@ struct ServeCommandTests {
         #expect(run.stdout.contains("\"server\" : \"http://127.0.0.1:"), "\(run.stdout)")
         #expect(!run.stdout.contains("\\/"), "\(run.stdout)")
         #expect(((try run.json()["votes"] as? [String: Any])?["vote"] as? [String: Any])?["count"] as? Int ?? 0 > 0)
-    }
-
-    static func printedKeyLine(_ text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("prefer_admin_") }
     }
 }
