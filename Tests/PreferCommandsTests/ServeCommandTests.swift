@@ -43,6 +43,18 @@ struct ServeCommandTests {
         #expect(!FileManager.default.fileExists(atPath: database), "no database, so no owner key stored unprinted")
     }
 
+    /// A host name that names nothing: said in words, nothing written.
+    @Test func anUnknownHostIsExplainedBeforeAnythingIsWritten() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("prefer.sqlite").path
+        let run = await CommandRun.run(["serve", "--host", "no-such-host.invalid", "--port", "8099", "--database", database, "--no-demo"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("no address of this machine goes by the name \"no-such-host.invalid\"") && run.stderr.contains("--host"), "\(run.stderr)")
+        #expect(!run.stderr.contains("SocketAddressError"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
     /// `--no-demo` announces no demo pages, and SIGINT (Ctrl-C) stops the
     /// server with "Prefer stopped cleanly", as SIGTERM does.
     @Test func noDemoAnnouncesNoDemoPagesAndSigintStopsCleanly() async throws {
