@@ -123,6 +123,9 @@ struct DriversCommand: ParsableCommand {
         for path in files {
             let name = path == "-" ? "<stdin>" : path
             let part: ComparisonTable = try reader.withBytes(of: path) { bytes in
+                guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+                    throw CommandError("no votes in \(name) (the file is empty).")
+                }
                 let keys = Set(FirstRecord.keys(bytes))
                 let fieldsA = textA ?? (keys.contains("text_a") ? "text_a" : keys.contains("output_a") ? "output_a" : nil)
                 let fieldsB = textB ?? (keys.contains("text_b") ? "text_b" : keys.contains("output_b") ? "output_b" : nil)

@@ -28,6 +28,9 @@ enum ListenAddress {
     static func bindError(_ error: any Error, host: String, port: Int) -> CommandError {
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let other = port == 65535 ? port - 1 : port + 1
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            return CommandError("cannot listen at \(address): no address of this machine goes by the name \"\(host)\". Nothing was written. Give --host one of its addresses (127.0.0.1, or 0.0.0.0 for all) or a name that resolves to one.")
+        }
         switch (error as? IOError)?.errnoCode {
         case EADDRINUSE:
             return CommandError("cannot listen at \(address): the address is already in use (another program, or another prefer serve, holds it). Nothing was written. Choose a free port with --port, e.g. --port \(other).")

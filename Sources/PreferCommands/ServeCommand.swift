@@ -124,6 +124,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     private static let observability = Mutex<PrometheusCollectorRegistry?>(nil)
 
+    /// The reset-key command for this database, to paste: the SQLite path
+    /// when it is not the default (a PostgreSQL URL stays unprinted: it may
+    /// hold a password; PREFER_DATABASE_URL is read as by serve).
+    static func resetKeyCommand(database: String) -> String {
+        if database == "prefer.sqlite" || database == ProcessInfo.processInfo.environment["PREFER_DATABASE_URL"] {
+            return "prefer admin reset-key"
+        }
+        if case .sqliteFile(let path)? = try? StoreLocation(parsing: database) {
+            let quoted = path.contains(where: { $0 == " " || $0 == "'" || $0 == "\"" }) ? "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" : path
+            return "prefer admin reset-key --database \(quoted)"
+        }
+        return "prefer admin reset-key --database <the same database URL>"
+    }
+
     static func announce(configuration: ServerConfiguration, setup: ServerSetup.Report, hasDemo: Bool, database: String, store: any PreferStore) {
         var lines: [String] = []
         lines.append("Prefer is running at \(configuration.baseURL)  (database: \(store.dialect) \(StoreLocation.redacted(database)))")
@@ -133,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append("  \(key)")
             lines.append("Use it as: Authorization: Bearer <admin key>, or set PREFER_ADMIN_KEY to choose your own.")
         } else if ProcessInfo.processInfo.environment["PREFER_ADMIN_KEY"] == nil {
-            lines.append("(Lost the admin key? `prefer admin reset-key` prints a new one; the old one then stops working.)")
+            lines.append("(Lost the admin key? `\(resetKeyCommand(database: database))` prints a new one; the old one then stops working.)")
         }
         if let demo = setup.demoArena {
             lines.append("")

@@ -39,9 +39,15 @@ struct CommandMessageTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-empty-\(UUID().uuidString).jsonl").path
         FileManager.default.createFile(atPath: path, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let run = await CommandRun.run(["agreement", path, "-q"])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("no votes in \(path)"), "\(run.stderr)")
-        #expect(!run.stderr.contains("carry no"), "\(run.stderr)")
+        for command in ["agreement", "drivers"] {
+            let run = await CommandRun.run([command, path, "-q"])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("no votes in \(path)"), "\(command): \(run.stderr)")
+            #expect(!run.stderr.contains("carry no") && !run.stderr.contains("no texts"), "\(command): \(run.stderr)")
+        }
+        for command in ["rank", "audit", "cycles", "items"] {
+            let run = await CommandRun.run([command, path, "-q"])
+            #expect(run.status != 0 && run.stderr.lowercased().contains("no votes"), "\(command): \(run.stderr)")
+        }
     }
 }

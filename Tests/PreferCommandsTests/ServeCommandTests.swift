@@ -43,6 +43,18 @@ struct ServeCommandTests {
         #expect(!FileManager.default.fileExists(atPath: database), "no database, so no owner key stored unprinted")
     }
 
+    /// A host name that names nothing: said in words, nothing written.
+    @Test func anUnknownHostIsExplainedBeforeAnythingIsWritten() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("prefer.sqlite").path
+        let run = await CommandRun.run(["serve", "--host", "no-such-host.invalid", "--port", "8099", "--database", database, "--no-demo"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("no address of this machine goes by the name \"no-such-host.invalid\"") && run.stderr.contains("--host"), "\(run.stderr)")
+        #expect(!run.stderr.contains("SocketAddressError"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
     /// `--no-demo` announces no demo pages, and SIGINT (Ctrl-C) stops the
     /// server with "Prefer stopped cleanly", as SIGTERM does.
     @Test func noDemoAnnouncesNoDemoPagesAndSigintStopsCleanly() async throws {
@@ -79,7 +91,33 @@ struct ServeCommandTests {
         #expect(stderr.contains("Prefer stopped cleanly"), "\(stderr)")
     }
 
+    /// A restart says how to make a new key for the database it runs on,
+    /// ready to paste, without printing a PostgreSQL password.
+    @Test func theLostKeyHintNamesTheDatabase() {
+        #expect(ServeCommand.resetKeyCommand(database: "prefer.sqlite") == "prefer admin reset-key")
+        #expect(ServeCommand.resetKeyCommand(database: "/srv/prefer/db.sqlite") == "prefer admin reset-key --database /srv/prefer/db.sqlite")
+        #expect(ServeCommand.resetKeyCommand(database: "/tmp/my data/p.sqlite") == "prefer admin reset-key --database '/tmp/my data/p.sqlite'")
+        let postgres = ServeCommand.resetKeyCommand(database: "postgres://prefer:s3cret@db:5432/prefer")
+        #expect(postgres.hasPrefix("prefer admin reset-key --database") && !postgres.contains("s3cret"))
+    }
+
     static func printedKeyLine(_ text: String) -> Bool {
         text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("prefer_admin_") }
+    }
+}
+
+/// In the replica suite, which runs one test at a time: it starts a server
+/// process on a free port, as the replica tests do, and must not race them for one.
+extension ReplicaTests {
+    /// `prefer bench serve` prints its report with plain slashes
+    /// ("http://127.0.0.1:…", not "http:\/\/127.0.0.1:…").
+    @Test func benchServePrintsURLsWithoutEscapedSlashes() throws {
+        let run = try PreferProcess.run([
+            "bench", "serve", "--clients", "2", "--duration", "0.5", "--warmup", "0", "--static-seconds", "0",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"server\" : \"http://127.0.0.1:"), "\(run.stdout)")
+        #expect(!run.stdout.contains("\\/"), "\(run.stdout)")
+        #expect(((try run.json()["votes"] as? [String: Any])?["vote"] as? [String: Any])?["count"] as? Int ?? 0 > 0)
     }
 }

@@ -78,6 +78,18 @@ struct BradleyTerryTests {
         #expect(fit.componentMethods == [.firth])
     }
 
+    /// One vote, a over b: a never lost and b never won. Both warnings say
+    /// "marked provisional", so both are (the board once marked only one).
+    @Test func everyContenderAWarningNamesIsMarkedProvisional() throws {
+        let counts = PairCounts(VoteTable([Vote(a: "a", b: "b", outcome: .aWins)]))
+        for estimator in [BradleyTerry(), BradleyTerry(l2: 1)] {
+            let fit = try estimator.fit(counts)
+            #expect(fit.warnings.contains { $0.contains("a never lost") && $0.contains("marked provisional") })
+            #expect(fit.warnings.contains { $0.contains("b never won") && $0.contains("marked provisional") })
+            #expect(fit.provisional == [true, true], "l2 \(estimator.l2)")
+        }
+    }
+
     @Test func disconnectedGroupsAreRatedSeparately() throws {
         let counts = PairCounts(try TestData.votes("degenerate-disconnected.jsonl"))
         let fit = try BradleyTerry().fit(counts)

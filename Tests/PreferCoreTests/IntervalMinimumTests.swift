@@ -17,6 +17,8 @@ struct IntervalMinimumTests {
             #expect(entry.noInterval == "only 1 vote; 10 are needed for an interval")
             #expect(entry.lower == entry.rating && entry.upper == entry.rating)
             #expect(entry.rankUB == 1, "an unknown interval overlaps every other")
+            // The resamples of one vote always give the same ranks: "2–2" would read as certain.
+            #expect(entry.rankLower == 1 && entry.rankUpper == 2, "\(entry.name): \(String(describing: entry.rankLower))–\(String(describing: entry.rankUpper))")
         }
         let json = try board.jsonText()
         #expect(json.contains("\"no_interval\" : \"only 1 vote; 10 are needed for an interval\""))

@@ -89,6 +89,14 @@ struct BrowserTests {
                     let leftText = try await string(browser, "return document.querySelector('.output[data-side=left]').textContent.trim()")
                     let rightText = try await string(browser, "return document.querySelector('.output[data-side=right]').textContent.trim()")
 
+                    if k == 0 {
+                        // A and B name the sides on this page, so neither letter is a voting key
+                        // (B once meant "both are bad" and recorded that for "B is better").
+                        for letter in ["a", "b", "A", "B"] { try await browser.press(letter) }
+                        try await Task.sleep(for: .milliseconds(500))
+                        #expect(try await server.store.voteCount(arena: 1) == 0, "a letter naming a side cast a vote")
+                        #expect(try await browser.execute("return document.getElementById('result').hidden") as? Bool == true)
+                    }
                     try await browser.press(press.key)
                     try await browser.waitFor("the reveal") {
                         try await browser.execute("return !document.getElementById('result').hidden") as? Bool == true

@@ -97,6 +97,7 @@ public struct BradleyTerry: Sendable, Hashable {
             converged = solution.converged
             for c in 0..<graph.componentCount where !graph.separable[c] {
                 let members = graph.members(of: c)
+                for k in separatedMembers(counts, graph, members) { provisional[k] = true }
                 warnings.append(contentsOf: separationWarnings(counts, graph, members, held: "by the L2 penalty alone"))
             }
         } else {
@@ -111,7 +112,7 @@ public struct BradleyTerry: Sendable, Hashable {
                 } else {
                     methods[c] = .firth
                     solution = problem.firth(from: start, tolerance: tolerance, maxIterations: maxIterations)
-                    for k in provisionalMembers(graph, members) { provisional[k] = true }
+                    for k in separatedMembers(counts, graph, members) { provisional[k] = true }
                     warnings.append(contentsOf: separationWarnings(counts, graph, members, held: "by Firth's bias-reduced fit (Jeffreys prior)"))
                 }
                 let mean = solution.theta.reduce(0, +) / Double(members.count)
@@ -164,7 +165,17 @@ public struct BradleyTerry: Sendable, Hashable {
         return members.filter { graph.strongComponent[$0] != largest }
     }
 
-    func separationWarnings(_ counts: PairCounts, _ graph: ComparisonGraph, _ members: [Int], held: String) -> [String] {
+    /// The members a separation warning names as marked provisional: those
+    /// that never lost or never won, else those outside the largest strongly
+    /// connected part (so that a board never says "marked provisional" of a
+    /// contender it does not mark).
+    func separatedMembers(_ counts: PairCounts, _ graph: ComparisonGraph, _ members: [Int]) -> [Int] {
+        let (undefeated, winless) = unbeatenAndWinless(counts, members)
+        if undefeated.isEmpty && winless.isEmpty { return provisionalMembers(graph, members) }
+        return Array(Set(undefeated + winless + provisionalMembers(graph, members))).sorted()
+    }
+
+    func unbeatenAndWinless(_ counts: PairCounts, _ members: [Int]) -> (undefeated: [Int], winless: [Int]) {
         var score = [Double](repeating: 0, count: counts.contenderCount)
         var total = [Double](repeating: 0, count: counts.contenderCount)
         for p in 0..<counts.pairCount {
@@ -175,9 +186,12 @@ public struct BradleyTerry: Sendable, Hashable {
             total[a] += counts.total(p)
             total[b] += counts.total(p)
         }
+        return (members.filter { total[$0] > 0 && score[$0] >= total[$0] }, members.filter { total[$0] > 0 && score[$0] <= 0 })
+    }
+
+    func separationWarnings(_ counts: PairCounts, _ graph: ComparisonGraph, _ members: [Int], held: String) -> [String] {
         var out: [String] = []
-        let undefeated = members.filter { total[$0] > 0 && score[$0] >= total[$0] }
-        let winless = members.filter { total[$0] > 0 && score[$0] <= 0 }
+        let (undefeated, winless) = unbeatenAndWinless(counts, members)
         if !undefeated.isEmpty {
             out.append("\(listNames(undefeated.map { counts.contenders[$0] })) never lost: the maximum-likelihood rating is infinite, so the rating shown is held finite \(held) and marked provisional.")
         }

@@ -166,6 +166,8 @@ public struct LeaderboardBuilder: Sendable {
             return (ratings[$0], names[$1]) > (ratings[$1], names[$0])
         }
         let grouped = graph.componentCount > 1
+        var componentSize = [Int](repeating: 0, count: graph.componentCount)
+        for c in 0..<n { componentSize[component[c]] += 1 }
         var entries: [Leaderboard.Entry] = []
         var groupStart = 0
         for (position, c) in order.enumerated() {
@@ -181,8 +183,10 @@ public struct LeaderboardBuilder: Sendable {
                 votes: votes[c],
                 rank: rank,
                 rankUB: rankUB,
-                rankLower: intervals?.rankLower?[c],
-                rankUpper: intervals?.rankUpper?[c],
+                // A withheld interval's rank range is the whole line too: the
+                // resamples of a handful of votes would give one rank, as certain.
+                rankLower: intervals?.rankLower.map { withheld[c] == nil ? $0[c] : 1 },
+                rankUpper: intervals?.rankUpper.map { withheld[c] == nil ? $0[c] : componentSize[component[c]] },
                 standardError: intervals?.standardErrors[c],
                 elo: elo?[c],
                 winRate: winRate[c],

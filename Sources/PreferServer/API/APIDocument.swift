@@ -32,6 +32,20 @@ struct APIDocument: Sendable {
         /// The first query item of `path` (a request target) whose value
         /// its parameter's type cannot take, and what it should be: the
         /// generated decoders say only that some value failed.
+        /// The first required query parameter (by name) that `path` (a
+        /// request target) leaves out, with what the document says it is.
+        func missingQueryItem(in path: String?) -> (name: String, description: String?)? {
+            var present = Set<String>()
+            if let path, let question = path.firstIndex(of: "?") {
+                for pair in path[path.index(after: question)...].split(separator: "&") {
+                    let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                    present.insert(String(name).removingPercentEncoding ?? String(name))
+                }
+            }
+            return query.filter { $0.value.required && !present.contains($0.key) }.min { $0.key < $1.key }
+                .map { ($0.key, $0.value.description) }
+        }
+
         func invalidQueryItem(in path: String?) -> (name: String, expected: String, value: String)? {
             guard let path, let question = path.firstIndex(of: "?") else { return nil }
             for pair in path[path.index(after: question)...].split(separator: "&") {
@@ -49,6 +63,9 @@ struct APIDocument: Sendable {
     struct QueryParameter: Sendable {
         var type: String
         var allowed: [String]?
+        /// What the document says it is, for the message when it is missing.
+        var description: String? = nil
+        var required = false
 
         func accepts(_ value: String) -> Bool {
             if let allowed { return allowed.contains(value) }
@@ -104,7 +121,9 @@ struct APIDocument: Sendable {
                 var query: [String: QueryParameter] = [:]
                 for parameter in shared + (operation["parameters"] as? [[String: Any]] ?? []) where parameter["in"] as? String == "query" {
                     guard let name = parameter["name"] as? String, let schema = parameter["schema"] as? [String: Any] else { continue }
-                    query[name] = QueryParameter(type: schema["type"] as? String ?? "string", allowed: schema["enum"] as? [String])
+                    query[name] = QueryParameter(
+                        type: schema["type"] as? String ?? "string", allowed: schema["enum"] as? [String],
+                        description: parameter["description"] as? String, required: parameter["required"] as? Bool ?? false)
                 }
                 operations["\(method) \(path)"] = Operation(
                     id: id, access: Self.access(security), bodyFields: Self.bodyFields(operation, schemas: schemas), query: query)

@@ -53,6 +53,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                let bad = operation.invalidQueryItem(in: error.request.path) {
                 return .invalidField(bad.name, "\(bad.name) must be \(bad.expected); got \"\(bad.value.prefix(100))\".")
             }
+            // A required query item left out: named as a field, with what the document says it is
+            // (the generated decoder says "Missing required query parameter", or, when other items
+            // are there, that some value was null).
+            if error.operationInput == nil, let missing = document.operation(id: error.operationID)?.missingQueryItem(in: error.request.path) {
+                let what = missing.description.map { ": " + $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""
+                return .invalidField(missing.name, "The query parameter \(missing.name) is required\(what). GET /openapi.json describes it.")
+            }
             let inner = translate(error.underlyingError, logger: logger, operation: error.operationID)
             if inner.kind == .internal, (400..<500).contains(error.httpStatus.code) {
                 let kind: PreferError.Kind = error.httpStatus == .unsupportedMediaType ? .unsupportedMediaType : .invalid

@@ -237,10 +237,11 @@ extension PreferAPI {
                 lines.append((line.number, .failure(problem)))
             }
         }
-        let summary = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines, update: input.query.update ?? false)
+        let (summary, differing) = try await services.arenas.importOutputs(arena: input.path.arena, lines: lines, update: input.query.update ?? false)
         return .created(.init(body: .json(.init(
             outputs: summary.outputs, contendersCreated: summary.contendersCreated, promptsCreated: summary.promptsCreated,
-            replaced: summary.replaced, skipped: summary.skipped))))
+            replaced: summary.replaced, skipped: summary.skipped, differing: differing.count,
+            differingLines: differing.isEmpty ? nil : Array(differing.prefix(100))))))
     }
 
     static let outputFields = APIDocument.shared.operation(id: "createOutput")?.bodyFields ?? []

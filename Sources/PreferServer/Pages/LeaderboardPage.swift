@@ -15,6 +15,8 @@ struct LeaderboardPage {
     /// Contenders with no rating, and their stored votes: none yet, or all
     /// left out by the audit.
     var unrated: [(name: String, votes: Int)] = []
+    /// False while no prompt has outputs of two (K) contenders: no Vote button then.
+    var openForVoting = true
     /// Whose votes the board counts (people's unless asked).
     var source: VoteSourceFilter = .human
     /// The AI judges that ran on the arena (a section of its own; empty when none did).
@@ -101,11 +103,12 @@ struct LeaderboardPage {
                 "<abbr class=\"no-interval\" title=\"no interval: \(why)\">no interval</abbr>"
             } else if hasIntervals { "<span class=\"minus\">−\(LeaderboardSVG.fixed(minus, 1))</span> / <span class=\"plus\">+\(LeaderboardSVG.fixed(plus, 1))</span>" } else { "—" }
             let mark: HTML = entry.provisional ? " <abbr title=\"provisional: no finite maximum-likelihood rating yet\">*</abbr>" : ""
+            let retired: HTML = entry.retired == true ? " <span class=\"retired\">(retired)</span>" : ""
             return """
             <tr>
             <td class="num">\(entry.rank)</td>
             <td class="num">\(entry.rankUB)</td>
-            <th scope="row" class="name">\(entry.name)\(mark)</th>
+            <th scope="row" class="name">\(entry.name)\(mark)\(retired)</th>
             <td class="num strong">\(LeaderboardSVG.fixed(entry.rating, 1))</td>
             <td class="num interval">\(interval)</td>
             <td class="num">\(grouped(entry.votes))</td>
@@ -141,6 +144,10 @@ struct LeaderboardPage {
             admins review the flagged annotators, with their evidence, on the <a href="/admin/arenas/\(arena.name)/audit">audit page</a>.</p>
             """
         }
+        // Said in words, not only in a tooltip: no interval, and why.
+        let withheld = board.contenders.filter { $0.noInterval != nil }
+        let withheldNote: HTML = withheld.isEmpty ? .empty
+            : "<p class=\"note no-interval-note\">No interval for \(withheld.map { "\($0.name) (\($0.noInterval ?? ""))" }.joined(separator: ", ")): an interval from so few votes would read as certainty.</p>"
         var unratedNote: HTML = .empty
         if !unrated.isEmpty {
             let items = unrated.map { item -> String in
@@ -177,6 +184,9 @@ struct LeaderboardPage {
                 """
             }
         }
+        let voteAction: HTML = openForVoting
+            ? "<a class=\"button primary\" href=\"/arenas/\(arena.name)/vote\">Vote in this arena</a>"
+            : "<span class=\"notice\">Not open for voting yet: no prompt has answers from two contenders.</span>"
         let sourceLabel: HTML = switch source {
         case .human: .empty
         case .judge: " (AI judges)"
@@ -187,7 +197,7 @@ struct LeaderboardPage {
         <h1>Leaderboard · \(arena.name)\(sourceLabel)</h1>
         <p class="note">\(LeaderboardSVG.note(board)).\(updating) Updated \(Self.time(computedAt)).</p>
         \(arena.license.map { "<p class=\"note licence\">The arena's data is released under the licence <strong>\($0)</strong>.</p>" as HTML } ?? .empty)
-        <p class="actions"><a class="button primary" href="/arenas/\(arena.name)/vote">Vote in this arena</a> <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
+        <p class="actions">\(voteAction) <a class="button" href="/arenas/\(arena.name)/leaderboard.svg">SVG for embedding</a> <a class="button" href="/api/arenas/\(arena.name)/leaderboard">JSON</a></p>
         \(judges == nil || judges?.rows.isEmpty == true ? HTML.empty : JudgeSection.sourceSwitch(arena: arena.name, source: source))
         \(selector())
         \(details())
@@ -195,6 +205,7 @@ struct LeaderboardPage {
         \(auditNote)
         \(warnings)
         \(table)
+        \(withheldNote)
         \(unratedNote)
         \(figures)
         \(modelSections())

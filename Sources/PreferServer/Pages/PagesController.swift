@@ -326,6 +326,7 @@ struct PagesController {
                 arena: arena, board: shown, computedAt: entry.computedAt, votesTotal: total, stale: stale)
             page.votesUsed = entry.votesUsed
             page.unrated = unrated.map { ($0, stored[$0] ?? 0) }
+            page.openForVoting = index.openForVoting
             page.source = source
             page.judges = JudgeSection(arena: arena.name, rows: try await services.judges.pageRows(arena: arena), source: source)
             page.judges?.routing = try await services.routing.describe(arenaId: arena.id)

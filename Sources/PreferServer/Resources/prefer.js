@@ -334,9 +334,8 @@
             if (criteria.length) { body.criteria = criteria; }
             if (form.elements.min_play_ms.value) { body.min_play_ms = parseInt(form.elements.min_play_ms.value, 10); }
             api('POST', '/api/arenas', JSON.stringify(body), 'application/json').then(function () {
-                say('Created the arena ' + body.name + '.');
                 form.reset();
-                load();
+                load('Created the arena ' + body.name + '.');
             }, function (error) { say('Not created: ' + error.message, true); });
         });
 
@@ -396,15 +395,32 @@
             });
         }
 
-        function load() {
+        // `message` (what was just done) stays shown once the arenas are listed again.
+        function load(message) {
             if (!key()) { say('Enter the admin key to see the arenas.'); return; }
             loadKeys();
             api('GET', '/api/arenas').then(function (r) { return r.json(); }).then(function (body) {
                 list.textContent = '';
                 if (!body.arenas.length) { list.appendChild(el('p', { 'class': 'notice' }, ['No arenas yet.'])); }
                 body.arenas.forEach(function (arena) { list.appendChild(arenaCard(arena)); });
-                say('Showing ' + body.arenas.length + ' arena' + (body.arenas.length === 1 ? '' : 's') + '.');
+                say(typeof message === 'string' ? message : 'Showing ' + body.arenas.length + ' arena' + (body.arenas.length === 1 ? '' : 's') + '.');
             }, function (error) { say(error.message, true); });
+        }
+
+        // What an import did, all of it: a re-import skips identical lines and
+        // leaves out (and names) the lines that differ from the stored outputs.
+        function importReport(name, summary) {
+            var text = 'Imported ' + grouped(summary.outputs) + ' outputs into ' + name + ' (' + grouped(summary.contenders_created) +
+                ' new contenders, ' + grouped(summary.prompts_created) + ' new prompts).';
+            if (summary.skipped) { text += ' ' + grouped(summary.skipped) + ' identical to what was there, skipped.'; }
+            if (summary.replaced) { text += ' ' + grouped(summary.replaced) + ' replaced.'; }
+            if (summary.differing) {
+                text += ' ' + grouped(summary.differing) + ' differ from the stored outputs and were left out (line' +
+                    (summary.differing === 1 ? ' ' : 's ') + (summary.differing_lines || []).join(', ') +
+                    (summary.differing > (summary.differing_lines || []).length ? ', …' : '') +
+                    '); to replace them, import with ?update=true through the API.';
+            }
+            return text;
         }
 
         function arenaCard(arena) {
@@ -430,8 +446,7 @@
             upload.addEventListener('click', function () {
                 if (!file.files.length) { say('Choose a JSONL file first.', true); return; }
                 api('POST', base + '/import', file.files[0], 'application/x-ndjson').then(function (r) { return r.json(); }).then(function (summary) {
-                    say('Imported ' + grouped(summary.outputs) + ' outputs into ' + name + ' (' + summary.contenders_created + ' new contenders, ' + summary.prompts_created + ' new prompts).');
-                    load();
+                    load(importReport(name, summary));
                 }, function (error) { say('Nothing imported: ' + error.message, true); });
             });
             fetch(base + '/leaderboard?bootstrap=0', { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.json(); }).then(function (board) {

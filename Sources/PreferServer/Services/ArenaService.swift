@@ -284,8 +284,12 @@ public struct ArenaService: Sendable {
     /// fly; all or nothing. `lines` are the outputs as read, numbered from 1,
     /// or why a line could not be read; every bad line (up to 100) is named.
     /// A line identical to the output already there is skipped; a different
-    /// one replaces it with `update`, else the import is refused naming it.
-    public func importOutputs(arena reference: String, lines: [(line: Int, draft: Result<OutputDraft, PreferError>)], update: Bool = false) async throws -> ImportSummary {
+    /// one replaces it with `update`, else it is left out and its line
+    /// returned in `differing` (a re-import adds what is new instead of
+    /// failing on what changed).
+    public func importOutputs(
+        arena reference: String, lines: [(line: Int, draft: Result<OutputDraft, PreferError>)], update: Bool = false
+    ) async throws -> (summary: ImportSummary, differing: [Int]) {
         let index = try await directory.index(reference)
         var items: [OutputImport] = []
         var numbers: [Int] = []
@@ -315,6 +319,33 @@ public struct ArenaService: Sendable {
             throw PreferError(.invalid, code: "invalid_import", "\(problems.count) line\(problems.count == 1 ? "" : "s") of the import are invalid; nothing was imported. Fix them and send the file again.", details: problems)
         }
         guard !items.isEmpty else { throw PreferError.badRequest("The import is empty: send one JSON object per line.") }
+        var differing: [Int] = []
+        if !update {
+            // Lines whose (prompt, contender) already has a different current
+            // output stay out. (An index older than the database, as on a
+            // replica that has not caught up, leaves that to the store, which
+            // refuses the import naming the line.)
+            var current: [[Int64]: Output] = [:]
+            for output in index.outputs.values where output.isCurrent { current[[output.promptId, output.contenderId]] = output }
+            var kept: [Int] = []
+            for (k, item) in items.enumerated() {
+                let prompt: Int64? = switch item.prompt {
+                case .id(let id): id
+                case .name(let text): index.promptByText[text]
+                }
+                if let prompt, let contender = index.contender(item.contender)?.id, let old = current[[prompt, contender]],
+                   old.content != item.content || old.media != item.media || old.url != item.url {
+                    differing.append(numbers[k])
+                } else {
+                    kept.append(k)
+                }
+            }
+            items = kept.map { items[$0] }
+            numbers = kept.map { numbers[$0] }
+            if items.isEmpty {
+                return (ImportSummary(outputs: 0, contendersCreated: 0, promptsCreated: 0), differing)
+            }
+        }
         let summary: ImportSummary
         do {
             summary = try await store.importOutputs(arena: index.arena.id, items, existing: update ? .replace : .refuse)
@@ -327,7 +358,7 @@ public struct ArenaService: Sendable {
             )
         }
         try await directory.reload(index.arena.id)
-        return summary
+        return (summary, differing)
     }
 
     // MARK: Invites
