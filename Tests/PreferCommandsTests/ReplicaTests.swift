@@ -21,38 +21,67 @@ struct ReplicaTests {
     /// A `prefer serve` process with its stderr kept in a file.
     final class Server: @unchecked Sendable {
         // @unchecked: Process and FileHandle are not Sendable; the tests only read them.
-        let process: Process
-        let url: URL
-        let log: URL
+        private(set) var process: Process
+        private(set) var url: URL
+        private(set) var log: URL
 
+        /// Starts `prefer serve` on a free port and returns once it is the
+        /// one listening there. A port found free can be taken by another
+        /// test's server before this one binds it: then this server stops with
+        /// "already in use" (and a probe would reach the other one), so it is
+        /// started again on another port — readiness is this server's own
+        /// banner, printed once it listens, not a connect to the port.
         init(database: String, arguments: [String] = [], directory: URL) throws {
-            let port = try Self.freePort()
-            log = directory.appendingPathComponent("serve-\(port).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = PreferProcess.executable
-            process.arguments = [
-                "serve", "--port", String(port), "--database", database, "--no-demo", "--log-level", "info",
-                "--leaderboard-rounds", "20", "--leaderboard-refresh", "0", "--sync-interval", String(ReplicaTests.syncInterval),
-            ] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(["PREFER_ADMIN_KEY": ReplicaTests.adminKey]) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-            self.process = process
-            url = URL(string: "http://127.0.0.1:\(port)")!
+            var attempt = 0
+            while true {
+                attempt += 1
+                let port = try Self.freePort()
+                let log = directory.appendingPathComponent("serve-\(port).log")
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+                let process = Process()
+                process.executableURL = PreferProcess.executable
+                process.arguments = [
+                    "serve", "--port", String(port), "--database", database, "--no-demo", "--log-level", "info",
+                    "--leaderboard-rounds", "20", "--leaderboard-refresh", "0", "--sync-interval", String(ReplicaTests.syncInterval),
+                ] + arguments
+                process.environment = ProcessInfo.processInfo.environment.merging(["PREFER_ADMIN_KEY": ReplicaTests.adminKey]) { _, new in new }
+                let handle = try FileHandle(forWritingTo: log)
+                process.standardOutput = handle
+                process.standardError = handle
+                try process.run()
+                self.process = process
+                self.log = log
+                url = URL(string: "http://127.0.0.1:\(port)")!
+                switch Self.waitUntilListening(process, port: port, log: log) {
+                case .listening:
+                    return
+                case .portTaken where attempt < 5:
+                    continue
+                case .portTaken, .exited:
+                    throw ServerFailure("prefer serve exited (\(process.terminationStatus)) before listening: \(logText)")
+                case .timedOut:
+                    process.terminate()
+                    throw ServerFailure("prefer serve did not answer within 60 s: \(logText)")
+                }
+            }
+        }
+
+        enum Start { case listening, portTaken, exited, timedOut }
+
+        static func waitUntilListening(_ process: Process, port: Int, log: URL) -> Start {
+            let banner = "Prefer is running at http://127.0.0.1:\(port)"
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
                 guard process.isRunning else {
-                    throw ServerFailure("prefer serve exited (\(process.terminationStatus)) before listening: \(logText)")
+                    return text.contains("already in use") ? .portTaken : .exited
                 }
-                // A connect() probe: Foundation's Data(contentsOf:) has no timeout of its own and,
-                // when its first attempt raced the listen, once waited out the whole minute.
-                if Self.accepts(port: port) { return }
+                // The banner is printed once the server listens; the connect() then
+                // reaches it (Foundation's Data(contentsOf:) has no timeout of its own).
+                if text.contains(banner) && accepts(port: port) { return .listening }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            process.terminate()
-            throw ServerFailure("prefer serve did not answer within 60 s: \(logText)")
+            return .timedOut
         }
 
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
