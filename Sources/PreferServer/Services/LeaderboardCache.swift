@@ -218,7 +218,7 @@ actor LeaderboardCache: Service {
         }
         var wait: Duration?
         var refreshed = false
-        for key in wanted where !computing.contains(key) {
+        for key in wanted where !computing.contains(key) && votes[key.arena] != nil {
             let count = voteCount(arena: key.arena)
             // Up to date, or failed with these very votes: nothing to do until votes (or attributes) change.
             let upToDate = entries[key].map { isCurrent($0, key: key) } ?? true
@@ -420,7 +420,10 @@ actor LeaderboardCache: Service {
             if stale { wake.yield() }
             return (entry, stale)
         }
-        let entry = try await computed(key, votes: 0)
+        // No board yet: one holding the votes just read. (While this request read
+        // them, the service may have fitted the key on none — that board is not
+        // an answer to the first request.)
+        let entry = try await computed(key, votes: count)
         return (entry, entry.votesUsed != voteCount(arena: arena))
     }
 
