@@ -2,8 +2,12 @@
 # The data benchmarks of docs/data.md, on a release build:
 #   1. import N (default 1,000,000) TRL pairs with texts into a new SQLite arena;
 #   2. export them as TRL JSONL;
-#   3. the same export as the conversational format, and with a 10% test split.
-# Prints one line per step with seconds, rows per second and peak memory (max RSS).
+#   3. the same export as the conversational format, and with a 10% test split;
+#   4. prefer drivers on N LMArena-shaped votes with texts (bench/gen_drivers_votes.py;
+#      skipped with DRIVERS=0).
+# Prints one line per step with wall seconds, CPU seconds (user + system: on a
+# shared machine the steadier figure), rows per second and peak memory (max
+# RSS), after the load average at the start.
 #
 # Usage: bench/run-data-bench.sh [N] [DATABASE_URL]
 #   DATABASE_URL defaults to a new SQLite file under $TMPDIR; give
@@ -34,18 +38,28 @@ arena="bench-$$"
 measure() {  # label, rows, command…
     local label=$1 rows=$2
     shift 2
-    local start end rss
+    local start end rss cpu
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    /usr/bin/time -f "%M %U %S" -o "$work/rss" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     end=$(date +%s.%N)
-    rss=$(tail -n 1 "$work/rss")
-    awk -v l="$label" -v s="$start" -v e="$end" -v r="$rows" -v m="$rss" \
-        'BEGIN { t = e - s; printf "%-34s %7.2f s  %9.0f rows/s  max RSS %5.0f MB\n", l, t, r / t, m / 1024 }'
+    read -r rss user sys < <(tail -n 1 "$work/rss")
+    awk -v l="$label" -v s="$start" -v e="$end" -v r="$rows" -v m="$rss" -v u="$user" -v k="$sys" \
+        'BEGIN { t = e - s; printf "%-34s %7.2f s  (CPU %6.2f s)  %9.0f rows/s  max RSS %5.0f MB\n", l, t, u + k, r / t, m / 1024 }'
 }
 
-echo "input: $n pairs, $mb MB ($data); database: ${db%%\?*}"
+echo "input: $n pairs, $mb MB ($data); database: ${db%%\?*}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 measure "import pairs (TRL JSONL)" "$n" "$prefer" import pairs "$data" --arena "$arena" --database "$db" --quiet
 measure "export pairs --format trl" "$n" "$prefer" export pairs --arena "$arena" --database "$db" --format trl --out "$work/trl.jsonl" --quiet
 measure "export pairs --format trl-chat" "$n" "$prefer" export pairs --arena "$arena" --database "$db" --format trl-chat --out "$work/chat.jsonl" --quiet
 measure "export pairs --format trl, 10% test" "$n" "$prefer" export pairs --arena "$arena" --database "$db" --format trl --test-fraction 0.1 --out "$work/split" --quiet
 echo "rows written (trl): $(wc -l <"$work/trl.jsonl")"
+
+if [ "${DRIVERS:-1}" != 0 ]; then
+    votes=".build/bench-drivers-$n.jsonl"
+    if [ ! -s "$votes" ]; then
+        echo "generating $n votes with texts in $votes" >&2
+        python3 bench/gen_drivers_votes.py "$votes" --votes "$n"
+    fi
+    echo "drivers input: $n votes with texts, $(( $(stat -c %s "$votes") / 1000000 )) MB ($votes)"
+    measure "drivers (votes with texts)" "$n" "$prefer" drivers "$votes" --format json --quiet
+fi

@@ -3,7 +3,7 @@ import Foundation
 import PreferCore
 
 /// A public data release of an arena, as LMArena, Music Arena and 3D Arena
-/// publish theirs: votes, item-level preferences, ratings, prompts, outputs,
+/// publish theirs: votes, K-way votes, item-level preferences, ratings, prompts, outputs,
 /// contenders, the leaderboard with its method, the audit summary, a dataset
 /// card (`README.md`) and `SHA256SUMS`. `prefer release` writes it to a
 /// folder; `POST /api/arenas/{arena}/releases` writes it to a scratch folder
@@ -18,7 +18,7 @@ import PreferCore
 /// byte. Nothing in a release depends on the clock: the same database, options
 /// and key give the same files.
 ///
-/// Cost: one pass over the votes (pages of 20,000) and the preferences
+/// Cost: one pass over the votes and the K-way votes (pages of 20,000) and the preferences
 /// (prompt by prompt), the audit and the leaderboard's bootstrap over the
 /// vote table; memory is the vote table plus a page.
 public struct DataRelease {
@@ -67,6 +67,8 @@ public struct DataRelease {
     /// What a release wrote.
     public struct Summary: Sendable {
         public var votes = 0
+        /// K-way votes (`kway_votes.jsonl`).
+        public var kwayVotes = 0
         public var items = 0
         public var ratings = 0
         public var prompts = 0
@@ -77,13 +79,13 @@ public struct DataRelease {
         public var license: String?
 
         public var description: String {
-            "\(votes) votes, \(items) item preferences, \(ratings) ratings, \(prompts) prompts, \(outputs) outputs"
+            "\(votes) votes, \(kwayVotes) K-way votes, \(items) item preferences, \(ratings) ratings, \(prompts) prompts, \(outputs) outputs"
         }
     }
 
     /// The files of a release, in the order `SHA256SUMS` lists them (and the archive holds them).
     public static let files = [
-        "README.md", "votes.jsonl", "preferences.jsonl", "ratings.jsonl", "prompts.jsonl", "outputs.jsonl", "contenders.jsonl",
+        "README.md", "votes.jsonl", "kway_votes.jsonl", "preferences.jsonl", "ratings.jsonl", "prompts.jsonl", "outputs.jsonl", "contenders.jsonl",
         "leaderboard.json", "audit.json", "SHA256SUMS",
     ]
 
@@ -171,7 +173,8 @@ public struct DataRelease {
         let promptMessages = try await store.promptMessages(arena: arena.id)
         let voteCount = try await store.voteCount(arena: arena.id)
         let itemCount = try await store.itemPreferenceCount(arena: arena.id)
-        guard voteCount + itemCount > 0 else {
+        let kwayCount = try await store.kwayVoteCount(arena: arena.id)
+        guard voteCount + itemCount + kwayCount > 0 else {
             try? manager.removeItem(atPath: folder)
             throw StoreError(.notFound, "Arena \"\(arena.name)\" has no votes or preferences to release; collect or import some first.", field: "arena")
         }
@@ -257,6 +260,53 @@ public struct DataRelease {
             if page.count < 20_000 { break }
         }
         try votes.finish()
+
+        // K-way votes: the candidates in the order shown, and the winner (best of K) or the ranking (best first).
+        progress("writing K-way votes…")
+        let kwayVotes = try FileSink(path: path("kway_votes.jsonl"))
+        var kwayAfter: Int64?
+        var kwayReleaseId = 0
+        while true {
+            let page = try await store.kwayVotes(arena: arena.id, after: kwayAfter, limit: 20_000)
+            var bytes: [UInt8] = []
+            for vote in page {
+                if let voter = vote.voter, dropAnnotators.contains(voter) { stats.droppedByAnnotator += 1; continue }
+                if let prompt = vote.promptId, droppedPrompts.contains(prompt) { stats.droppedByPrompt += 1; continue }
+                kwayReleaseId += 1
+                stats.kwayVotes += 1
+                stats.kwaySources[vote.source.rawValue, default: 0] += 1
+                stats.first = min(stats.first ?? vote.createdAt, vote.createdAt)
+                stats.last = max(stats.last ?? vote.createdAt, vote.createdAt)
+                let candidates = vote.members.map { names[$0.contenderId] ?? "contender-\($0.contenderId)" }
+                let ranked = vote.ranking.compactMap { candidates.indices.contains($0 - 1) ? candidates[$0 - 1] : nil }
+                var line = JSONLine()
+                line.key("id"); line.raw(String(kwayReleaseId))
+                line.key("prompt_id"); vote.promptId.map { line.raw(String($0)) } ?? line.null()
+                line.key("k"); line.raw(String(vote.k))
+                line.key("kind"); line.string(vote.kind.rawValue)
+                line.key("candidates"); line.strings(candidates)
+                if vote.kind == .best, let best = ranked.first {
+                    line.key("winner"); line.string(best)
+                } else {
+                    line.key("ranking"); line.strings(ranked)
+                }
+                if !dropRationales {
+                    line.key("rationale"); vote.rationale.map { line.string($0) } ?? line.null()
+                }
+                let voter = pseudonym(vote.voter)
+                if let voter { stats.voters.insert(voter) }
+                line.key("voter"); voter.map { line.string($0) } ?? line.null()
+                line.key("flagged"); line.bool(vote.voter.map { flagged.contains($0) } ?? false)
+                line.key("source"); line.string(vote.source.rawValue)
+                line.key("time_to_vote_ms"); vote.timeToVoteMs.map { line.raw(String($0)) } ?? line.null()
+                line.key("tstamp"); line.number(vote.createdAt.timeIntervalSince1970)
+                bytes += line.finishedBytes()
+            }
+            try kwayVotes.write(bytes)
+            kwayAfter = page.last?.id
+            if page.count < 20_000 { break }
+        }
+        try kwayVotes.finish()
 
         // Item-level preferences.
         let items = try FileSink(path: path("preferences.jsonl"))
@@ -355,12 +405,15 @@ public struct DataRelease {
         }
         try Data(sums.utf8).write(to: URL(fileURLWithPath: path("SHA256SUMS")))
         return Summary(
-            votes: stats.votes, items: stats.items, ratings: stats.ratings, prompts: stats.prompts, outputs: stats.outputs,
+            votes: stats.votes, kwayVotes: stats.kwayVotes, items: stats.items, ratings: stats.ratings, prompts: stats.prompts, outputs: stats.outputs,
             newest: stats.last, license: license)
     }
 
     struct Stats {
         var votes = 0
+        var kwayVotes = 0
+        /// K-way votes by source.
+        var kwaySources: [String: Int] = [:]
         var items = 0
         var itemAnnotations = 0
         var ratings = 0
@@ -397,13 +450,19 @@ public struct DataRelease {
                     + "The arena was \(arena.isPrivate ? "private (invited annotators only)" : "open to anonymous visitors")"
                     + "\(arena.annotationsPerItem > 1 ? "; each (prompt, pair) was sought from \(arena.annotationsPerItem) annotators" : "").")
         }
-        let imported = stats.sources["import", default: 0]
+        if stats.kwaySources["battle", default: 0] > 0 {
+            parts.append(
+                "In K-way battles Prefer showed an annotator a prompt and K outputs of different contenders (`k` in "
+                    + "`kway_votes.jsonl`), anonymously and in random order; the annotator picked the best (`winner`) or "
+                    + "ranked them (`ranking`, best first).")
+        }
+        let imported = stats.sources["import", default: 0] + stats.kwaySources["import", default: 0]
         if imported > 0 || stats.items > 0 || stats.ratings > 0 {
             parts.append(
                 "Votes with source `import`, the item-level preferences and the ratings were loaded from existing datasets "
                     + "with `prefer import` (see the description above); their collection is the original dataset's.")
         }
-        if stats.sources["judge", default: 0] > 0 {
+        if stats.sources["judge", default: 0] + stats.kwaySources["judge", default: 0] > 0 {
             parts.append("Votes with source `judge` were cast by AI judges, not people.")
         }
         return parts.isEmpty ? "The arena holds no votes." : parts.joined(separator: " ")
@@ -420,7 +479,11 @@ public struct DataRelease {
         if dropRationales { redactions.append("free-text rationales removed") }
         if let dropPromptsText { redactions.append("prompts matching `\(dropPromptsText)` removed with their outputs and votes (\(stats.droppedByPrompt) comparisons)") }
         if !dropAnnotators.isEmpty { redactions.append("\(dropAnnotators.count) annotators removed at their request (\(stats.droppedByAnnotator) comparisons)") }
-        let sources = stats.sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key == "battle" ? "cast in the arena's battles" : $0.key == "import" ? "imported" : "by AI judges")" }
+        func origin(_ source: String) -> String {
+            source == "battle" ? "cast in the arena's battles" : source == "import" ? "imported" : "by AI judges"
+        }
+        let sources = stats.sources.sorted { $0.key < $1.key }.map { "\($0.value) \(origin($0.key))" }
+        let kwaySources = stats.kwaySources.sorted { $0.key < $1.key }.map { "\($0.value) \(origin($0.key))" }
         let top = board.contenders.prefix(10).map { "| \($0.rank) | \($0.name) | \(String(format: "%.1f", $0.rating)) | \(String(format: "%.1f", $0.lower))–\(String(format: "%.1f", $0.upper)) | \($0.votes) |" }
         return """
         # \(arena.name): a Prefer data release
@@ -429,7 +492,7 @@ public struct DataRelease {
 
         - **Votes collected:** \(range)
         - **Licence:** \(license ?? "unspecified (the arena's admin set none)")
-        - **Contents:** \(stats.votes) votes\(sources.isEmpty ? "" : " (" + sources.joined(separator: ", ") + ")") by \(stats.voters.count) pseudonymous annotators; \(stats.items) item-level preferences (\(stats.itemAnnotations) annotations); \(stats.ratings) ratings; \(stats.prompts) prompts; \(stats.outputs) outputs; \(contenders) contenders.
+        - **Contents:** \(stats.votes) votes\(sources.isEmpty ? "" : " (" + sources.joined(separator: ", ") + ")") and \(stats.kwayVotes) K-way votes\(kwaySources.isEmpty ? "" : " (" + kwaySources.joined(separator: ", ") + ")") by \(stats.voters.count) pseudonymous annotators; \(stats.items) item-level preferences (\(stats.itemAnnotations) annotations); \(stats.ratings) ratings; \(stats.prompts) prompts; \(stats.outputs) outputs; \(contenders) contenders.
 
         ## How the votes were collected
 
@@ -458,6 +521,10 @@ public struct DataRelease {
         (`left`, `right`, `tie`, `both_bad`), `criteria` (choice per criterion), \(dropRationales ? "" : "`rationale`, ")`voter` \
         (release pseudonym), `flagged` (the audit flagged this annotator), `source` (`battle`, `import`, `judge`), \
         `time_to_vote_ms`, `left_played_ms`, `right_played_ms`, `tstamp` (seconds since 1970).
+        - `kway_votes.jsonl`: one K-way vote per line — `id` (this release's numbering), `prompt_id`, `k`, `kind` \
+        (`best`, `ranking`), `candidates` (the contenders in the order shown: positions 1…k), `winner` (the best, for \
+        `best`) or `ranking` (best first, possibly partial: the rest unranked), \(dropRationales ? "" : "`rationale`, ")`voter`, \
+        `flagged`, `source`, `time_to_vote_ms`, `tstamp` (valid input for `prefer rank`, which ranks them by Plackett–Luce).
         - `preferences.jsonl`: comparisons without contenders — `prompt_id`, `text_a`, `text_b` (strings or chat \
         messages), `a_wins`, `b_wins`, `ties`, `both_bad` (annotation counts), `margin`, `weight`, \(dropRationales ? "" : "`rationale`, ")`voter`, `source` (`human`, `judge`).
         - `ratings.jsonl`: `prompt_id`, `contender`, `aspect`, `score`, \(dropRationales ? "" : "`rationale`, ")`voter`, `source`.

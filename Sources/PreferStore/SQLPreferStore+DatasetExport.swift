@@ -1,5 +1,6 @@
 import Foundation
 import PreferCore
+import PostgresNIO
 import SQLKit
 import SQLiteKit
 
@@ -115,6 +116,20 @@ extension SQLPreferStore {
         var afterItem: (prompt: Int64, id: Int64) = (Int64.min, 0)
         var noPromptDone = false
         while true {
+            // PostgreSQL: the page read by position through PostgresNIO (SQLKit's decoding by name cost most of the export).
+            if let stored = try await connections.withPostgresConnection({ connection in
+                try await Self.itemPage(connection, arena: arena, after: afterItem, withPrompt: noPromptDone, limit: pageSize)
+            }) {
+                if let last = stored.last, case .item(let id) = last.origin { afterItem = (last.promptId ?? Int64.min, id) }
+                coverage.itemPreferences += stored.count
+                if !stored.isEmpty { try await body(stored) }
+                if stored.count < pageSize {
+                    if noPromptDone { break }
+                    noPromptDone = true
+                    afterItem = (Int64.min, 0)
+                }
+                continue
+            }
             // Items without a prompt first (NULL sorts apart on each database), then by prompt.
             let page = try await connections.withConnection { database in
                 let promptClause: SQLQueryString = noPromptDone
@@ -177,6 +192,53 @@ extension SQLPreferStore {
             }
         }
         return coverage
+    }
+
+    /// A page of an arena's item preferences on PostgreSQL, in the order and
+    /// after the key of `forEachPreference`'s pages (without a prompt first,
+    /// by id; then by prompt and id), decoded by position.
+    static func itemPage(
+        _ connection: PostgresConnection, arena: Int64, after: (prompt: Int64, id: Int64), withPrompt: Bool, limit: Int
+    ) async throws -> [StoredPreference] {
+        let columns = """
+            SELECT i.id, i.prompt_id, i.text_a, i.text_b, i.messages_a, i.messages_b, i.a_wins, i.b_wins, i.ties,
+                   i.both_bad, i.weight, i.margin, i.voter, i.category, i.rationale, i.source, i.created_at,
+                   p.text AS prompt_text, p.messages AS prompt_messages
+            FROM item_preferences i LEFT JOIN prompts p ON p.id = i.prompt_id
+            """
+        let query: PostgresQuery = withPrompt
+            ? """
+                \(unescaped: columns)
+                WHERE i.arena_id = \(arena) AND i.prompt_id IS NOT NULL AND (i.prompt_id, i.id) > (\(after.prompt), \(after.id))
+                ORDER BY i.prompt_id, i.id LIMIT \(unescaped: String(limit))
+                """
+            : """
+                \(unescaped: columns)
+                WHERE i.arena_id = \(arena) AND i.prompt_id IS NULL AND i.id > \(after.id)
+                ORDER BY i.id LIMIT \(unescaped: String(limit))
+                """
+        var out: [StoredPreference] = []
+        out.reserveCapacity(limit)
+        let rows = try await connection.query(query, logger: connection.logger)
+        for try await (id, promptId, textA, textB, messagesA, messagesB, aWins, bWins, ties, bothBad, weight, margin, voter,
+                       category, rationale, source, createdAt, promptText, promptMessages) in rows.decode(
+            (Int64, Int64?, String, String, String?, String?, Int64, Int64, Int64, Int64, Double, Double?, String?, String?,
+             String?, String, Double, String?, String?).self)
+        {
+            var record = PreferenceRecord(
+                prompt: promptText.map { ChatJSON.decode(text: $0, messages: promptMessages) },
+                a: ChatJSON.decode(text: textA, messages: messagesA),
+                b: ChatJSON.decode(text: textB, messages: messagesB),
+                counts: PreferenceCounts(aWins: Int(aWins), bWins: Int(bWins), ties: Int(ties), bothBad: Int(bothBad)))
+            record.source = source == PreferenceSource.judge.rawValue ? .judge : .human
+            record.voter = voter
+            record.category = category
+            record.rationale = rationale
+            record.margin = margin
+            record.weight = weight
+            out.append(StoredPreference(origin: .item(id), promptId: promptId, record: record, createdAt: createdAt))
+        }
+        return out
     }
 
     /// An arena's ratings: (prompt id, contender id, aspect, score, rationale, voter, source), in id order.

@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import PreferCore
+import NIOCore
+import PostgresNIO
 import SQLKit
 import SQLiteKit
 
@@ -62,9 +64,10 @@ extension SQLPreferStore {
     public func importDataset(
         arena: Int64, source: String, next: () async throws -> PreferenceBatch?
     ) async throws -> DatasetImportSummary {
-        try await importTransaction { database, sqlite in
+        try await importTransaction { database, sqlite, postgres in
             try await Self.requireArena(arena, in: database)
-            var state = try await DatasetImportState(arena: arena, source: source, database: database, sqlite: sqlite)
+            var state = try await DatasetImportState(
+                arena: arena, source: source, writer: BulkInsert(database: database, sqlite: sqlite, postgres: postgres))
             while let batch = try await next() {
                 try await state.store(batch)
             }
@@ -73,22 +76,43 @@ extension SQLPreferStore {
         }
     }
 
-    /// Runs `body` in one write transaction with the SQLite connection at
-    /// hand (SQLite: `BEGIN IMMEDIATE`). An import cannot be replayed from a
-    /// stream, so a PostgreSQL conflict that would retry the transaction
-    /// ends it with an error instead.
-    func importTransaction<T>(_ body: (any SQLDatabase, SQLiteConnection?) async throws -> T) async throws -> T {
-        var attempts = 0
-        return try await connections.writeStatements { database, sqlite in
-            attempts += 1
-            guard attempts == 1 else {
-                throw StoreError.unavailable("The import lost a conflict with another writer and was rolled back; run it again.")
+    /// Runs `body` in one write transaction with the SQLite or PostgreSQL
+    /// connection at hand (SQLite: `BEGIN IMMEDIATE`). An import cannot be
+    /// replayed from a stream, so it is never retried: a PostgreSQL conflict
+    /// ends it with an error (nothing stored).
+    ///
+    /// On SQLite the connection's page cache is raised for the import
+    /// (`bulkLoadPragmas`, restored after): a million rows' random inserts
+    /// into the prompts' text-hash index otherwise spill the cache to the WAL
+    /// and read it back page by page, most of the import's time. Neither
+    /// pragma touches durability: the import is still one transaction, and a
+    /// crash before its COMMIT leaves the database as it was.
+    func importTransaction<T>(_ body: (any SQLDatabase, SQLiteConnection?, PostgresConnection?) async throws -> T) async throws -> T {
+        try await connections.bulkStatements { database, sqlite, postgres in
+            guard let sqlite else {
+                return try await StoreConnections.transaction(database, begin: "BEGIN") { try await body($0, nil, postgres) }
             }
-            return try await StoreConnections.transaction(database, begin: sqlite != nil ? "BEGIN IMMEDIATE" : "BEGIN") {
-                try await body($0, sqlite)
+            for pragma in Self.bulkLoadPragmas { _ = try await sqlite.query(pragma.during, []) }
+            do {
+                let result = try await StoreConnections.transaction(database, begin: "BEGIN IMMEDIATE") { try await body($0, sqlite, nil) }
+                for pragma in Self.bulkLoadPragmas { _ = try? await sqlite.query(pragma.after, []) }
+                return result
+            } catch {
+                for pragma in Self.bulkLoadPragmas { _ = try? await sqlite.query(pragma.after, []) }
+                throw error
             }
         }
     }
+
+    /// SQLite settings of a connection while it imports, and what they go
+    /// back to: a 256 MiB page cache (SQLite's default is 2 MiB), so the
+    /// indexes a bulk load touches at random stay in memory; statement
+    /// journals (each multi-row INSERT keeps one, to undo itself alone) in
+    /// memory rather than temporary files.
+    static let bulkLoadPragmas: [(during: String, after: String)] = [
+        ("PRAGMA cache_size = -262144", "PRAGMA cache_size = -2000"),
+        ("PRAGMA temp_store = MEMORY", "PRAGMA temp_store = DEFAULT"),
+    ]
 }
 
 /// A value of a row to insert, typed for both databases' bindings (a NULL
@@ -117,10 +141,13 @@ enum ImportValue {
 
 /// Inserts many rows with one statement per chunk: on SQLite written out and
 /// bound by hand on the connection (SQLKit's builder costs more than the
-/// INSERT), elsewhere through SQLKit.
+/// INSERT); on PostgreSQL with `COPY … FROM STDIN` (text format), the ids a
+/// caller asks back drawn from the table's identity sequence first; through
+/// SQLKit on any other connection.
 struct BulkInsert {
     let database: any SQLDatabase
     let sqlite: SQLiteConnection?
+    var postgres: PostgresConnection? = nil
 
     /// Inserts `rows` (values in the order of `columns`); returns, per
     /// inserted row in order, the `returning` columns (id first, as an
@@ -130,6 +157,9 @@ struct BulkInsert {
         into table: String, columns: [String], rows: [[ImportValue]], returning: [String] = []
     ) async throws -> [(id: Int64, texts: [String?])] {
         guard !rows.isEmpty else { return [] }
+        if let postgres {
+            return try await copy(into: table, columns: columns, rows: rows, returning: returning, on: postgres)
+        }
         let perStatement = max(1, (sqlite != nil ? 30_000 : 60_000) / columns.count)
         var out: [(id: Int64, texts: [String?])] = []
         var start = 0
@@ -166,6 +196,114 @@ struct BulkInsert {
         }
         return out
     }
+
+    /// PostgreSQL: the rows in one `COPY`, streamed a megabyte at a time.
+    /// With `returning` (`id` first, then columns among `columns`), ids come
+    /// from the table's identity sequence and are written explicitly,
+    /// ascending in row order; the other returned values are the rows' own.
+    private func copy(
+        into table: String, columns: [String], rows: [[ImportValue]], returning: [String], on connection: PostgresConnection
+    ) async throws -> [(id: Int64, texts: [String?])] {
+        var ids: [Int64] = []
+        if !returning.isEmpty {
+            let query: PostgresQuery = """
+                SELECT nextval(pg_get_serial_sequence(\(table), 'id')) AS id FROM generate_series(1, \(rows.count))
+                """
+            for try await id in try await connection.query(query, logger: database.logger).decode(Int64.self) { ids.append(id) }
+            ids.sort()
+            guard ids.count == rows.count else {
+                throw StoreError.unavailable("The database gave \(ids.count) of \(rows.count) new ids for \(table); run the import again.")
+            }
+        }
+        let withId = !returning.isEmpty
+        try await connection.copyFrom(table: table, columns: (withId ? ["id"] : []) + columns, logger: database.logger) { writer in
+            var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
+            for (i, row) in rows.enumerated() {
+                if withId {
+                    buffer.writeString(String(ids[i]))
+                    buffer.writeInteger(UInt8(ascii: "\t"))
+                }
+                for (j, value) in row.enumerated() {
+                    if j > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    value.appendCopyText(to: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                if buffer.readableBytes >= 1 << 20 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+        guard withId else { return [] }
+        let positions = returning.dropFirst().map { name in columns.firstIndex(of: name) }
+        return zip(ids, rows).map { id, row in
+            (id, positions.map { position -> String? in
+                guard let position, case .text(let text) = row[position] else { return nil }
+                return text
+            })
+        }
+    }
+}
+
+extension ImportValue {
+    /// The value as a field of PostgreSQL's COPY text format: `\N` for NULL,
+    /// numbers as text, texts with backslash, tab, newline and carriage
+    /// return escaped.
+    func appendCopyText(to buffer: inout ByteBuffer) {
+        switch self {
+        case .integer(let value):
+            if let value { buffer.writeString(String(value)) } else { buffer.writeStaticString("\\N") }
+        case .real(let value):
+            if let value { buffer.writeString(value.description) } else { buffer.writeStaticString("\\N") }
+        case .text(let value):
+            guard var value else {
+                buffer.writeStaticString("\\N")
+                return
+            }
+            value.withUTF8 { bytes in
+                var start = 0
+                for (i, byte) in bytes.enumerated() {
+                    let escaped: UInt8
+                    switch byte {
+                    case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+                    case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+                    case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+                    case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+                    default: continue
+                    }
+                    buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i])))
+                    buffer.writeInteger(UInt8(ascii: "\\"))
+                    buffer.writeInteger(escaped)
+                    start = i + 1
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
+            }
+        }
+    }
+}
+
+/// A text as a dictionary key by its UTF-8 bytes. `String`'s own hashing
+/// normalises non-ASCII text to NFC first, which cost more than the rest of
+/// an import's bookkeeping; and bytes are what the store compares anyway
+/// (prompts are unique by the SHA-256 of their UTF-8).
+struct TextBytes: Hashable {
+    var text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: TextBytes, b: TextBytes) -> Bool {
+        var a = a.text
+        var b = b.text
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
+    }
 }
 
 /// A 128-bit key for a text: the first half of its SHA-256, so caches of a
@@ -186,7 +324,8 @@ struct TextKey: Hashable {
     }
 
     init(_ text: String) {
-        self.init(digest: SHA256.hash(data: Data(text.utf8)))
+        var text = text
+        self.init(digest: text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) })
     }
 }
 
@@ -220,11 +359,11 @@ struct DatasetImportState {
         var contender: Int64
     }
 
-    init(arena: Int64, source: String, database: any SQLDatabase, sqlite: SQLiteConnection?) async throws {
+    init(arena: Int64, source: String, writer: BulkInsert) async throws {
         self.arena = arena
         self.source = source
-        self.database = database
-        writer = BulkInsert(database: database, sqlite: sqlite)
+        self.database = writer.database
+        self.writer = writer
         now = Date().timeIntervalSince1970
         for row in try await database.select().columns("id", "name").from("contenders").where("arena_id", .equal, arena).all() {
             contenderIds[try row.decode(column: "name", as: String.self)] = try row.decode(column: "id", as: Int64.self)
@@ -266,20 +405,20 @@ struct DatasetImportState {
         // Outputs: of rated completions, and of both sides of compared records with a prompt and contenders.
         var outputs: [(slot: OutputSlot, text: PreferenceText, line: Int, field: String)] = []
         for rated in batch.rated {
-            let prompt = promptOf[rated.prompt.text]!
+            let prompt = promptOf[TextBytes(rated.prompt.text)]!
             for completion in rated.completions {
                 outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[completion.model]!), completion.text, rated.line, "completions"))
             }
         }
         for record in batch.records where record.hasContenders {
-            guard let prompt = record.prompt.map({ promptOf[$0.text]! }) else { continue }
+            guard let prompt = record.prompt.map({ promptOf[TextBytes($0.text)]! }) else { continue }
             if !(record.a.text.isEmpty && record.b.text.isEmpty) {
                 outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[record.contenderA!]!), record.a, record.line, "text A"))
                 outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[record.contenderB!]!), record.b, record.line, "text B"))
             }
         }
         for ranking in rankings {
-            let prompt = promptOf[ranking.prompt.text]!
+            let prompt = promptOf[TextBytes(ranking.prompt.text)]!
             for (output, name) in zip(ranking.outputs, try Self.contenders(of: ranking, source: source)) {
                 outputs.append((OutputSlot(prompt: prompt, contender: contenderIds[name]!), .plain(output), ranking.line, "outputs"))
             }
@@ -290,7 +429,7 @@ struct DatasetImportState {
         // Ratings.
         var ratingRows: [[ImportValue]] = []
         for rated in batch.rated {
-            let prompt = promptOf[rated.prompt.text]!
+            let prompt = promptOf[TextBytes(rated.prompt.text)]!
             for completion in rated.completions {
                 let contender = contenderIds[completion.model]!
                 for (aspect, score) in completion.scores.sorted(by: { $0.key < $1.key }) {
@@ -312,7 +451,7 @@ struct DatasetImportState {
         var details: [(margin: Double?, weight: Double)?] = []
         var itemRows: [[ImportValue]] = []
         for record in batch.records {
-            let prompt = record.prompt.map { promptOf[$0.text]! }
+            let prompt = record.prompt.map { promptOf[TextBytes($0.text)]! }
             if record.hasContenders {
                 let left = contenderIds[record.contenderA!]!
                 let right = contenderIds[record.contenderB!]!
@@ -399,10 +538,10 @@ struct DatasetImportState {
 
     /// K-way votes of the batch's rankings, with their members (contender,
     /// output, place), in two multi-row INSERTs.
-    private mutating func storeRankings(_ rankings: [RankingRecord], promptOf: [String: Int64]) async throws {
+    private mutating func storeRankings(_ rankings: [RankingRecord], promptOf: [TextBytes: Int64]) async throws {
         guard !rankings.isEmpty else { return }
         var outputIds: [OutputSlot: Int64] = [:]
-        let prompts = Array(Set(rankings.map { promptOf[$0.prompt.text]! }))
+        let prompts = Array(Set(rankings.map { promptOf[TextBytes($0.prompt.text)]! }))
         for chunk in prompts.chunks(of: 1000) {
             let rows = try await database.select().columns("id", "prompt_id", "contender_id").from("outputs")
                 .where("arena_id", .equal, arena).where("prompt_id", .in, Array(chunk)).where("withdrawn_at", .is, SQLLiteral.null).all()
@@ -417,7 +556,7 @@ struct DatasetImportState {
         var members: [[(contender: Int64, output: Int64?, place: Int)]] = []
         for ranking in rankings {
             guard let places = KWayPlaces.places(ranking.ranks) else { continue }
-            let prompt = promptOf[ranking.prompt.text]!
+            let prompt = promptOf[TextBytes(ranking.prompt.text)]!
             let names = try Self.contenders(of: ranking, source: source)
             let placed = places.filter { $0 > 0 }.count
             voteRows.append([
@@ -457,23 +596,35 @@ struct DatasetImportState {
 
     /// After the last batch: an arena that held no votes and showed pairs
     /// becomes a K-way arena of the largest K imported, so its battles and
-    /// leaderboard (Plackett–Luce) match its votes.
+    /// leaderboard (Plackett–Luce) match its votes. On PostgreSQL, tables
+    /// that grew by many rows are analysed (in the transaction, which sees
+    /// its own rows), so the first reads after the import — an export's
+    /// ordered pages — are planned on their true size instead of the empty
+    /// table's statistics autovacuum has not yet replaced.
     mutating func finish() async throws {
+        if writer.postgres != nil {
+            let grown = [
+                ("prompts", summary.promptsCreated), ("outputs", summary.outputsCreated), ("votes", summary.votes),
+                ("item_preferences", summary.itemPreferences), ("ratings", summary.ratings), ("kway_votes", summary.kwayVotes),
+            ].filter { $0.1 >= 10_000 }.map(\.0)
+            if !grown.isEmpty { try await database.raw(SQLQueryString("ANALYZE " + grown.joined(separator: ", "))).run() }
+        }
         guard largestK > 2, arenaK == 2, !hadVotes else { return }
         try await database.update("arenas").set("k", to: largestK).where("id", .equal, arena).run()
         try await SQLPreferStore.recordChange(arena: arena, .contents, in: database)
     }
 
     /// The id of every prompt text named (created when new), by text.
-    private mutating func promptIds(for texts: [(text: PreferenceText, category: String?)]) async throws -> [String: Int64] {
-        var result: [String: Int64] = [:]
-        var keyOfText: [String: TextKey] = [:]
+    private mutating func promptIds(for texts: [(text: PreferenceText, category: String?)]) async throws -> [TextBytes: Int64] {
+        var result: [TextBytes: Int64] = [:]
+        var keyOfText: [TextBytes: TextKey] = [:]
         var pending: [(key: TextKey, hash: String, text: PreferenceText, category: String?)] = []
         var pendingKeys = Set<TextKey>()
         for (text, category) in texts {
-            let plain = text.text
+            let plain = TextBytes(text.text)
             if result[plain] != nil || keyOfText[plain] != nil { continue }
-            let digest = SHA256.hash(data: Data(plain.utf8))
+            var bytes = plain.text
+            let digest = bytes.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
             let key = TextKey(digest: digest)
             if let id = promptIds[key] {
                 result[plain] = id

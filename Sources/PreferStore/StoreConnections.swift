@@ -156,6 +156,28 @@ final class StoreConnections: @unchecked Sendable {
         }
     }
 
+    /// As `writeStatements`, for bulk loads: `body` also gets the PostgreSQL
+    /// connection itself (COPY, array binds), and PostgreSQL is not retried
+    /// (a stream cannot be replayed).
+    func bulkStatements<T>(
+        _ body: (any SQLDatabase, SQLiteConnection?, PostgresConnection?) async throws -> T
+    ) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let pool, _, let gate):
+                return try await gate.holding {
+                    try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0, nil) }
+                }
+            case .postgres(let pool):
+                let connection = try await pool.requestConnection(logger: logger).get()
+                defer { pool.releaseConnection(connection, logger: logger) }
+                return try await body(connection.sql(queryLogLevel: .trace), nil, connection)
+            }
+        } catch {
+            throw StoreError.translating(error)
+        }
+    }
+
     /// Runs `body` in one read-only transaction, so that its statements see
     /// one state of the database.
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -148,8 +148,8 @@ struct DataCommandTests {
             ])
             #expect(out.status == 0, "\(out.stderr)")
             let files = try FileManager.default.contentsOfDirectory(atPath: work.path(name)).sorted()
-            #expect(files == ["README.md", "SHA256SUMS", "audit.json", "contenders.jsonl", "leaderboard.json", "outputs.jsonl",
-                              "preferences.jsonl", "prompts.jsonl", "ratings.jsonl", "votes.jsonl"])
+            #expect(files == ["README.md", "SHA256SUMS", "audit.json", "contenders.jsonl", "kway_votes.jsonl", "leaderboard.json",
+                              "outputs.jsonl", "preferences.jsonl", "prompts.jsonl", "ratings.jsonl", "votes.jsonl"])
             // Every checksum matches, as sha256sum -c checks them.
             let check = Process()
             check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
@@ -159,7 +159,7 @@ struct DataCommandTests {
             check.waitUntilExit()
             #expect(check.terminationStatus == 0)
             let sums = try String(contentsOfFile: work.path("\(name)/SHA256SUMS"), encoding: .utf8)
-            #expect(sums.split(separator: "\n").count == 9)
+            #expect(sums.split(separator: "\n").count == 10)
             let card = try String(contentsOfFile: work.path("\(name)/README.md"), encoding: .utf8)
             #expect(card.contains("CC-BY-4.0") && card.contains("votes.jsonl") && card.contains("pseudonymised"))
             let votes = try work.lines("\(name)/votes.jsonl")
@@ -178,6 +178,79 @@ struct DataCommandTests {
         let first = releases[0]["voters"] as! Set<String>
         let second = releases[1]["voters"] as! Set<String>
         #expect(first.count == 4 && second.count == 4 && first.isDisjoint(with: second))
+    }
+
+    /// A release of an arena holding K-way votes (rankings imported as K-way
+    /// votes) carries them in `kway_votes.jsonl` — candidates in the order
+    /// shown, the winner of a best-of-K vote or the ranking — with the
+    /// redactions applied, counted on the card and checked by `SHA256SUMS`;
+    /// the file is valid `prefer rank` input.
+    @Test func releaseHoldsTheKWayVotes() throws {
+        let work = try Workspace()
+        var rows: [String] = []
+        var expected: [(models: [String], ranking: [String]?)] = []
+        for i in 0..<12 {
+            let models = (0..<3).map { "m\((i + $0) % 3)" }
+            let prompt = "prompt \(i % 4)\(i % 4 == 3 ? " secret" : "")"
+            let paths = models.map { "\($0)-\(i % 4).jpg" }
+            // Even rows: a full ranking in the order shown; odd rows: the first is best, the rest tie (a best-of-K vote).
+            let rank = i % 2 == 0 ? [0, 1, 2] : [0, 1, 1]
+            func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+            rows.append(#"{"prompt": "\#(prompt)", "image_path": \#(list(paths)), "models": \#(list(models)), "rank": \#(rank), "user": "person-\#(i % 3)"}"#)
+            if i % 3 != 2 && i % 4 != 3 { expected.append((models, i % 2 == 0 ? models : nil)) }
+        }
+        // Shared first place: no K-way vote.
+        rows.append(#"{"prompt": "prompt 0", "image_path": ["m0-0.jpg", "m1-0.jpg", "m2-0.jpg"], "models": ["m0", "m1", "m2"], "rank": [0, 0, 1], "user": "person-0"}"#)
+        let data = try work.file("hpd.json", "[" + rows.joined(separator: ",\n") + "]")
+        let imported = try PreferProcess.run([
+            "import", "rankings", data, "--arena", "five", "--database", work.database, "--contenders-field", "models",
+            "--voter-field", "user", "--quiet",
+        ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("12 K-way votes"), "\(imported.stdout)")
+
+        let out = try PreferProcess.run([
+            "release", "--arena", "five", "--database", work.database, "--out", work.path("r"), "--license", "CC0-1.0",
+            "--bootstrap", "0", "--drop-prompts", "secret$", "--drop-annotator", "person-2",
+        ])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\(expected.count) K-way votes"), "\(out.stdout)")
+        let kway = try work.lines("r/kway_votes.jsonl")
+        #expect(kway.count == expected.count)
+        for (line, want) in zip(kway, expected) {
+            #expect(line["k"] as? Int == 3)
+            #expect(line["candidates"] as? [String] == want.models)
+            if let ranking = want.ranking {
+                #expect(line["kind"] as? String == "ranking" && line["ranking"] as? [String] == ranking && line["winner"] == nil)
+            } else {
+                #expect(line["kind"] as? String == "best" && line["winner"] as? String == want.models[0] && line["ranking"] == nil)
+            }
+            #expect(line["source"] as? String == "import")
+            let voter = try #require(line["voter"] as? String)
+            #expect(voter.hasPrefix("v") && !voter.hasPrefix("person"))
+        }
+        #expect(Set(kway.compactMap { $0["voter"] as? String }).count == 2)
+        #expect(try work.lines("r/votes.jsonl").isEmpty)
+        let prompts = try work.lines("r/prompts.jsonl")
+        #expect(!prompts.contains { ($0["text"] as? String)?.contains("secret") == true })
+        let card = try String(contentsOfFile: work.path("r/README.md"), encoding: .utf8)
+        #expect(card.contains("0 votes and \(expected.count) K-way votes (\(expected.count) imported) by 2 pseudonymous annotators"), "\(card)")
+        #expect(card.contains("`kway_votes.jsonl`"))
+        // SHA256SUMS covers the K-way file, and sha256sum -c accepts it all.
+        let sums = try String(contentsOfFile: work.path("r/SHA256SUMS"), encoding: .utf8)
+        #expect(sums.contains("  kway_votes.jsonl\n"))
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        check.arguments = ["--check", "--strict", "SHA256SUMS"]
+        check.currentDirectoryURL = URL(fileURLWithPath: work.path("r"))
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0)
+        // The K-way votes are valid input for prefer rank (Plackett–Luce).
+        let rank = try PreferProcess.run(["rank", work.path("r/kway_votes.jsonl"), "--format", "json"])
+        #expect(rank.status == 0, "\(rank.stderr)")
+        let board = try #require(try JSONSerialization.jsonObject(with: Data(rank.stdout.utf8)) as? [String: Any])
+        #expect((board["contenders"] as? [Any])?.count == 3)
     }
 
     @Test func rankingsBecomeAKWayVoteFile() throws {
