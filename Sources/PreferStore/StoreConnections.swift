@@ -166,12 +166,16 @@ final class StoreConnections: @unchecked Sendable {
             switch backend {
             case .sqlite(let pool, _, let gate):
                 return try await gate.holding {
-                    try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0, nil) }
+                    try await admission.run {
+                        try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0, nil) }
+                    }
                 }
             case .postgres(let pool):
-                let connection = try await pool.requestConnection(logger: logger).get()
-                defer { pool.releaseConnection(connection, logger: logger) }
-                return try await body(connection.sql(queryLogLevel: .trace), nil, connection)
+                return try await admission.run {
+                    let connection = try await pool.requestConnection(logger: logger).get()
+                    defer { pool.releaseConnection(connection, logger: logger) }
+                    return try await body(connection.sql(queryLogLevel: .trace), nil, connection)
+                }
             }
         } catch {
             throw StoreError.translating(error)
