@@ -45,6 +45,8 @@ struct ReadableTextTests {
         }
         var board = try LeaderboardBuilder(options: LeaderboardOptions()).build(VoteTable(votes))
         #expect(board.summary().contains("3,000 votes"))
+        let one = try LeaderboardBuilder(options: LeaderboardOptions()).build(VoteTable([Vote(a: "x", b: "y", outcome: .aWins)]))
+        #expect(one.summary().hasPrefix("1 vote, 2 contenders"), "\(one.summary())")
         board.method.iterations = 1
         #expect(board.summary().contains(", 1 Newton iteration, "), "\(board.summary())")
         board.method.iterations = 4

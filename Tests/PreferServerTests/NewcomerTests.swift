@@ -62,6 +62,8 @@ struct NewcomerTests {
             #expect(page.status == 404)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.text.hasPrefix("<!doctype html>") && page.text.contains("<h1>"))
+            #expect(page.text.contains("Page not found") && page.text.contains("There is no page at /no/such/page"), "\(page.text)")
+            #expect(!page.text.contains("No such endpoint"), "a person is not told about endpoints")
             let plain = try await server.send(.get, "/no/such/page")
             #expect(plain.status == 404 && plain.headers[.contentType]?.hasPrefix("application/json") == true)
             let api = try await server.send(.get, "/api/no-such-thing", headers: browser)

@@ -69,7 +69,7 @@ extension AuditReport {
         var lines: [String] = []
         lines.append("\(grouped(s.voters)) voters, \(grouped(s.votersFlagged)) flagged: \(fixed(100 * s.shareAuthentic, 2))% authentic.")
         let content = s.votesFilteredByContent.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-        var removed = "\(grouped(s.votes)) votes, \(grouped(s.votesRemoved)) removed (\(grouped(s.votesByFlaggedVoters)) by flagged voters"
+        var removed = "\(counted(s.votes, "vote")), \(grouped(s.votesRemoved)) removed (\(grouped(s.votesByFlaggedVoters)) by flagged voters"
         if !content.isEmpty { removed += ", \(content.joined(separator: ", ")) by content filters" }
         if s.votesDownsampled > 0 { removed += ", \(grouped(s.votesDownsampled)) repeated prompts down-sampled" }
         removed += "), \(grouped(s.votesKept)) kept."

@@ -107,7 +107,7 @@ extension Leaderboard {
     /// One sentence saying what was computed from what.
     public func summary(markdown: Bool = false) -> String {
         var parts: [String] = []
-        parts.append("\(grouped(method.votes)) votes, \(method.contenders) contenders")
+        parts.append("\(counted(method.votes, "vote")), \(counted(method.contenders, "contender"))")
         var fit = method.model == LeaderboardModel.plackettLuce.rawValue ? "Plackett–Luce" : "Bradley–Terry"
         if method.modelSelection == "automatic" && method.model == LeaderboardModel.plackettLuce.rawValue {
             fit += " (chosen automatically: the votes include K-way votes)"

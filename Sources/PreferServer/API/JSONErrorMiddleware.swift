@@ -36,6 +36,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let problem = translate(error, logger: context.logger)
         // A browser asking for a page gets a page; API clients get JSON.
         if !request.uri.path.hasPrefix("/api/"), request.headers[.accept]?.contains("text/html") == true {
+            if problem.code == "not_found" && problem.message.hasPrefix("No such endpoint") {
+                // A person who typed or followed a wrong address: say so in their words.
+                let page = PreferError(
+                    .notFound, code: "not_found",
+                    "There is no page at \(request.uri.path). The arenas are listed on the home page.")
+                return PageResponse.error(page, title: "Page not found")
+            }
             return PageResponse.error(problem, title: PagesController.title(problem))
         }
         return try problem.response(from: request, context: context)

@@ -316,7 +316,7 @@ public struct ArenaService: Sendable {
             }
         }
         if !problems.isEmpty {
-            throw PreferError(.invalid, code: "invalid_import", "\(problems.count) line\(problems.count == 1 ? "" : "s") of the import are invalid; nothing was imported. Fix them and send the file again.", details: problems)
+            throw PreferError(.invalid, code: "invalid_import", "\(problems.count) line\(problems.count == 1 ? " of the import is" : "s of the import are") invalid; nothing was imported. Fix them and send the file again.", details: problems)
         }
         guard !items.isEmpty else { throw PreferError.badRequest("The import is empty: send one JSON object per line.") }
         var differing: [Int] = []
