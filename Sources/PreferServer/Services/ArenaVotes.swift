@@ -16,6 +16,11 @@ struct ArenaVotes: Sendable {
     var judged: [Bool] = []
     /// The same for each K-way vote (rows of `table.kway`): a rank judge's rankings on a K-way arena.
     var kwayJudged: [Bool] = []
+    /// How many of `judged` and of `kwayJudged` are true, kept as they grow: a
+    /// leaderboard request asks for the counts, and counting a million flags
+    /// took a millisecond per request.
+    private(set) var judgeVotes = 0
+    private(set) var kwayJudgeVotes = 0
     /// Per pairwise vote (row of `table`), what slices and style control read
     /// and the plain leaderboard does not: the prompt's category, the choices
     /// per criterion, the two outputs shown.
@@ -67,6 +72,7 @@ struct ArenaVotes: Sendable {
                     return characterCount(l) + characterCount(r)
                 })
                 judged.append(vote.source == .judge)
+                if vote.source == .judge { judgeVotes += 1 }
                 categories.append(vote.promptId.flatMap { index?.prompts[$0]?.category })
                 criteria.append(vote.criteria)
                 let outputs = vote.promptId.flatMap { index?.outputByPromptAndContender[$0] }
@@ -88,8 +94,8 @@ struct ArenaVotes: Sendable {
     func count(_ source: VoteSourceFilter) -> Int {
         switch source {
         case .all: table.totalVotes
-        case .judge: judged.lazy.filter { $0 }.count + kwayJudged.lazy.filter { $0 }.count
-        case .human: judged.lazy.filter { !$0 }.count + kwayJudged.lazy.filter { !$0 }.count
+        case .judge: judgeVotes + kwayJudgeVotes
+        case .human: judged.count - judgeVotes + kwayJudged.count - kwayJudgeVotes
         }
     }
 
@@ -117,9 +123,11 @@ struct ArenaVotes: Sendable {
         if dropKWay {
             out.table = out.table.filteredKWay(keepKWay)
             out.kwayJudged = zip(kwayJudged, keepKWay).filter(\.1).map(\.0)
+            out.kwayJudgeVotes = out.kwayJudged.lazy.filter { $0 }.count
         }
         out.characters = zip(characters, keep).filter(\.1).map(\.0)
         out.judged = zip(judged, keep).filter(\.1).map(\.0)
+        out.judgeVotes = out.judged.lazy.filter { $0 }.count
         out.categories = zip(categories, keep).filter(\.1).map(\.0)
         out.criteria = zip(criteria, keep).filter(\.1).map(\.0)
         out.outputIds = zip(outputIds, keep).filter(\.1).map(\.0)
@@ -150,6 +158,7 @@ struct ArenaVotes: Sendable {
                         timestamp: vote.createdAt.timeIntervalSince1970,
                         category: vote.promptId.flatMap { index?.prompts[$0]?.category }, attributes: attributes))
                     kwayJudged.append(vote.source == .judge)
+                    if vote.source == .judge { kwayJudgeVotes += 1 }
                 } catch {
                     // The schema keeps stored votes well-formed; a row that is not is left out, never fatal.
                 }
