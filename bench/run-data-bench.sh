@@ -32,7 +32,7 @@ if [ ! -s "$data" ]; then
     echo "generating $n pairs in $data" >&2
     python3 bench/gen-pairs.py "$n" "$data"
 fi
-mb=$(( $(stat -c %s "$data") / 1000000 ))
+mb=$(( $(stat -L -c %s "$data") / 1000000 ))
 arena="bench-$$"
 
 measure() {  # label, rows, command…
