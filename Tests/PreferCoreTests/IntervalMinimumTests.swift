@@ -22,6 +22,16 @@ struct IntervalMinimumTests {
         }
         let json = try board.jsonText()
         #expect(json.contains("\"no_interval\" : \"only 1 vote; 10 are needed for an interval\""))
+        // The JSON gives no bounds at all, so a client that ignores no_interval reads no certainty.
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["contenders"] as? [[String: Any]])
+        for row in rows {
+            #expect(row["lower"] is NSNull && row["upper"] is NSNull && row["se"] == nil, "\(row)")
+            #expect(row["rating"] is Double)
+        }
+        var withoutSE = board.contenders[0]
+        withoutSE.standardError = nil
+        let decoded = try JSONDecoder().decode(Leaderboard.Entry.self, from: JSONEncoder().encode(board.contenders[0]))
+        #expect(decoded == withoutSE, "null bounds read back as the rating")
         let table = try board.rendered(as: .table)
         #expect(table.contains("– no interval: x (only 1 vote"))
         #expect(!table.contains("0.0  0.0"))
@@ -37,6 +47,14 @@ struct IntervalMinimumTests {
         #expect((byName["b"].map { $0.upper - $0.lower } ?? 0) > 0)
         #expect(byName["newcomer"]?.noInterval == "only 4 votes; 10 are needed for an interval")
         #expect(byName["newcomer"]?.rankUB == 1)
+        for entry in board.contenders {
+            var expected = entry
+            if entry.noInterval != nil { expected.standardError = nil }  // written as no bounds at all
+            let back = try JSONDecoder().decode(Leaderboard.Entry.self, from: JSONEncoder().encode(entry))
+            #expect(back == expected, "\(back) vs \(expected)")
+        }
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(try board.jsonText().utf8)) as? [String: Any])?["contenders"] as? [[String: Any]])
+        #expect(rows.first { $0["name"] as? String == "b" }?["lower"] is Double, "an interval that is there is written")
     }
 
     @Test func noIntervalsAskedMeansNoNote() throws {

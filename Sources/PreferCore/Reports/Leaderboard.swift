@@ -37,7 +37,8 @@ public struct Leaderboard: Sendable, Codable {
         public var retired: Bool?
         /// Why this contender has no interval although intervals were asked
         /// for (too few votes, or resamples that could not vary); `lower` and
-        /// `upper` then equal `rating` and say nothing about its certainty.
+        /// `upper` then equal `rating` and say nothing about its certainty
+        /// (the JSON writes them null: `Leaderboard+EntryCoding.swift`).
         public var noInterval: String?
 
         enum CodingKeys: String, CodingKey {
