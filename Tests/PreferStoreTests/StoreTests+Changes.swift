@@ -91,39 +91,17 @@ extension StoreTests {
     func votesBecomeVisibleInIdOrder(kind: StoreKind) async throws {
         try await Self.withTwoStores(kind) { first, second in
             let fixture = try await Fixture.make(first, name: "order")
-            final class Watch: Sendable {
-                let done = Atomic<Bool>(false)
-                let violations = Mutex<[String]>([])
-            }
-            let watch = Watch()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (w, store) in [first, second, first, second].enumerated() {
-                    group.addTask {
+            let violations = try await Self.idOrderViolations(
+                writers: [first, second, first, second].enumerated().map { w, store in
+                    {
                         for batch in 0..<40 {
                             let votes = (0..<4).map { fixture.vote(battle: "w\(w)-b\(batch)-\($0)", voter: "v\(w)") }
                             _ = try await store.recordVotes(votes)
                         }
                     }
-                }
-                group.addTask {
-                    var seen: [Int64] = []
-                    var highest: Int64 = 0
-                    while !watch.done.load(ordering: .relaxed) {
-                        let ids = try await second.votes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id)
-                        let below = ids.filter { $0 <= highest }
-                        if below != seen {
-                            watch.violations.withLock { $0.append("after seeing up to \(highest), ids below it changed: \(Set(below).subtracting(seen).sorted())") }
-                        }
-                        seen = ids
-                        highest = ids.last ?? 0
-                    }
-                }
-                // Stop the reader once the writers are done.
-                for _ in 0..<4 { try await group.next() }
-                watch.done.store(true, ordering: .relaxed)
-                try await group.waitForAll()
-            }
-            #expect(watch.violations.withLock { $0 }.isEmpty, "\(watch.violations.withLock { $0.prefix(3) })")
+                },
+                reading: { try await second.votes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id) })
+            #expect(violations.isEmpty, "\(violations.prefix(3))")
             #expect(try await first.voteCount(arena: fixture.arena.id) == 4 * 40 * 4)
         }
     }
@@ -188,38 +166,51 @@ extension StoreTests {
         try await Self.withTwoStores(kind) { first, second in
             let fixture = try await Fixture.make(first, name: "kway-order", outputs: false)
             try await first.setArenaK(fixture.arena.id, k: 3)
-            final class Watch: Sendable {
-                let done = Atomic<Bool>(false)
-                let violations = Mutex<[String]>([])
-            }
-            let watch = Watch()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (w, store) in [first, second, first, second].enumerated() {
-                    group.addTask {
+            let violations = try await Self.idOrderViolations(
+                writers: [first, second, first, second].enumerated().map { w, store in
+                    {
                         for n in 0..<40 {
                             _ = try await store.recordKWayVote(Self.kwayVote(fixture, battle: "kw\(w)-\(n)", first: n % 3))
                         }
                     }
-                }
-                group.addTask {
-                    var seen: [Int64] = []
-                    var highest: Int64 = 0
-                    while !watch.done.load(ordering: .relaxed) {
-                        let ids = try await second.kwayVotes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id)
-                        let below = ids.filter { $0 <= highest }
-                        if below != seen {
-                            watch.violations.withLock { $0.append("after seeing up to \(highest), ids below it changed: \(Set(below).subtracting(seen).sorted())") }
-                        }
-                        seen = ids
-                        highest = ids.last ?? 0
-                    }
-                }
-                for _ in 0..<4 { try await group.next() }
-                watch.done.store(true, ordering: .relaxed)
-                try await group.waitForAll()
-            }
-            #expect(watch.violations.withLock { $0 }.isEmpty, "\(watch.violations.withLock { $0.prefix(3) })")
+                },
+                reading: { try await second.kwayVotes(arena: fixture.arena.id, after: 0, limit: 100_000).map(\.id) })
+            #expect(violations.isEmpty, "\(violations.prefix(3))")
             #expect(try await first.kwayVoteCount(arena: fixture.arena.id) == 4 * 40)
         }
+    }
+
+    /// Runs `writers` at once while a reader keeps `reading` the ids: once
+    /// it has seen id n, no id below n may appear later. Returns what broke
+    /// that rule (empty when nothing did).
+    static func idOrderViolations(
+        writers: [@Sendable () async throws -> Void], reading: @escaping @Sendable () async throws -> [Int64]
+    ) async throws -> [String] {
+        final class Watch: Sendable {
+            let done = Atomic<Bool>(false)
+            let violations = Mutex<[String]>([])
+        }
+        let watch = Watch()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in writers { group.addTask { try await writer() } }
+            group.addTask {
+                var seen: [Int64] = []
+                var highest: Int64 = 0
+                while !watch.done.load(ordering: .relaxed) {
+                    let ids = try await reading()
+                    let below = ids.filter { $0 <= highest }
+                    if below != seen {
+                        watch.violations.withLock { $0.append("after seeing up to \(highest), ids below it changed: \(Set(below).subtracting(seen).sorted())") }
+                    }
+                    seen = ids
+                    highest = ids.last ?? 0
+                }
+            }
+            // Stop the reader once the writers are done.
+            for _ in writers { try await group.next() }
+            watch.done.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+        }
+        return watch.violations.withLock { $0 }
     }
 }
