@@ -70,8 +70,8 @@ extension PreferAPI {
     /// bytes, as a test checks. Registered by `OperationRouter` in the same
     /// route group, so it is authenticated as the document says.
     func leaderboardShortcut(_ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata) async throws -> OperationRouter.ShortcutAnswer {
-        guard let path = request.path, !path.contains("?"),
-            let reference = metadata.pathParameters["arena"], !reference.contains("%")
+        guard let path = request.path, !Self.has(path, "?"),
+            let reference = metadata.pathParameters["arena"], !Self.has(reference, "%")
         else { return .passed(body) }
         if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return .passed(body) }
         let board = try await cachedBoard(
