@@ -62,8 +62,13 @@ extension BrowserTests {
                 #expect(note.contains("country = FR"), "\(note)")
                 let selected = try await string(browser, "return document.getElementById('view').value")
                 #expect(selected == "group:country:FR")
-                let first = try await string(browser, "var c = document.querySelector('table.board tbody tr'); return c ? c.textContent : ''")
-                #expect(first.contains("gamma"), "FR prefers gamma: \(first)")
+                // FR prefers gamma: first in rank (its battles are random, so gamma and
+                // beta may never have met and share the first rank), alpha last.
+                let rows = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('table.board tbody tr')).map(function (r) { return Array.from(r.children).map(function (c) { return c.textContent.trim(); }); })") as? [[String]] ?? []
+                let gamma = rows.first { $0.contains { $0.hasPrefix("gamma") } }
+                #expect(gamma?.first == "1", "FR prefers gamma: \(rows)")
+                #expect(rows.last?.contains { $0.hasPrefix("alpha") } == true, "FR likes alpha least: \(rows)")
                 #expect(try await somethingExecuted(browser) == nil)
 
                 // The equally weighted board: its effective sample size, the strata, and the raw board beside it.
