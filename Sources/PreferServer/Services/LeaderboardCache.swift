@@ -135,6 +135,11 @@ actor LeaderboardCache: Service {
     /// (deleted, or votes imported in bulk): a read begun before is dropped.
     private var generation: [Int64: Int] = [:]
     private var dirty: Set<Int64> = []
+    /// Arenas whose votes are being read again from the start after a bulk
+    /// import elsewhere. Until that read ends (a million votes take seconds)
+    /// the votes read before stay in `votes`, and requests are answered from
+    /// them and the boards held, marked stale: they never wait for the read.
+    private var rereading: Set<Int64> = []
     private var entries: [Key: Entry] = [:]
     private var computing: Set<Key> = []
     private var lastRefresh: [Key: ContinuousClock.Instant] = [:]
@@ -350,9 +355,14 @@ actor LeaderboardCache: Service {
     func arenaChanged(_ change: StoreChanges.ArenaChange) {
         switch change.kind {
         case .deleted, .votesImported:
-            votes[change.arena] = nil
             generation[change.arena, default: 0] += 1
+            if change.kind == .votesImported, votes[change.arena] != nil {
+                rereading.insert(change.arena)
+            } else {
+                votes[change.arena] = nil
+            }
             if change.kind == .deleted {
+                rereading.remove(change.arena)
                 activePairs.forget(change.arena)
                 entries = entries.filter { $0.key.arena != change.arena }
                 lastRequest = lastRequest.filter { $0.key.arena != change.arena }
@@ -401,6 +411,7 @@ actor LeaderboardCache: Service {
         decisions[arena] = nil
         attributeVersions[arena] = nil
         dirty.remove(arena)
+        rereading.remove(arena)
         entries = entries.filter { $0.key.arena != arena }
     }
 
@@ -413,10 +424,15 @@ actor LeaderboardCache: Service {
         let key = Key(arena: arena, rounds: rounds, seed: seed, includeFlagged: includeFlagged, source: source,
                       judges: source == .human ? nil : judges, variant: variant)
         lastRequest[key] = .now
-        if votes[arena] == nil || dirty.contains(arena) { try await sync(arena) }
+        if rereading.contains(arena) {
+            // The service reads them; this request is answered from what is held.
+            wake.yield()
+        } else if votes[arena] == nil || dirty.contains(arena) {
+            try await sync(arena)
+        }
         let count = voteCount(arena: arena)
         if let entry = entries[key] {
-            let stale = entry.votesUsed != count || !isCurrent(entry, key: key)
+            let stale = entry.votesUsed != count || !isCurrent(entry, key: key) || rereading.contains(arena)
             if stale { wake.yield() }
             return (entry, stale)
         }
@@ -472,16 +488,28 @@ actor LeaderboardCache: Service {
     // MARK: Reading votes and fitting
 
     /// Reads the votes of `arena` stored since the last read.
+    /// The read runs off the actor (`ArenaVotes.sync` is nonisolated), so
+    /// requests are answered while a long one goes on.
     private func sync(_ arena: Int64) async throws {
         dirty.remove(arena)
         let started = generation[arena, default: 0]
-        var current = votes[arena] ?? ArenaVotes()
-        _ = try await current.sync(arena: arena, store: store, directory: directory)
+        let fromStart = rereading.contains(arena)
+        var current = fromStart ? ArenaVotes() : votes[arena] ?? ArenaVotes()
+        do {
+            _ = try await current.sync(arena: arena, store: store, directory: directory)
+            _ = try await decisions(arena)
+        } catch {
+            dirty.insert(arena)  // read again at the next refresh
+            throw error
+        }
         // Keep the longer of two reads that overlapped (both are prefixes of
         // the arena's votes in id order); drop one that began before a reset.
-        _ = try await decisions(arena)
-        guard generation[arena, default: 0] == started, current.lastId >= votes[arena]?.lastId ?? 0,
-              current.lastKWayId >= votes[arena]?.lastKWayId ?? 0 else { return }
+        guard generation[arena, default: 0] == started else { return }
+        if fromStart {
+            rereading.remove(arena)
+        } else {
+            guard current.lastId >= votes[arena]?.lastId ?? 0, current.lastKWayId >= votes[arena]?.lastKWayId ?? 0 else { return }
+        }
         votes[arena] = current
     }
 
