@@ -15,17 +15,7 @@ import Testing
 /// strays from it.
 @Suite("Active arenas")
 struct ActiveArenaTests {
-    /// The databases tested: both, unless `PREFER_SKIP_POSTGRES=1`.
-    enum Database: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case sqlite
-        case postgres
-
-        var testDescription: String { rawValue }
-
-        static var tested: [Database] {
-            ProcessInfo.processInfo.environment["PREFER_SKIP_POSTGRES"] == "1" ? [.sqlite] : allCases
-        }
-    }
+    typealias Database = TestServer.Database
 
     // MARK: Settings
 
@@ -442,60 +432,12 @@ struct ActiveArenaTests {
         i * (2 * n - i - 1) / 2 + (j - i - 1)
     }
 
-    /// A test server (as `TestServer.run`) on a new database of `database`'s
+    /// A test server (`TestServer.run`) on a new database of `database`'s
     /// kind, with its services at hand.
     static func withServer(
         _ database: Database, configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer, PreferServices) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "prefer-test")
-        logger.logLevel = .warning
-        let location: String
-        var cleanup: () -> Void = {}
-        switch database {
-        case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-active-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            location = directory.appendingPathComponent("test.sqlite").path
-            cleanup = { try? FileManager.default.removeItem(at: directory) }
-        case .postgres:
-            guard let admin = ProcessInfo.processInfo.environment["PREFER_TEST_POSTGRES_URL"], !admin.isEmpty else {
-                Issue.record("PREFER_TEST_POSTGRES_URL is not set: run scripts/with-postgres swift test, or set PREFER_SKIP_POSTGRES=1.")
-                return
-            }
-            let name = "prefer_active_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            try Self.psql(admin, "CREATE DATABASE \(name)")
-            var components = try #require(URLComponents(string: admin))
-            components.path = "/" + name
-            location = try #require(components.string)
-            cleanup = { try? Self.psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        }
-        defer { cleanup() }
-        let store = try await SQLPreferStore.open(location, logger: logger)
-        do {
-            try await store.migrate()
-            _ = try await ServerSetup.prepare(store: store, adminKey: TestServer.adminKey, loadDemo: false)
-            var configuration = ServerConfiguration(metrics: TestServer.metrics)
-            configure(&configuration)
-            let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
-            let services = built.services
-            let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
-            try await app.test(.router) { client in
-                try await body(TestServer(client: client, store: store, services: services), services)
-            }
-            try await store.shutdown()
-        } catch {
-            try? await store.shutdown()
-            throw error
-        }
-    }
-
-    static func psql(_ admin: String, _ statement: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", admin, "-q", "-c", statement]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "psql: \(statement)")
+        try await TestServer.run(on: database, configure: configure) { server in try await body(server, server.services) }
     }
 }

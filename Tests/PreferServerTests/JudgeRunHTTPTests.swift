@@ -21,37 +21,9 @@ struct JudgeRunHTTPTests {
     /// a run's end instead of polling) and a hook after it has shut down.
     static func run(
         _ body: @Sendable (TestServer, PreferServices) async throws -> Void,
-        afterShutdown: @Sendable (any PreferStore) async throws -> Void = { _ in }
+        afterShutdown: (@Sendable (any PreferStore) async throws -> Void)? = nil
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-judge-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "prefer-test")
-        logger.logLevel = .warning
-        let store = try await openTestStore(directory.appendingPathComponent("test.sqlite").path, logger: logger)
-        do {
-            try await store.migrate()
-            _ = try await ServerSetup.prepare(store: store, adminKey: TestServer.adminKey, loadDemo: false)
-            let configuration = ServerConfiguration(metrics: TestServer.metrics)
-            let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
-            // The application closes the store when it stops: reopen it to look afterwards.
-            let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
-            let services = built.services
-            try await app.test(.router) { client in
-                try await body(TestServer(client: client, store: store, services: services), services)
-            }
-            let reopened = try await openTestStore(directory.appendingPathComponent("test.sqlite").path, logger: logger)
-            do {
-                try await afterShutdown(reopened)
-            } catch {
-                try? await reopened.shutdown()
-                throw error
-            }
-            try await reopened.shutdown()
-        } catch {
-            try? await store.shutdown()
-            throw error
-        }
+        try await TestServer.run({ server in try await body(server, server.services) }, afterShutdown: afterShutdown)
     }
 
     /// An arena of 3 contenders × `prompts` prompts where alpha's outputs say

@@ -37,21 +37,55 @@ struct TestServer {
         var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
     }
 
-    /// Runs `body` against a new server. `configure` adjusts the configuration.
-    /// `live` serves it on a real port of localhost (for browser tests) instead of in memory.
+    /// The databases a test can run on: both, unless `PREFER_SKIP_POSTGRES=1`.
+    enum Database: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case sqlite
+        case postgres
+
+        var testDescription: String { rawValue }
+
+        static var tested: [Database] {
+            ProcessInfo.processInfo.environment["PREFER_SKIP_POSTGRES"] == "1" ? [.sqlite] : allCases
+        }
+    }
+
+    /// Runs `body` against a new server on a new database of `database`'s
+    /// kind (PostgreSQL: a database made on `PREFER_TEST_POSTGRES_URL`'s
+    /// server, dropped after). `configure` adjusts the configuration. `live`
+    /// serves it on a real port of localhost (for browser tests) instead of in
+    /// memory. `afterShutdown` gets the store opened again once the server has
+    /// stopped (and closed its own), to look at what it left.
     static func run<T: Sendable>(
+        on database: Database = .sqlite,
         loadDemo: Bool = false,
         live: Bool = false,
         configure: (inout ServerConfiguration) -> Void = { _ in },
-        _ body: @Sendable (TestServer) async throws -> T
+        _ body: @Sendable (TestServer) async throws -> T,
+        afterShutdown: (@Sendable (any PreferStore) async throws -> Void)? = nil
     ) async throws -> T {
+        var logger = Logger(label: "prefer-test")
+        logger.logLevel = .warning
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-server-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "prefer-test")
-        logger.logLevel = .warning
-        let database = directory.appendingPathComponent("test.sqlite").path
-        let store = try await openTestStore(database, logger: logger)
+        let location: String
+        var dropDatabase: () -> Void = {}
+        switch database {
+        case .sqlite:
+            location = directory.appendingPathComponent("test.sqlite").path
+        case .postgres:
+            guard let admin = ProcessInfo.processInfo.environment["PREFER_TEST_POSTGRES_URL"], !admin.isEmpty else {
+                throw TestSetupError("PREFER_TEST_POSTGRES_URL is not set: run scripts/with-postgres swift test, or set PREFER_SKIP_POSTGRES=1.")
+            }
+            let name = "prefer_server_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try psql(admin, "CREATE DATABASE \(name)")
+            var components = try #require(URLComponents(string: admin))
+            components.path = "/" + name
+            location = try #require(components.string)
+            dropDatabase = { try? psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+        defer { dropDatabase() }
+        let store = try await SQLPreferStore.open(location, logger: logger)
         do {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
@@ -60,17 +94,42 @@ struct TestServer {
             configure(&configuration)
             let built = try await buildRouter(configuration: configuration, store: store, logger: logger)
             let services = built.services
+            // The application closes the store when it stops.
             let app = Application(router: built.router, services: built.lifecycleServices, logger: logger)
             let setup: TestingSetup = live ? .live : .router
             let result = try await app.test(setup) { client in
-                try await body(TestServer(client: client, store: store, services: services, database: database))
+                try await body(TestServer(client: client, store: store, services: services, database: location))
             }
             try await store.shutdown()
+            guard let afterShutdown else { return result }
+            let reopened = try await SQLPreferStore.open(location, logger: logger)
+            do {
+                try await afterShutdown(reopened)
+            } catch {
+                try? await reopened.shutdown()
+                throw error
+            }
+            try await reopened.shutdown()
             return result
         } catch {
             try? await store.shutdown()
             throw error
         }
+    }
+
+    /// Runs a `psql` statement as the test server's administrator.
+    static func psql(_ admin: String, _ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", admin, "-q", "-c", statement]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestSetupError("psql failed: \(statement)") }
+    }
+
+    struct TestSetupError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// Sends a request. `template` is the OpenAPI path the response is checked against.
@@ -169,7 +228,3 @@ struct TestServer {
     }
 }
 
-/// A store on an SQLite file for server tests.
-func openTestStore(_ path: String, logger: Logger) async throws -> any PreferStore {
-    try await SQLPreferStore.open(path, logger: logger)
-}
