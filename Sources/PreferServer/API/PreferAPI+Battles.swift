@@ -31,8 +31,10 @@ extension PreferAPI {
     /// Records `body` as the vote on `battle` (pairwise or K-way): the stored
     /// vote, and whether it repeats one stored earlier (same client id).
     func castVote(_ body: Components.Schemas.VoteCreate, battle: String, next: Bool) async throws -> (Components.Schemas.Vote, replayed: Bool) {
-        if let opened = try await services.battles.openKWay(battle) {
-            return try await voteKWay(body, battle: battle, token: opened.0, index: opened.1, next: next)
+        let (token, index): (BattleToken, ArenaIndex)
+        switch try await services.battles.opened(battle) {
+        case .kway(let token, let index): return try await voteKWay(body, battle: battle, token: token, index: index, next: next)
+        case .pairwise(let pairwise, let arena): (token, index) = (pairwise, arena)
         }
         if body.best != nil || body.ranking != nil {
             throw PreferError.invalidField(body.best != nil ? "best" : "ranking", "This battle is pairwise: vote with choice left, right, tie or both_bad (best and ranking are for K-way battles).")
@@ -46,7 +48,7 @@ extension PreferAPI {
             rationale: body.rationale, timeToVoteMs: body.timeToVoteMs, leftPlayedMs: body.leftPlayedMs,
             rightPlayedMs: body.rightPlayedMs, clientVoteId: body.clientVoteId
         )
-        let recorded = try await services.battles.vote(ballot, battle: battle, next: next)
+        let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: next)
         return (Components.Schemas.Vote(recorded), recorded.replayed)
     }
 

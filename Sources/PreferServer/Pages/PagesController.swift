@@ -136,12 +136,12 @@ struct PagesController {
             let presented = request.headers[SessionCookies.tokenHeader] ?? form.csrf
             guard services.sessions.verify(session: SessionCookies.existing(request), presented: presented) else { throw Self.forgedVote }
             guard let battle = form.battle else { throw PreferError.unknownBattle }
-            if let opened = try await services.battles.openKWay(battle) {
-                let (token, index) = opened
-                guard index.arena.name == reference || String(index.arena.id) == reference else { throw PreferError.unknownBattle }
+            let (token, index): (BattleToken, ArenaIndex)
+            switch try await services.battles.opened(battle, inArena: reference) {
+            case .kway(let token, let index):
                 return try await kwayVote(form, battle: battle, token: token, index: index, presented: presented, request: request, wantsJSON: wantsJSON)
+            case .pairwise(let pairwise, let arena): (token, index) = (pairwise, arena)
             }
-            let (token, index) = try await services.battles.open(battle, inArena: reference)
             let ballot = try self.ballot(form, token: token, index: index)
             let recorded = try await services.battles.vote(ballot, battle: battle, token: token, index: index, next: wantsJSON && form.next == "1")
             if wantsJSON {

@@ -65,14 +65,6 @@ extension BattleService {
         return KWayDrawn(id: id, token: token, index: index, prompt: index.prompts[draw.prompt], outputs: draw.outputs)
     }
 
-    /// The K-way battle behind a sealed id, or nil when the id is not a K-way
-    /// battle of this server (it may be a pairwise one).
-    func openKWay(_ battle: String) async throws -> (KWayBattleToken, ArenaIndex)? {
-        guard let token = KWayBattleToken.open(battle, with: secrets.battleKey) else { return nil }
-        guard let index = try await directory.index(id: token.arenaId) else { throw PreferError.unknownBattle }
-        return (token, index)
-    }
-
     // MARK: Voting
 
     /// Stores `ballot` on the K-way battle `battle`, and draws the annotator's

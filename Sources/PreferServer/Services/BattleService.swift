@@ -114,12 +114,35 @@ public struct BattleService: Sendable {
 
     // MARK: Voting
 
-    /// The battle behind a sealed id; unknown (or forged, or altered) ids are
-    /// `unknown_battle`. `arena`: the arena the caller expects it in.
-    func open(_ battle: String, inArena arena: String? = nil) async throws -> (BattleToken, ArenaIndex) {
-        guard let token = BattleToken.open(battle, with: secrets.battleKey),
-              let index = try await directory.index(id: token.arenaId) else { throw PreferError.unknownBattle }
+    /// A battle id opened: pairwise or K-way, with its arena.
+    enum Opened {
+        case pairwise(BattleToken, ArenaIndex)
+        case kway(KWayBattleToken, ArenaIndex)
+    }
+
+    /// The battle behind a sealed id, opened once whatever its kind; unknown
+    /// (or forged, or altered) ids are `unknown_battle`. `arena`: the arena
+    /// the caller expects it in (its name or id).
+    func opened(_ battle: String, inArena arena: String? = nil) async throws -> Opened {
+        guard let plain = BattleSeal.open(battle, with: secrets.battleKey) else { throw PreferError.unknownBattle }
+        let opened: Opened
+        if let token = KWayBattleToken(plain), let index = try await directory.index(id: token.arenaId) {
+            opened = .kway(token, index)
+        } else if let token = BattleToken(plain), let index = try await directory.index(id: token.arenaId) {
+            opened = .pairwise(token, index)
+        } else {
+            throw PreferError.unknownBattle
+        }
+        let index = switch opened {
+        case .pairwise(_, let index), .kway(_, let index): index
+        }
         if let arena, index.arena.name != arena && String(index.arena.id) != arena { throw PreferError.unknownBattle }
+        return opened
+    }
+
+    /// The pairwise battle behind a sealed id (`opened`); a K-way one is `unknown_battle`.
+    func open(_ battle: String, inArena arena: String? = nil) async throws -> (BattleToken, ArenaIndex) {
+        guard case .pairwise(let token, let index) = try await opened(battle, inArena: arena) else { throw PreferError.unknownBattle }
         return (token, index)
     }
 

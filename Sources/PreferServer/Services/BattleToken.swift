@@ -43,32 +43,18 @@ public struct BattleToken: Sendable, Hashable {
 
     /// Seals the battle into a URL-safe id.
     public func seal(with key: SymmetricKey) throws -> String {
-        var plain = Data([Self.version])
-        for value in [arenaId, promptId, leftOutputId, rightOutputId, leftContenderId, rightContenderId, issuedAt, expiresAt] {
-            withUnsafeBytes(of: value.bigEndian) { plain.append(contentsOf: $0) }
-        }
-        plain.append(contentsOf: Array(voter.utf8.prefix(200)))
-        let box = try AES.GCM.seal(plain, using: key)
-        guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }
-        return Base64.encodeToString(bytes: combined, options: .url)
+        try BattleSeal.seal(
+            version: Self.version,
+            numbers: [arenaId, promptId, leftOutputId, rightOutputId, leftContenderId, rightContenderId, issuedAt, expiresAt],
+            voter: voter, with: key)
     }
 
-    /// Opens an id; nil if it was not sealed with `key` (unknown or altered).
-    public static func open(_ id: String, with key: SymmetricKey) -> BattleToken? {
-        guard id.count < 1000, let data = try? Base64.decode(string: id, options: .url),
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: key),
-              plain.count >= 1 + 64, plain.first == version else { return nil }
-        let bytes = [UInt8](plain)
-        func int(_ k: Int) -> Int64 {
-            var v: UInt64 = 0
-            for b in bytes[(1 + 8 * k)..<(1 + 8 * k + 8)] { v = v << 8 | UInt64(b) }
-            return Int64(bitPattern: v)
-        }
-        return BattleToken(
-            arenaId: int(0), promptId: int(1), leftOutputId: int(2), rightOutputId: int(3),
-            leftContenderId: int(4), rightContenderId: int(5), issuedAt: int(6), expiresAt: int(7),
-            voter: String(decoding: bytes[65...], as: UTF8.self)
-        )
+    /// The pairwise battle an opened id holds; nil for another kind.
+    init?(_ plain: BattleSeal.Plain) {
+        guard plain.version == Self.version, plain.numbers >= 8 else { return nil }
+        self.init(
+            arenaId: plain.number(0), promptId: plain.number(1), leftOutputId: plain.number(2), rightOutputId: plain.number(3),
+            leftContenderId: plain.number(4), rightContenderId: plain.number(5), issuedAt: plain.number(6),
+            expiresAt: plain.number(7), voter: plain.text(after: 8))
     }
 }

@@ -31,35 +31,21 @@ struct KWayBattleToken: Sendable, Hashable {
     static let version: UInt8 = 2
 
     func seal(with key: SymmetricKey) throws -> String {
-        var plain = Data([Self.version])
         var numbers = [arenaId, promptId, issuedAt, expiresAt, Int64(shown.count)]
         for item in shown { numbers += [item.outputId, item.contenderId] }
-        for value in numbers {
-            withUnsafeBytes(of: value.bigEndian) { plain.append(contentsOf: $0) }
-        }
-        plain.append(contentsOf: Array(voter.utf8.prefix(200)))
-        let box = try AES.GCM.seal(plain, using: key)
-        guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }
-        return Base64.encodeToString(bytes: combined, options: .url)
+        return try BattleSeal.seal(version: Self.version, numbers: numbers, voter: voter, with: key)
     }
+}
 
-    /// Opens an id; nil if it was not a K-way battle sealed with `key`.
-    static func open(_ id: String, with key: SymmetricKey) -> KWayBattleToken? {
-        guard id.count < 1000, let data = try? Base64.decode(string: id, options: .url),
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: key),
-              plain.count >= 1 + 40, plain.first == version else { return nil }
-        let bytes = [UInt8](plain)
-        func int(_ k: Int) -> Int64 {
-            var v: UInt64 = 0
-            for b in bytes[(1 + 8 * k)..<(1 + 8 * k + 8)] { v = v << 8 | UInt64(b) }
-            return Int64(bitPattern: v)
-        }
-        let k = int(4)
-        guard (2...8).contains(k), bytes.count >= 1 + 8 * (5 + 2 * Int(k)) else { return nil }
-        let shown = (0..<Int(k)).map { Shown(outputId: int(5 + 2 * $0), contenderId: int(6 + 2 * $0)) }
-        return KWayBattleToken(
-            arenaId: int(0), promptId: int(1), shown: shown, issuedAt: int(2), expiresAt: int(3),
-            voter: String(decoding: bytes[(1 + 8 * (5 + 2 * Int(k)))...], as: UTF8.self))
+extension KWayBattleToken {
+    /// The K-way battle an opened id holds; nil for another kind.
+    init?(_ plain: BattleSeal.Plain) {
+        guard plain.version == Self.version, plain.numbers >= 5 else { return nil }
+        let k = plain.number(4)
+        guard (2...8).contains(k), plain.numbers >= 5 + 2 * Int(k) else { return nil }
+        self.init(
+            arenaId: plain.number(0), promptId: plain.number(1),
+            shown: (0..<Int(k)).map { Shown(outputId: plain.number(5 + 2 * $0), contenderId: plain.number(6 + 2 * $0)) },
+            issuedAt: plain.number(2), expiresAt: plain.number(3), voter: plain.text(after: 5 + 2 * Int(k)))
     }
 }
