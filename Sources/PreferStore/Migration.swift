@@ -16,16 +16,16 @@ struct Migration: Sendable {
     /// Every step, in order; versions count up from 1 without gaps.
     static let all: [Migration] = [
         initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway, hybridRouting, annotatorAttributes,
-        activeSamplingSettings, arenaLicence, voteIndexes,
+        activeSamplingSettings, arenaLicence, voteIndexes, attributeChanges,
     ]
 
     /// The version a fully migrated database records.
     static var latestVersion: Int { all.last?.version ?? 0 }
 
-    /// Brings `connections`' database to `latestVersion`. Safe to run again,
+    /// Brings `connections`' database to `latestVersion` (or to `last`, for tests). Safe to run again,
     /// and from several processes at once (PostgreSQL: an advisory lock;
     /// SQLite: the write lock).
-    static func migrate(_ connections: StoreConnections) async throws {
+    static func migrate(_ connections: StoreConnections, through last: Int = .max) async throws {
         try await whileBusy {
             try await connections.write { database in
                 try await lockOutOtherMigrators(database)
@@ -37,7 +37,7 @@ struct Migration: Sendable {
                     .run()
             }
         }
-        for migration in all {
+        for migration in all where migration.version <= last {
             try await whileBusy { try await apply(migration, connections) }
         }
     }

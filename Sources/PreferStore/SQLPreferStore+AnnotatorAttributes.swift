@@ -59,6 +59,7 @@ extension SQLPreferStore: AnnotatorAttributeStore {
                         .run()
                 }
             }
+            try await Self.recordAttributesChange(arena: arena, voter: nil, in: database)
         }
     }
 
@@ -75,6 +76,7 @@ extension SQLPreferStore: AnnotatorAttributeStore {
         try await connections.write { database in
             try await Self.requireArena(arena, in: database)
             try await database.update("arenas").set("min_group_size", to: size).where("id", .equal, arena).run()
+            try await Self.recordAttributesChange(arena: arena, voter: nil, in: database)
         }
     }
 
@@ -103,6 +105,7 @@ extension SQLPreferStore: AnnotatorAttributeStore {
                     }
                     .run()
             }
+            try await Self.recordAttributesChange(arena: arena, voter: voter, in: database)
         }
     }
 
@@ -165,6 +168,7 @@ extension SQLPreferStore: AnnotatorAttributeStore {
                 ON CONFLICT (arena_id, voter, attribute) DO NOTHING
                 RETURNING attribute
                 """).all()
+            if !rows.isEmpty { try await Self.recordAttributesChange(arena: arena, voter: "invite:\(name)", in: database) }
             return rows.count
         }
     }

@@ -37,11 +37,11 @@ extension SQLPreferStore {
         try await connections.withConnection { database in
             let rows = try await database.raw(
                 """
-                SELECT 0 AS feed, arena_id, MAX(id) AS id, '' AS kind FROM votes WHERE id > \(bind: cursor.vote) GROUP BY arena_id
+                SELECT 0 AS feed, arena_id, MAX(id) AS id, '' AS kind, CAST(NULL AS TEXT) AS voter FROM votes WHERE id > \(bind: cursor.vote) GROUP BY arena_id
                 UNION ALL
-                SELECT 1 AS feed, arena_id, id, kind FROM store_changes WHERE id > \(bind: cursor.change)
+                SELECT 1 AS feed, arena_id, id, kind, voter FROM store_changes WHERE id > \(bind: cursor.change)
                 UNION ALL
-                SELECT 2 AS feed, arena_id, MAX(id) AS id, '' AS kind FROM kway_votes WHERE id > \(bind: cursor.kway) GROUP BY arena_id
+                SELECT 2 AS feed, arena_id, MAX(id) AS id, '' AS kind, CAST(NULL AS TEXT) AS voter FROM kway_votes WHERE id > \(bind: cursor.kway) GROUP BY arena_id
                 ORDER BY feed, id
                 """
             ).all()
@@ -59,7 +59,9 @@ extension SQLPreferStore {
                 default:
                     let text = try row.decode(column: "kind", as: String.self)
                     // A kind this build does not know (a newer replica's) is safest read as "reload everything".
-                    changes.arenas.append(.init(arena: arena, kind: StoreChanges.Kind(rawValue: text) ?? .votesImported))
+                    let kind = StoreChanges.Kind(rawValue: text) ?? .votesImported
+                    let voter = kind == .attributes ? try row.decode(column: "voter", as: String?.self) : nil
+                    changes.arenas.append(.init(arena: arena, kind: kind, voter: voter))
                     changes.cursor.change = max(changes.cursor.change, id)
                 }
             }
@@ -72,12 +74,28 @@ extension SQLPreferStore {
     /// PostgreSQL (rows of `store_changes` then get their ids in commit
     /// order) is held only until the commit that follows.
     static func recordChange(arena: Int64, _ kind: StoreChanges.Kind, in database: any SQLDatabase) async throws {
-        if database.dialect.name == "postgresql" {
-            try await database.raw("SELECT pg_advisory_xact_lock(\(literal: changeFeedLock))").run()
-        }
+        try await lockChangeFeed(database)
         try await database.insert(into: "store_changes")
             .columns("arena_id", "kind", "created_at")
             .values(arena, kind.rawValue, Date().timeIntervalSince1970)
             .run()
+    }
+
+    /// Records that annotator attributes of `arena` changed — `voter`'s
+    /// answers, or (nil) the arena's declaration or minimum group size — the
+    /// same way: last in the transaction that wrote them.
+    static func recordAttributesChange(arena: Int64, voter: String?, in database: any SQLDatabase) async throws {
+        try await lockChangeFeed(database)
+        try await database.insert(into: "store_changes")
+            .columns("arena_id", "kind", "created_at", "voter")
+            .values(SQLBind(arena), SQLBind(StoreChanges.Kind.attributes.rawValue), SQLBind(Date().timeIntervalSince1970),
+                    voter.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+            .run()
+    }
+
+    private static func lockChangeFeed(_ database: any SQLDatabase) async throws {
+        if database.dialect.name == "postgresql" {
+            try await database.raw("SELECT pg_advisory_xact_lock(\(literal: changeFeedLock))").run()
+        }
     }
 }

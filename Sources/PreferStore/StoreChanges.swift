@@ -52,15 +52,23 @@ public struct StoreChanges: Sendable, Hashable {
         case votesImported = "votes_imported"
         /// The arena and everything in it were deleted.
         case deleted
+        /// Annotator attributes changed: an annotator's answers (`voter`
+        /// names them), or the arena's declaration or minimum group size
+        /// (`voter` nil). The boards that read attributes are refreshed.
+        case attributes
     }
 
     public struct ArenaChange: Sendable, Hashable {
         public var arena: Int64
         public var kind: Kind
+        /// For `.attributes`: the annotator (pseudonymous voter id) whose
+        /// answers changed; nil for every other change.
+        public var voter: String?
 
-        public init(arena: Int64, kind: Kind) {
+        public init(arena: Int64, kind: Kind, voter: String? = nil) {
             self.arena = arena
             self.kind = kind
+            self.voter = voter
         }
     }
 

@@ -9,7 +9,16 @@ import Foundation
 ///
 /// Model: annotator u has type z_u ~ Categorical(π); given z_u = t, each of
 /// u's votes on (i, j) scores y ∈ {1, ½, 0} for i (ties and "both bad" are
-/// half a win) with log-likelihood y·log σ(θ_ti − θ_tj) + (1−y)·log σ(θ_tj − θ_ti).
+/// half a win) with log-likelihood y·log σ(θ_ti − θ_tj) + (1−y)·log σ(θ_tj − θ_ti),
+/// and each of u's K-way votes, ranking m_0 > … > m_{r−1} above the rest of
+/// its K candidates (r = min(ranked, K − 1); a best pick has r = 1), has the
+/// Plackett–Luce log-likelihood Σ_{s<r} [θ_{t,m_s} − log Σ_{p≥s} e^{θ_{t,m_p}}]
+/// (Luce 1959; Plackett 1975) — Bradley–Terry when K = 2, so it is one model:
+/// a latent-class Plackett–Luce mixture whose components score pairs as
+/// Bradley–Terry. Votes of both kinds share the annotator's type, so the
+/// EM responsibilities weigh all of them (PAL's mixture of preference types
+/// and VPL's per-user latent, Poddar et al. 2024, with a discrete latent).
+/// On pairwise votes alone every number is the Bradley–Terry mixture's.
 /// The fit maximises the marginal log-likelihood
 ///     ℓ = Σ_u log Σ_t π_t exp ℓ_u(t)
 /// minus a weak ridge (ρ/2)Σ_t‖θ_t‖² (ρ = 0.01, a N(0, 10²) prior on the
@@ -17,20 +26,22 @@ import Foundation
 ///
 /// Fitting: EM over annotators (Dempster, Laird & Rubin 1977) — posteriors
 /// r_ut, then π_t = mean r_ut and a weighted Bradley–Terry fit per type
-/// (`MixtureEngine`). Starts: `restarts` random hard assignments, each run
+/// (Plackett–Luce with the K-way votes; `MixtureEngine`). Starts: `restarts` random hard assignments, each run
 /// `warmupIterations` EM steps, and the best continued to convergence (the
 /// "short runs of EM" strategy of Biernacki, Celeux & Govaert 2003). Each
 /// restart has its own generator from (seed, T, restart).
 ///
-/// Choosing T: BIC = −2ℓ + T(n−1)·log V + (T−1)·log U, with V votes and U
-/// annotators — the strengths are informed by votes, the shares by
+/// Choosing T: BIC = −2ℓ + T(n−1)·log V + (T−1)·log U, with V votes (of
+/// both kinds) and U annotators — the strengths are informed by votes, the shares by
 /// annotators (Schwarz 1978; Keribin 2000 for its consistency in mixtures).
 /// T = 1 is the ordinary (ridge) Bradley–Terry fit, so a BIC that prefers
 /// T = 1 says the votes show no pluralism the data can support.
 ///
-/// Cost: O(rows · T) per EM iteration (rows = distinct annotator–pair
-/// combinations ≤ votes) plus T Newton solves O(pairs + n³), spread over
-/// the cores; memory O(rows + U·T + T·pairs).
+/// Cost: O(rows · T) per EM iteration (rows = distinct annotator–pair and
+/// annotator–ranking combinations ≤ votes) plus O(T · Σ_cells K·r) to
+/// tabulate the rankings' likelihoods, plus T Newton solves O(pairs + n³)
+/// (with K-way votes O(pairs + Σ_cells K²·r + n³), cells = distinct
+/// rankings), spread over the cores; memory O(rows + U·T + T·(pairs + cells)).
 public struct BradleyTerryMixture: Sendable {
     /// Largest number of types BIC chooses among.
     public var maxTypes: Int

@@ -2,7 +2,10 @@ import Foundation
 
 /// Standard errors of a Bradley–Terry mixture's per-type ratings from the
 /// observed information of the marginal likelihood, by Louis's identity for
-/// EM (Louis 1982; McLachlan & Peel 2000, §2.15).
+/// EM (Louis 1982; McLachlan & Peel 2000, §2.15). An annotator's K-way
+/// votes add their Plackett–Luce score and information to g_t and H_t: per
+/// choice among the members left S with probabilities p, c·(e_chosen − p)
+/// and c·(diag p − p pᵀ).
 ///
 /// Parameters: the strengths θ_1…θ_T and the softmax logits η of the shares
 /// (η_0 = 0). Per annotator u, with posteriors r_t, the complete-data score
@@ -19,8 +22,8 @@ import Foundation
 /// c = e_ti − 1/n over its type (or e_ti − e_t,anchor when anchored), on the
 /// Elo scale. Intervals are rating ± z·se.
 ///
-/// Cost: O(Σ_u (T·k_u)²) to assemble (k_u = contenders annotator u saw)
-/// and O((T·n)³) to invert.
+/// Cost: O(Σ_u (T·k_u)² + T·Σ_kway K²·r) to assemble (k_u = contenders
+/// annotator u saw) and O((T·n)³) to invert.
 public struct MixtureInformation: Sendable {
     public var level: Double
 
@@ -49,11 +52,18 @@ public struct MixtureInformation: Sendable {
         let shares = fit.shares
         for u in 0..<data.voterCount {
             let rows = data.start[u]..<data.start[u + 1]
+            let kwayRows = data.kwayStart[u]..<data.kwayStart[u + 1]
             local.removeAll(keepingCapacity: true)
             for r in rows {
                 for c in [Int(data.first[Int(data.pair[r])]), Int(data.second[Int(data.pair[r])])] where seen[c] < 0 {
                     seen[c] = local.count
                     local.append(c)
+                }
+            }
+            for r in kwayRows {
+                for member in data.members(ofCell: Int(data.kwayCell[r])) where seen[Int(member)] < 0 {
+                    seen[Int(member)] = local.count
+                    local.append(Int(member))
                 }
             }
             let k = local.count
@@ -77,6 +87,12 @@ public struct MixtureInformation: Sendable {
                     h[base + b * k + b] += w
                     h[base + a * k + b] -= w
                     h[base + b * k + a] -= w
+                }
+                for r in kwayRows {
+                    Self.addChoices(
+                        data.members(ofCell: Int(data.kwayCell[r])), stages: Int(data.cellStages[Int(data.kwayCell[r])]),
+                        count: data.kwayCount[r], theta: theta[(type * n)..<((type + 1) * n)], local: seen,
+                        gradient: &g, gradientBase: type * k, information: &h, informationBase: type * k * k, k: k)
                 }
             }
             let post = (0..<t).map { fit.posteriors[u * t + $0] }
@@ -171,5 +187,36 @@ public struct MixtureInformation: Sendable {
         let lower = (0..<t).map { type in (0..<n).map { fit.ratings[type][$0] - z * se[type][$0] } }
         let upper = (0..<t).map { type in (0..<n).map { fit.ratings[type][$0] + z * se[type][$0] } }
         return Result(standardErrors: se, lower: lower, upper: upper, warnings: warnings)
+    }
+
+    /// Adds one K-way cell's Plackett–Luce score and information (`count`
+    /// votes, `stages` choices among `members`, ranked first) under
+    /// `theta` (one type's strengths, indexed by contender) to `gradient`
+    /// and the k×k `information` at their bases, over the local indices
+    /// `local[contender]`. O(K²·r).
+    static func addChoices(
+        _ members: ArraySlice<Int32>, stages: Int, count c: Double, theta: ArraySlice<Double>, local: [Int],
+        gradient g: inout [Double], gradientBase: Int, information h: inout [Double], informationBase: Int, k: Int
+    ) {
+        let ids = members.map { Int($0) }
+        let offset = theta.startIndex
+        let top = ids.reduce(-Double.infinity) { max($0, theta[offset + $1]) }
+        let e = ids.map { Foundation.exp(theta[offset + $0] - top) }
+        var total = e.reduce(0, +)
+        for s in 0..<stages {
+            let chosen = local[ids[s]]
+            g[gradientBase + chosen] += c
+            for x in s..<ids.count {
+                let a = local[ids[x]]
+                let px = e[x] / total
+                g[gradientBase + a] -= c * px
+                h[informationBase + a * k + a] += c * px
+                for y in s..<ids.count {
+                    let b = local[ids[y]]
+                    h[informationBase + a * k + b] -= c * px * e[y] / total
+                }
+            }
+            total -= e[s]
+        }
     }
 }

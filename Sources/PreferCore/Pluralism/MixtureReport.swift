@@ -57,6 +57,8 @@ public struct MixtureReport: Sendable, Codable {
         public var annotators: Int
         public var contenders: Int
         public var votesWithoutVoter: Int
+        /// The K-way votes among `votes` (left out when there are none).
+        public var kwayVotes: Int?
 
         enum CodingKeys: String, CodingKey {
             case model, fit, criterion, selection, restarts
@@ -65,6 +67,7 @@ public struct MixtureReport: Sendable, Codable {
             case logLikelihood = "log_likelihood"
             case intervals, level, rounds, votes, annotators, contenders
             case votesWithoutVoter = "votes_without_voter"
+            case kwayVotes = "kway_votes"
         }
     }
 
@@ -189,7 +192,7 @@ public struct MixtureReport: Sendable, Codable {
                 warnings.append("The vote audit flagged \(total) of these voters (\(list)); the mixture keeps them, because disagreeing with the majority is what a minority type does. Where the flagged voters crowd into one type, read that type before trusting the audit.")
             }
         }
-        let method = Method(
+        var method = Method(
             selection: types == nil ? "chosen by bic among 1...\(selection.fits.last?.types ?? 1)" : "fixed",
             restarts: mixture.restarts,
             warmupIterations: mixture.warmupIterations,
@@ -206,6 +209,10 @@ public struct MixtureReport: Sendable, Codable {
             contenders: data.contenderCount,
             votesWithoutVoter: data.votesWithoutVoter
         )
+        if data.kwayVotes > 0 {
+            method.model = "latent-class plackett-luce mixture over annotators (bradley-terry on pairs)"
+            method.kwayVotes = data.kwayVotes
+        }
         return MixtureReport(
             types: fit.types,
             bic: selection.fits.map { Criterion(types: $0.types, bic: $0.bic) },

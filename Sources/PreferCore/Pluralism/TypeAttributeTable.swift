@@ -6,7 +6,7 @@ import Foundation
 /// Cramér's V as the effect size.
 ///
 /// Each annotator's value is the most frequent non-missing value among their
-/// votes (annotators without one are counted as missing and left out). A
+/// votes, pairwise and K-way (annotators without one are counted as missing and left out). A
 /// value held by fewer than `minimumGroup` annotators is merged into
 /// "other", so that no small group can be singled out; the table holds
 /// counts only, never an annotator's name next to an attribute.
@@ -54,25 +54,48 @@ public struct TypeAttributeTable: Sendable, Codable, Equatable {
         fit: MixtureFit,
         minimumGroup: Int = 5
     ) {
-        guard let column = table.attributes[field] else { return nil }
-        let voterOfRow = data.voterIndex(in: table)
+        let pairwiseColumn = table.attributes[field]
+        let kwayColumn = table.kway.attributes[field]
+        guard pairwiseColumn != nil || kwayColumn != nil else { return nil }
+        // One code per value: the pairwise column's codes, then K-way values not among them.
+        var values = pairwiseColumn?.values ?? []
+        var codeOf = Dictionary(values.enumerated().map { ($0.element, Int32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+        let kwayCode: [Int32] = (kwayColumn?.values ?? []).map { value in
+            if let code = codeOf[value] { return code }
+            let code = Int32(values.count)
+            codeOf[value] = code
+            values.append(value)
+            return code
+        }
         let u = data.voterCount
-        // Per annotator, the most frequent code (lowest code on ties).
+        // Per annotator, the most frequent code among their votes of both kinds (lowest code on ties).
         var tallies = [[Int32: Int]](repeating: [:], count: u)
-        for row in 0..<table.count {
-            let v = voterOfRow[row]
-            let code = column.codes[row]
-            guard v >= 0, code >= 0 else { continue }
-            tallies[Int(v)][code, default: 0] += 1
+        if let column = pairwiseColumn {
+            let voterOfRow = data.voterIndex(in: table)
+            for row in 0..<table.count {
+                let v = voterOfRow[row]
+                let code = column.codes[row]
+                guard v >= 0, code >= 0 else { continue }
+                tallies[Int(v)][code, default: 0] += 1
+            }
+        }
+        if let column = kwayColumn {
+            let voterOfRow = data.kwayVoterIndex(in: table)
+            for row in 0..<table.kway.count {
+                let v = voterOfRow[row]
+                let code = column.codes[row]
+                guard v >= 0, code >= 0 else { continue }
+                tallies[Int(v)][kwayCode[Int(code)], default: 0] += 1
+            }
         }
         var valueOf = [Int32](repeating: -1, count: u)
         for v in 0..<u {
             valueOf[v] = tallies[v].max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? -1
         }
-        var holders = [Int](repeating: 0, count: column.values.count)
+        var holders = [Int](repeating: 0, count: values.count)
         for v in 0..<u where valueOf[v] >= 0 { holders[Int(valueOf[v])] += 1 }
         // A real value spelled "other" merges with the small ones.
-        let label = column.values.enumerated().map { holders[$0.offset] >= minimumGroup ? $0.element : Self.other }
+        let label = values.enumerated().map { holders[$0.offset] >= minimumGroup ? $0.element : Self.other }
         var counts: [String: [Int]] = [:]
         var missing = 0
         for v in 0..<u {

@@ -47,6 +47,10 @@ struct ChoiceProblem: Sendable {
     var wins: [Double]
     /// Groups of contenders (local indices) whose θ are identified only up to a shift.
     var groups: [[Int]]
+    /// A ridge: (ρ/2)‖θ‖² is subtracted from ℓ (the mixture of types' M-step,
+    /// `ChoiceProblem(mixtureType:)`); 0 for the Plackett–Luce fit. With a
+    /// ridge the information is definite and `groups` are not needed.
+    var ridge = 0.0
 
     /// The sub-problem over `contenders` (global indices, renumbered in this
     /// order) with centring groups `groups` (local indices).
@@ -173,6 +177,7 @@ struct ChoiceProblem: Sendable {
         for chunk in chunks.indices { ll += partialLL[chunk] }
         for k in 0..<n { ll += wins[k] * beta[k] }
         for p in pairI.indices { ll += pairLogLikelihood(p, beta) }
+        if ridge > 0 { for k in 0..<n { ll -= 0.5 * ridge * beta[k] * beta[k] } }
         guard wantGradient else { return (ll, []) }
         var g = [Double](repeating: 0, count: dimension)
         for k in 0..<n {
@@ -188,6 +193,7 @@ struct ChoiceProblem: Sendable {
             g[j] -= gi
             if hasTie { g[n] += gt }
         }
+        if ridge > 0 { for k in 0..<n { g[k] -= ridge * beta[k] } }
         return (ll, g)
     }
 
@@ -343,6 +349,7 @@ struct ChoiceProblem: Sendable {
                 for y in 0..<size { h[index[x] * d + index[y]] += block[x * 3 + y] }
             }
         }
+        if ridge > 0 { for k in 0..<n { h[k * d + k] += ridge } }
         return h
     }
 

@@ -48,7 +48,8 @@ struct ChangeFollower: Service {
         guard !changes.isEmpty else { return }
         ServerMetrics.changesRead.increment(by: changes.votes.count + changes.kwayVotes.count + changes.arenas.count)
         for change in changes.arenas {
-            await directory.forget(change.arena)
+            // Attributes are read from the store, not held by the arena's index.
+            if change.kind != .attributes { await directory.forget(change.arena) }
             if change.kind == .deleted || change.kind == .votesImported { await coverage.forget(change.arena) }
             await leaderboards.arenaChanged(change)
         }

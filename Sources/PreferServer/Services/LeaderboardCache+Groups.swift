@@ -55,14 +55,33 @@ extension LeaderboardCache {
         forgetEntries { $0.arena == arena && $0.variant.needsAttributes }
     }
 
-    /// The key of `attributeVersions` that any attribute's change bumps (what the mixture reads).
+    /// Called when the change feed reports attributes of an arena changed,
+    /// in another process or in this one: an annotator's answers
+    /// (`change.voter`; which attributes is not told, so every board that
+    /// reads any is refreshed, as `annotatorAttributesChanged` does), or the
+    /// arena's declaration or minimum group size (`attributesChanged(arena:)`).
+    func attributesChanged(_ change: StoreChanges.ArenaChange) {
+        if let voter = change.voter {
+            annotatorAttributesChanged(arena: change.arena, voter: voter, fields: [Self.anyAttribute])
+        } else {
+            attributesChanged(arena: change.arena)
+        }
+    }
+
+    /// The key of `attributeVersions` that any attribute's change bumps
+    /// (what the mixture reads; and, as a field of every board, an answer
+    /// the change feed reports without naming its attributes).
     static let anyAttribute = "*"
 
-    /// The version of the attributes `key`'s board reads: its attribute's,
-    /// or (the mixture, which tabulates them all) any attribute's.
+    /// The version of the attributes `key`'s board reads: its attribute's
+    /// plus any attribute's (the mixture, which tabulates them all: any
+    /// attribute's alone). Both only grow, so the sum changes with either.
     func attributesVersion(_ key: Key) -> Int {
         guard key.variant.needsAttributes else { return 0 }
-        return attributeVersions[key.arena]?[key.variant.groupField ?? Self.anyAttribute] ?? 0
+        let versions = attributeVersions[key.arena]
+        let any = versions?[Self.anyAttribute] ?? 0
+        guard let field = key.variant.groupField else { return any }
+        return (versions?[field] ?? 0) + any
     }
 
     /// Whether `entry` was computed with the attributes `key` reads as they are now.

@@ -370,6 +370,8 @@ actor LeaderboardCache: Service {
             votesChanged(arena: change.arena)
         case .decisions:
             decisionsChanged(arena: change.arena)
+        case .attributes:
+            attributesChanged(change)
         case .created, .contents:
             break
         }
