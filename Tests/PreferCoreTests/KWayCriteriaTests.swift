@@ -35,6 +35,24 @@ struct KWayCriteriaTests {
         #expect(table.slice(honesty).kwayVotes.map(\.ranking) == [["x"], ["z", "y"]])
     }
 
+    @Test func kwayVotesWithoutCriteriaAreInNoCriterionsSlice() throws {
+        let text = """
+        {"model_a":"x","model_b":"y","winner":"model_a","criteria":{"style":"left"}}
+        {"candidates":["x","y","z"],"winner":"y"}
+        {"model_a":"y","model_b":"z","winner":"model_b","criteria":{"style":"right"}}
+        """
+        let table = try VoteParser.parse(text, source: "t.jsonl", options: VoteParseOptions(fields: CriteriaSlicer.fields)).table
+        let cut = try #require(try CriteriaSlicer.slices(table))
+        #expect(cut.slices.map(\.value) == ["style"] && cut.missing == 1)
+        #expect(cut.slices[0].rows == [0, 1] && cut.slices[0].kwayRows == [])
+        let sliced = table.slice(cut.slices[0])
+        #expect(sliced.count == 2 && sliced.kway.isEmpty)
+        // Pairwise votes alone: as before, nothing K-way to decide.
+        let pairwise = try VoteParser.parse(text.split(separator: "\n").enumerated().filter { $0.offset != 1 }.map { String($0.element) }.joined(separator: "\n"),
+            source: "t.jsonl", options: VoteParseOptions(fields: CriteriaSlicer.fields)).table
+        #expect(try CriteriaSlicer.slices(pairwise)?.slices.first?.kwayRows == nil)
+    }
+
     @Test func aPickNotAmongTheCandidatesIsAnErrorNamingVoteAndCriterion() throws {
         let text = """
         {"candidates":["x","y","z"],"winner":"y","criteria":{"style":"z"}}

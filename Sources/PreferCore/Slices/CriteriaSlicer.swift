@@ -23,7 +23,8 @@ import Foundation
 /// `criterion` field whose row's own winner or ranking answers it. On a
 /// criterion's slice such a vote becomes "pick the best of K" with that
 /// candidate (`VoteSlice.kwayBest`), ranked by Plackett–Luce; K-way votes
-/// that do not answer the criterion are left out of its slice.
+/// that do not answer the criterion are left out of its slice (and K-way
+/// votes answering none are counted in `missing`).
 public enum CriteriaSlicer {
     /// The vote-file fields to ask the parser to keep.
     public static let fields: Set<String> = ["criteria", "criterion"]
@@ -43,8 +44,9 @@ public enum CriteriaSlicer {
     /// The per-criterion slices, or nil when no vote carries criteria.
     public static func slices(_ table: VoteTable) throws(Problem) -> Result? {
         let pairwise = try pairwiseSlices(table)
-        let kway = try kwayPicks(table)
-        guard let kway else { return pairwise }
+        guard !table.kway.isEmpty else { return pairwise }
+        // K-way votes without criteria answer none: in no criterion's slice, counted as missing.
+        let kway = try kwayPicks(table) ?? KWayPicks(missing: table.kway.count)
         return merge(pairwise, kway, pairwiseCount: table.count)
     }
 
