@@ -290,6 +290,11 @@ public struct DataRelease {
                 } else {
                     line.key("ranking"); line.strings(ranked)
                 }
+                line.key("criteria")
+                line.raw("{" + vote.criteria.keys.sorted().compactMap { name -> String? in
+                    guard let position = vote.criteria[name], candidates.indices.contains(position - 1) else { return nil }
+                    return JSONLine.quoted(name) + ":" + JSONLine.quoted(candidates[position - 1])
+                }.joined(separator: ",") + "}")
                 if !dropRationales {
                     line.key("rationale"); vote.rationale.map { line.string($0) } ?? line.null()
                 }
@@ -523,7 +528,8 @@ public struct DataRelease {
         `time_to_vote_ms`, `left_played_ms`, `right_played_ms`, `tstamp` (seconds since 1970).
         - `kway_votes.jsonl`: one K-way vote per line — `id` (this release's numbering), `prompt_id`, `k`, `kind` \
         (`best`, `ranking`), `candidates` (the contenders in the order shown: positions 1…k), `winner` (the best, for \
-        `best`) or `ranking` (best first, possibly partial: the rest unranked), \(dropRationales ? "" : "`rationale`, ")`voter`, \
+        `best`) or `ranking` (best first, possibly partial: the rest unranked), `criteria` (per criterion, the candidate \
+        picked best on it), \(dropRationales ? "" : "`rationale`, ")`voter`, \
         `flagged`, `source`, `time_to_vote_ms`, `tstamp` (valid input for `prefer rank`, which ranks them by Plackett–Luce).
         - `preferences.jsonl`: comparisons without contenders — `prompt_id`, `text_a`, `text_b` (strings or chat \
         messages), `a_wins`, `b_wins`, `ties`, `both_bad` (annotation counts), `margin`, `weight`, \(dropRationales ? "" : "`rationale`, ")`voter`, `source` (`human`, `judge`).

@@ -57,6 +57,8 @@ public struct NewKWayVote: Sendable, Hashable {
     public var kind: KWayKind
     /// In position order, 1…K.
     public var members: [KWayMember]
+    /// Per criterion answered, the position (1…K) picked best on it.
+    public var criteria: [String: Int]
     public var rationale: String?
     public var timeToVoteMs: Int?
     public var voter: String?
@@ -66,6 +68,7 @@ public struct NewKWayVote: Sendable, Hashable {
 
     public init(
         arenaId: Int64, battle: String?, promptId: Int64?, kind: KWayKind, members: [KWayMember],
+        criteria: [String: Int] = [:],
         rationale: String? = nil, timeToVoteMs: Int? = nil, voter: String? = nil, clientVoteId: String? = nil,
         source: StoredVote.Source = .battle, createdAt: Date = Date()
     ) {
@@ -74,6 +77,7 @@ public struct NewKWayVote: Sendable, Hashable {
         self.promptId = promptId
         self.kind = kind
         self.members = members
+        self.criteria = criteria
         self.rationale = rationale
         self.timeToVoteMs = timeToVoteMs
         self.voter = voter
@@ -105,6 +109,15 @@ public struct NewKWayVote: Sendable, Hashable {
         if kind == .best && places.count != 1 {
             return .invalid("A best-of-K vote places exactly one candidate.", field: "best")
         }
+        for name in criteria.keys.sorted() {
+            guard (1...100).contains(name.count) else {
+                return .invalid("A criterion's name is 1 to 100 characters.", field: "criteria")
+            }
+            let position = criteria[name]!
+            guard (1...members.count).contains(position) else {
+                return .invalid("criteria.\(name) picks position \(position); the vote shows positions 1…\(members.count).", field: "criteria.\(name)")
+            }
+        }
         for (field, value) in [("time_to_vote_ms", timeToVoteMs)] {
             if let value, value < 0 { return .invalid("\(field) must not be negative (it is \(value)).", field: field) }
         }
@@ -127,6 +140,8 @@ public struct StoredKWayVote: Sendable, Hashable {
     public var kind: KWayKind
     /// In position order.
     public var members: [KWayMember]
+    /// Per criterion answered, the position (1…K) picked best on it.
+    public var criteria: [String: Int]
     public var rationale: String?
     public var timeToVoteMs: Int?
     public var voter: String?
@@ -136,6 +151,7 @@ public struct StoredKWayVote: Sendable, Hashable {
 
     public init(
         id: Int64, arenaId: Int64, battle: String?, promptId: Int64?, kind: KWayKind, members: [KWayMember],
+        criteria: [String: Int] = [:],
         rationale: String?, timeToVoteMs: Int?, voter: String?, clientVoteId: String?, source: StoredVote.Source,
         createdAt: Date
     ) {
@@ -145,6 +161,7 @@ public struct StoredKWayVote: Sendable, Hashable {
         self.promptId = promptId
         self.kind = kind
         self.members = members
+        self.criteria = criteria
         self.rationale = rationale
         self.timeToVoteMs = timeToVoteMs
         self.voter = voter

@@ -53,7 +53,7 @@ extension SQLPreferStore: KWayStore {
                 guard let id = try await Self.insertKWayVote(vote, in: database) else { return nil }
                 return StoredKWayVote(
                     id: id, arenaId: vote.arenaId, battle: vote.battle, promptId: vote.promptId, kind: vote.kind,
-                    members: vote.members, rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs, voter: vote.voter,
+                    members: vote.members, criteria: vote.criteria, rationale: vote.rationale, timeToVoteMs: vote.timeToVoteMs, voter: vote.voter,
                     clientVoteId: vote.clientVoteId, source: vote.source,
                     createdAt: Date(timeIntervalSince1970: vote.createdAt.timeIntervalSince1970))
             }
@@ -98,6 +98,13 @@ extension SQLPreferStore: KWayStore {
             insert.values(id, vote.arenaId, member.position, member.contenderId, member.outputId, member.place)
         }
         try await insert.run()
+        if !vote.criteria.isEmpty {
+            let picks = database.insert(into: "kway_vote_criteria").columns("vote_id", "arena_id", "criterion", "position")
+            for name in vote.criteria.keys.sorted() {
+                picks.values(id, vote.arenaId, name, vote.criteria[name]!)
+            }
+            try await picks.run()
+        }
         return id
     }
 
@@ -174,6 +181,14 @@ extension SQLPreferStore: KWayStore {
                     contenderId: try row.decode(column: "contender_id", as: Int64.self),
                     outputId: try row.decode(column: "output_id", as: Int64?.self),
                     place: try row.decode(column: "place", as: Int.self)))
+            }
+            let picks = try await database.select().column("*").from("kway_vote_criteria")
+                .where("vote_id", .in, Array(chunk))
+                .all()
+            for row in picks {
+                let id = try row.decode(column: "vote_id", as: Int64.self)
+                guard let i = position[id] else { continue }
+                votes[i].criteria[try row.decode(column: "criterion", as: String.self)] = try row.decode(column: "position", as: Int.self)
             }
         }
         return votes

@@ -224,4 +224,66 @@ extension BrowserTests {
             }
         }
     }
+
+    /// A K-way arena asking criteria: the page asks "which is best on it?"
+    /// per criterion (radio buttons, chosen by keyboard), the vote keeps the
+    /// picks, and the Board selector offers each criterion's Plackett–Luce board.
+    @Test func theKWayPageAsksCriteriaAndTheSelectorShowsTheirBoards() async throws {
+        try BrowserSupport.requireInstalled()
+        try await TestServer.run(live: true, configure: { $0.leaderboardRounds = 20; $0.leaderboardRefreshInterval = .zero }) { server in
+            try await KWayCriteriaTests.makeArena(server, name: "judged", criteria: ["style", "honesty"])
+            // Votes whose style pick is the weakest overall author shown.
+            for _ in 0..<30 {
+                let drawn = try await server.battle("judged")
+                let order = KWayTests.authors(drawn)
+                let best = (1...3).min { order[$0 - 1] < order[$1 - 1] }!
+                let worst = (1...3).max { order[$0 - 1] < order[$1 - 1] }!
+                let reply = try await server.vote(drawn.json["battle"] as! String, ["choice": "best", "best": best, "criteria_best": ["style": worst]])
+                #expect(reply.status == 201, "\(reply.text)")
+            }
+            let kway = try #require(server.store as? any KWayStore)
+            let base = "http://localhost:\(try #require(server.port))"
+            try await withBrowser(.desktop(width: 1280, height: 900)) { browser in
+                try await openKWay(browser, "\(base)/arenas/judged/vote")
+                let legends = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('.criterion legend')).map(function (l) { return l.textContent; })") as? [String] ?? []
+                #expect(legends == ["Best on style", "Best on honesty"], "\(legends)")
+                // Keyboard: focus style's first radio, the arrow key moves the pick to 2;
+                // then, out of the radio group, key 3 picks the best overall.
+                let battle = try await string(browser, "return document.querySelector('input[name=battle]').value")
+                try await browser.execute("document.querySelector('input[name=\"criteria[style]\"][value=\"1\"]').focus()")
+                try await browser.press(WebDriver.Key.arrowRight)
+                #expect(try await browser.execute("return document.querySelector('input[name=\"criteria[style]\"]:checked').value") as? String == "2")
+                // Digit keys inside the radio group do not vote.
+                try await browser.press("1")
+                #expect(try await kway.kwayVote(battle: battle) == nil)
+                try await browser.execute("document.activeElement.blur()")
+                try await browser.press("3")
+                try await browser.waitFor("the reveal") {
+                    try await browser.execute("return document.getElementById('result') !== null") as? Bool == true
+                }
+                let stored = try #require(try await kway.kwayVote(battle: battle))
+                #expect(stored.ranking == [3] && stored.criteria == ["style": 2], "\(stored.criteria)")
+                // The pick stays shown after the vote.
+                #expect(try await browser.execute("var c = document.querySelector('input[name=\"criteria[style]\"]:checked'); return c ? c.value : ''") as? String == "2")
+                #expect(try await somethingExecuted(browser) == nil)
+
+                // The Board selector offers each criterion; style's board is led by a weak author overall.
+                try await open(browser, "\(base)/arenas/judged/leaderboard")
+                let values = try await browser.execute(
+                    "return Array.from(document.querySelectorAll('#view option')).map(function (o) { return o.value; })") as? [String] ?? []
+                #expect(values.contains("criterion:style") && values.contains("criterion:honesty") && values.contains("pareto"), "\(values)")
+                try await browser.execute("var s = document.getElementById('view'); s.value = 'criterion:style'; s.form.querySelector('button[type=submit]').click()")
+                try await browser.waitFor("the style board") {
+                    try await browser.execute(
+                        "return document.readyState === 'complete' && new URLSearchParams(location.search).get('view') === 'criterion:style' && document.querySelectorAll('table.board tbody tr').length > 0") as? Bool == true
+                }
+                let note = try await string(browser, "var n = document.querySelector('.slice-note'); return n ? n.textContent : ''")
+                #expect(note.contains("criterion = style"), "\(note)")
+                let first = try await string(browser, "var c = document.querySelector('table.board tbody tr'); return c ? c.textContent : ''")
+                #expect(first.contains("epsilon") || first.contains("delta"), "\(first)")
+                #expect(try await somethingExecuted(browser) == nil)
+            }
+        }
+    }
 }

@@ -173,7 +173,7 @@ struct KWayTests {
             #expect(missing.status == 400 && missing.errorCode == "missing_field" && missing.errorField == "choice")
             let nine = try await server.send(.post, "/api/arenas", template: "/api/arenas", json: ["name": "nine", "k": 9], admin: true)
             #expect(nine.status == 400 && nine.errorField == "k", "\(nine.text)")
-            let criteria = try await server.send(.post, "/api/arenas", template: "/api/arenas", json: ["name": "crit", "k": 3, "criteria": ["style"]], admin: true)
+            let criteria = try await server.send(.post, "/api/arenas", template: "/api/arenas", json: ["name": "crit", "k": 3, "criteria": ["style", "style"]], admin: true)
             #expect(criteria.status == 400 && criteria.errorField == "criteria", "\(criteria.text)")
             let style = try await server.send(.get, "/api/arenas/bad/leaderboard?style=true", template: "/api/arenas/{arena}/leaderboard")
             #expect(style.status == 400 && style.errorField == "style", "\(style.text)")

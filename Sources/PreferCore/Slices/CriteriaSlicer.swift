@@ -16,6 +16,15 @@ import Foundation
 /// A row's criteria object wins over its `criterion` field for the same
 /// criterion. Each distinct object text is decoded once, so the cost is
 /// O(votes + distinct objects × their size).
+///
+/// K-way rows (`candidates` with `winner` or `ranking`) carry a criteria
+/// object too, naming per criterion the candidate picked best on it:
+/// `"criteria": {"aesthetics": "b"}` (the server's `kway_votes.jsonl`), or a
+/// `criterion` field whose row's own winner or ranking answers it. On a
+/// criterion's slice such a vote becomes "pick the best of K" with that
+/// candidate (`VoteSlice.kwayBest`), ranked by Plackett–Luce; K-way votes
+/// that do not answer the criterion are left out of its slice (and K-way
+/// votes answering none are counted in `missing`).
 public enum CriteriaSlicer {
     /// The vote-file fields to ask the parser to keep.
     public static let fields: Set<String> = ["criteria", "criterion"]
@@ -34,6 +43,15 @@ public enum CriteriaSlicer {
 
     /// The per-criterion slices, or nil when no vote carries criteria.
     public static func slices(_ table: VoteTable) throws(Problem) -> Result? {
+        let pairwise = try pairwiseSlices(table)
+        guard !table.kway.isEmpty else { return pairwise }
+        // K-way votes without criteria answer none: in no criterion's slice, counted as missing.
+        let kway = try kwayPicks(table) ?? KWayPicks(missing: table.kway.count)
+        return merge(pairwise, kway, pairwiseCount: table.count)
+    }
+
+    /// The slices of the pairwise rows alone (K-way votes all kept, as before).
+    static func pairwiseSlices(_ table: VoteTable) throws(Problem) -> Result? {
         let objects = table.attributes["criteria"]
         let named = table.attributes["criterion"]
         guard objects != nil || named != nil else { return nil }

@@ -27,6 +27,10 @@ public struct VoteSlice: Sendable, Hashable {
     public var kwayRows: [Int32]?
     /// One factor per row in `kwayRows` multiplying the K-way vote's weight, if any.
     public var kwayWeightFactors: [Double]?
+    /// One contender index per row in `kwayRows` replacing the K-way vote's
+    /// ranking by "this one is best" (its pick on one criterion), or -1 to
+    /// keep the vote's ranking; nil keeps every ranking.
+    public var kwayBest: [Int32]?
 
     public init(
         field: String, value: String, rows: [Int32], outcomes: [Outcome]? = nil, weightFactors: [Double]? = nil,
@@ -75,6 +79,14 @@ extension VoteTable {
             if let factors = slice.kwayWeightFactors {
                 let base = out.kway.weights ?? Array(repeating: 1, count: out.kway.count)
                 out.kway.weights = zip(base, factors).map { $0 * $1 }
+            }
+            if let best = slice.kwayBest {
+                precondition(best.count == out.kway.count, "one best pick per K-way row")
+                for (row, pick) in best.enumerated() where pick >= 0 {
+                    for p in out.kway.offsets[row]..<out.kway.offsets[row + 1] {
+                        out.kway.places[p] = out.kway.candidates[p] == pick ? 1 : 0
+                    }
+                }
             }
         }
         return out

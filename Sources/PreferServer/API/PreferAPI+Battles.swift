@@ -36,6 +36,9 @@ extension PreferAPI {
         case .kway(let token, let index): return try await voteKWay(body, battle: battle, token: token, index: index, next: next)
         case .pairwise(let pairwise, let arena): (token, index) = (pairwise, arena)
         }
+        if let picks = body.criteriaBest?.additionalProperties, let name = picks.keys.sorted().first {
+            throw PreferError.invalidField("criteria_best.\(name)", "This battle is pairwise: give a choice per criterion in criteria (left, right, tie or both_bad); criteria_best is for K-way battles.")
+        }
         if body.best != nil || body.ranking != nil {
             throw PreferError.invalidField(body.best != nil ? "best" : "ranking", "This battle is pairwise: vote with choice left, right, tie or both_bad (best and ranking are for K-way battles).")
         }
@@ -52,7 +55,8 @@ extension PreferAPI {
         return (Components.Schemas.Vote(recorded), recorded.replayed)
     }
 
-    /// A vote on a K-way battle: `{"choice": "best", "best": P}` or `{"ranking": [P…]}`.
+    /// A vote on a K-way battle: `{"choice": "best", "best": P}` or `{"ranking": [P…]}`,
+    /// with `criteria_best` (criterion → position best on it) when the arena asks criteria.
     func voteKWay(
         _ body: Components.Schemas.VoteCreate, battle: String, token: KWayBattleToken, index: ArenaIndex, next: Bool
     ) async throws -> (Components.Schemas.Vote, replayed: Bool) {
@@ -65,14 +69,14 @@ extension PreferAPI {
         if body.choice == .best && body.best == nil { throw PreferError.missingField("best") }
         if body.choice == .ranking && body.ranking == nil { throw PreferError.missingField("ranking") }
         if let criteria = body.criteria?.additionalProperties, let name = criteria.keys.sorted().first {
-            throw PreferError.invalidField("criteria.\(name)", "K-way battles take no criteria; this arena asks for none.")
+            throw PreferError.invalidField("criteria.\(name)", "This battle shows \(k) outputs: give the position (1…\(k)) best on each criterion in criteria_best, e.g. {\"criteria_best\": {\"\(name)\": 1}}; criteria's left/right choices are for pairwise battles.")
         }
         if body.leftPlayedMs != nil || body.rightPlayedMs != nil {
             throw PreferError.invalidField(body.leftPlayedMs != nil ? "left_played_ms" : "right_played_ms", "A K-way battle has no left or right side.")
         }
         let ballot = BattleService.KWayBallot(
-            best: body.best, ranking: body.ranking, rationale: body.rationale, timeToVoteMs: body.timeToVoteMs,
-            clientVoteId: body.clientVoteId)
+            best: body.best, ranking: body.ranking, criteria: body.criteriaBest?.additionalProperties ?? [:],
+            rationale: body.rationale, timeToVoteMs: body.timeToVoteMs, clientVoteId: body.clientVoteId)
         let recorded = try await services.battles.voteKWay(ballot, battle: battle, token: token, index: index, next: next)
         return (Components.Schemas.Vote(recorded), recorded.replayed)
     }

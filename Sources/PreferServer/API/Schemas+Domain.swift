@@ -121,7 +121,7 @@ extension Components.Schemas.Battle {
         self.init(
             battle: drawn.id, arena: drawn.index.arena.name,
             prompt: .init(text: drawn.prompt?.text ?? "", category: drawn.prompt?.category),
-            criteria: [], minPlayMs: drawn.index.arena.minPlayMs,
+            criteria: drawn.index.arena.criteria, minPlayMs: drawn.index.arena.minPlayMs,
             expiresAt: Date(timeIntervalSince1970: Double(drawn.token.expiresAt)),
             k: drawn.outputs.count, outputs: drawn.outputs.map { .init($0) }
         )
@@ -143,7 +143,8 @@ extension Components.Schemas.Vote {
             k: vote.k, best: ranking.first, ranking: ranking,
             candidates: vote.members.map {
                 .init(position: $0.position, contender: index.contenders[$0.contenderId]?.name ?? "?", place: $0.place)
-            }
+            },
+            criteriaBest: vote.criteria.isEmpty ? nil : .init(additionalProperties: vote.criteria)
         )
     }
 

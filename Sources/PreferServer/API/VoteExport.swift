@@ -79,7 +79,8 @@ enum VoteExport {
     }
 
     /// A K-way vote as `prefer rank` reads it: `candidates` in the order
-    /// shown with `winner` (best of K) or `ranking` (best first).
+    /// shown with `winner` (best of K) or `ranking` (best first), and
+    /// `criteria` (criterion → the candidate picked best on it).
     static func jsonLine(_ vote: StoredKWayVote, index: ArenaIndex) -> String {
         let names = vote.members.map { index.contenders[$0.contenderId]?.name ?? "contender-\($0.contenderId)" }
         let ranked = vote.ranking.compactMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil }
@@ -98,6 +99,12 @@ enum VoteExport {
         } else {
             fields.append(("ranking", .raw("[" + ranked.map(quoted).joined(separator: ",") + "]")))
         }
+        // Per criterion, the candidate picked best on it (`prefer rank --by criterion` reads it).
+        let picks = vote.criteria.keys.sorted().compactMap { name -> String? in
+            guard let position = vote.criteria[name], names.indices.contains(position - 1) else { return nil }
+            return "\(quoted(name)):\(quoted(names[position - 1]))"
+        }
+        fields.append(("criteria", .raw("{" + picks.joined(separator: ",") + "}")))
         fields += [
             ("rationale", vote.rationale.map(Value.string) ?? .null),
             ("voter", vote.voter.map(Value.string) ?? .null),

@@ -8,13 +8,17 @@ import PreferCore
 /// address only); nothing names a contender until the vote is stored.
 ///
 /// A plain form: a "best" button submits `best`; "Submit ranking" submits
-/// the places `rank[pPOSITION]`. `prefer.js` adds the keys.
+/// the places `rank[pPOSITION]`. When the arena asks criteria, each is a
+/// group of radio buttons (`criteria[NAME]` = the position best on it,
+/// optional) sent with either. `prefer.js` adds the keys.
 struct KWayVotePage {
     struct Reveal {
         /// Contender names in the order shown.
         var names: [String]
         /// The place given to each position (1 = best, 0 = unranked).
         var places: [Int]
+        /// Per criterion answered, the position picked best on it.
+        var criteria: [String: Int] = [:]
         var notice: String?
     }
 
@@ -45,7 +49,8 @@ struct KWayVotePage {
         <div class="sides sides-k">
         \(sides)
         </div>
-        <details class="rationale">
+        \(criteria(k: k, disabled: disabled))
+        <details class="rationale"\(arena.criteria.isEmpty ? HTML.empty : " open")>
         <summary>Add a reason (optional)</summary>
         <label for="rationale">Why is one best? Your words go with the vote.</label>
         <textarea id="rationale" name="rationale" rows="3" maxlength="20000"></textarea>
@@ -78,6 +83,22 @@ struct KWayVotePage {
         </div>
         </section>
         """
+    }
+
+    /// Per criterion, "which response is best on it?": a radio per position
+    /// (arrow keys move within a group), none chosen = skipped. After the
+    /// vote, the picks stay shown.
+    private func criteria(k: Int, disabled: HTML) -> HTML {
+        guard !arena.criteria.isEmpty else { return .empty }
+        let groups = HTML.joined(arena.criteria.enumerated().map { i, name -> HTML in
+            let picked = revealed?.criteria[name]
+            let radios = HTML.joined((1...k).map { position -> HTML in
+                let checked: HTML = picked == position ? " checked" : ""
+                return "<label class=\"pill\"><input type=\"radio\" name=\"criteria[\(name)]\" value=\"\(position)\" id=\"criterion-\(i)-\(position)\"\(checked)\(disabled)> \(position)</label>"
+            })
+            return "<fieldset class=\"criterion\" data-criterion=\"\(name)\"><legend>Best on \(name)</legend>\(radios)</fieldset>"
+        })
+        return "<div class=\"criteria\"><p class=\"label\">Per criterion (optional): which response is best on it?</p>\(groups)</div>"
     }
 
     private func result() -> HTML {

@@ -202,6 +202,12 @@ struct PagesController {
             }
             ballot.ranking = placed.map(\.position)
         }
+        for (name, value) in form.criteria ?? [:] where !value.isEmpty {
+            guard let position = Int(value) else {
+                throw PreferError.invalidField("criteria.\(name.prefix(100))", "Each criterion takes the position (1 to \(token.k)) of the response best on it.")
+            }
+            ballot.criteria[name] = position
+        }
         let rationale = form.rationale?.trimmingCharacters(in: .whitespacesAndNewlines)
         ballot.rationale = rationale?.isEmpty == false ? rationale : nil
         ballot.clientVoteId = form.clientVoteId?.isEmpty == false ? form.clientVoteId : nil
@@ -224,6 +230,7 @@ struct PagesController {
             csrfToken: presented ?? "", clientVoteId: ballot.clientVoteId ?? "", inviteQuery: Self.inviteQuery(request),
             revealed: .init(
                 names: (vote.candidates ?? []).map(\.contender), places: (vote.candidates ?? []).map(\.place),
+                criteria: recorded.vote.criteria,
                 notice: recorded.replayed ? "This vote was already saved." : nil))
         return PageResponse.html(page.render())
     }

@@ -58,9 +58,6 @@ public struct ArenaService: Sendable {
     public func create(_ new: NewArena, k: Int = 2) async throws -> Summary {
         let k = try ArenaRules.k(k)
         if k > 2 {
-            if !new.criteria.isEmpty {
-                throw PreferError.invalidField("criteria", "criteria are asked on pairwise battles (left, right, tie); a \(k)-way arena takes a best-of-K pick or a ranking only. Leave criteria out, or use k 2.")
-            }
             if new.annotationsPerItem > 1 {
                 throw PreferError.invalidField("annotations_per_item", "annotations_per_item applies to pairwise arenas (items are a prompt and a pair); leave it out for a \(k)-way arena.")
             }
@@ -92,9 +89,6 @@ public struct ArenaService: Sendable {
         let index = try await directory.index(reference)
         let k = try ArenaRules.k(k)
         guard k != index.k else { return }
-        if k > 2 && !index.arena.criteria.isEmpty {
-            throw PreferError.invalidField("k", "This arena asks criteria, which K-way battles do not have; clear criteria first.")
-        }
         try await kwayStore().setArenaK(index.arena.id, k: k)
         try await directory.reload(index.arena.id)
     }

@@ -136,7 +136,7 @@ struct ArenaVotes: Sendable {
 
     /// Reads the K-way votes after `lastKWayId` into the table's K-way votes
     /// (candidates in the order shown, ranking best first, voter, time, the
-    /// prompt's category).
+    /// prompt's category, the picks per criterion as a `criteria` attribute).
     private mutating func syncKWay(arena: Int64, store: any KWayStore, directory: ArenaDirectory) async throws -> Int {
         var added = 0
         while true {
@@ -152,6 +152,7 @@ struct ArenaVotes: Sendable {
                 var attributes: [String: String] = [:]
                 if let ms = vote.timeToVoteMs { attributes["time_to_vote_ms"] = String(ms) }
                 if let prompt = vote.promptId { attributes["prompt"] = String(prompt) }
+                if let criteria = Self.kwayCriteria(vote.criteria, candidates: candidates) { attributes["criteria"] = criteria }
                 do {
                     table.append(try KWayVote(
                         candidates: candidates, ranking: ranking, voter: vote.voter,
@@ -168,6 +169,20 @@ struct ArenaVotes: Sendable {
             if page.count < 20_000 { break }
         }
         return added
+    }
+
+    /// A K-way vote's picks per criterion as the `criteria` object
+    /// `CriteriaSlicer` reads on K-way rows (criterion → the candidate picked
+    /// best on it), as the vote export writes it; nil when it has none.
+    static func kwayCriteria(_ picks: [String: Int], candidates: [String]) -> String? {
+        var named: [String: String] = [:]
+        for (criterion, position) in picks where candidates.indices.contains(position - 1) {
+            named[criterion] = candidates[position - 1]
+        }
+        guard !named.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(named)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The table with what slices and style control read: each pairwise

@@ -25,6 +25,8 @@ extension BattleService {
     struct KWayBallot: Sendable {
         var best: Int?
         var ranking: [Int]?
+        /// Per criterion of the arena answered, the position (1…K) best on it.
+        var criteria: [String: Int] = [:]
         var rationale: String?
         var timeToVoteMs: Int?
         var clientVoteId: String?
@@ -70,7 +72,7 @@ extension BattleService {
     /// Stores `ballot` on the K-way battle `battle`, and draws the annotator's
     /// next battle in the same arena when `next` is set.
     func voteKWay(_ ballot: KWayBallot, battle: String, token: KWayBattleToken, index: ArenaIndex, next: Bool) async throws -> KWayRecorded {
-        let vote = try newKWayVote(ballot, token: token, battle: battle)
+        let vote = try newKWayVote(ballot, token: token, battle: battle, criteria: index.arena.criteria)
         let store = try kwayStore
         var recorded: KWayRecorded
         if Int64(Date().timeIntervalSince1970) > token.expiresAt {
@@ -110,9 +112,19 @@ extension BattleService {
     }
 
     /// The vote to store: the ballot checked against the battle.
-    func newKWayVote(_ ballot: KWayBallot, token: KWayBattleToken, battle: String) throws -> NewKWayVote {
+    func newKWayVote(_ ballot: KWayBallot, token: KWayBattleToken, battle: String, criteria known: [String]) throws -> NewKWayVote {
         let k = token.k
         let positions = "1 to \(k) (the outputs in the order shown)"
+        for name in ballot.criteria.keys.sorted() {
+            guard known.contains(name) else {
+                let list = known.isEmpty ? "this arena asks none" : "this arena asks " + known.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw PreferError.invalidField("criteria_best.\(name)", "Unknown criterion \"\(name.prefix(100))\"; \(list).")
+            }
+            let position = ballot.criteria[name]!
+            guard (1...k).contains(position) else {
+                throw PreferError.invalidField("criteria_best.\(name)", "criteria_best.\(name) must be a position from \(positions); got \(position).")
+            }
+        }
         var ranking: [Int]
         let kind: KWayKind
         switch (ballot.best, ballot.ranking) {
@@ -163,7 +175,7 @@ extension BattleService {
         }
         return NewKWayVote(
             arenaId: token.arenaId, battle: battle, promptId: token.promptId, kind: kind, members: members,
-            rationale: ballot.rationale, timeToVoteMs: ballot.timeToVoteMs, voter: token.voter,
+            criteria: ballot.criteria, rationale: ballot.rationale, timeToVoteMs: ballot.timeToVoteMs, voter: token.voter,
             clientVoteId: ballot.clientVoteId, source: .battle)
     }
 }

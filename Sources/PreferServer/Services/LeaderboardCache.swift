@@ -749,7 +749,8 @@ actor LeaderboardCache: Service {
             var ranker = SliceRanker(builder: LeaderboardBuilder(options: options))
             ranker.provisionalVotes = 50
             var sliced = ranker.rank(ranked, slice).board
-            sliced.votes = slice.count + ranked.kway.count
+            // A slice listing its K-way votes (a criterion's picks) counts them; else all are in.
+            sliced.votes = slice.count + (slice.kwayRows == nil ? ranked.kway.count : 0)
             let board = sliced.board ?? .empty("This slice could not be ranked: " + sliced.notes.joined(separator: " "))
             return (board, sliced)
         }
