@@ -187,15 +187,19 @@ public struct DataRelease {
             if let voter = loaded.table.voters?[row], dropAnnotators.contains(voter) { keepRow[row] = false }
             if let prompt = loaded.table.attributes["prompt"]?[row].flatMap(Int64.init), droppedPrompts.contains(prompt) { keepRow[row] = false }
         }
-        let released = ArenaVoteTable(
+        var released = ArenaVoteTable(
             table: loaded.table.filtered(keepRow), characters: zip(loaded.characters, keepRow).filter(\.1).map(\.0),
             voteIds: zip(loaded.voteIds, keepRow).filter(\.1).map(\.0), sources: zip(loaded.sources, keepRow).filter(\.1).map(\.0))
+        // K-way votes join the board (Plackett–Luce, as on the server); the audit covers the pairwise ones.
+        if kwayCount > 0 {
+            try await addKWayVotes(to: &released.table, store: store, names: names, droppedPrompts: droppedPrompts)
+        }
         let audit = try released.audit(seed: seed)
         let flagged = audit?.flaggedVoters ?? []
         var board = Leaderboard.empty("No votes between contenders: nothing to rank.")
-        if !released.table.isEmpty {
+        if released.table.totalVotes > 0 {
             var ranked = audit.map { $0.cleaned(released.table) } ?? released.table
-            if ranked.isEmpty { ranked = released.table }
+            if ranked.isEmpty && !released.table.isEmpty { ranked = released.table }
             let options = LeaderboardOptions(intervals: bootstrap >= 2 ? .bootstrap(rounds: bootstrap, seed: seed) : .none)
             do {
                 board = try LeaderboardBuilder(options: options).build(ranked)
@@ -203,6 +207,10 @@ public struct DataRelease {
                 board = Leaderboard.empty("The leaderboard could not be computed: \(error.message)")
             }
             board.audit = audit?.report.summary
+            if released.table.hasKWayVotes {
+                let n = released.table.kway.count
+                board.warnings.append("The vote audit covers pairwise votes only: the \(n) K-way vote\(n == 1 ? " is" : "s are") ranked unaudited.")
+            }
         }
         try Data(board.rendered(as: .json).utf8).write(to: URL(fileURLWithPath: path("leaderboard.json")))
         let encoder = JSONEncoder()
@@ -507,9 +515,9 @@ public struct DataRelease {
 
         ## Leaderboard
 
-        `leaderboard.json`: Bradley–Terry ratings on the Elo scale (rating = 1000 + 400·log10 odds), \
+        `leaderboard.json`: \(Self.modelSentence(board)), \
         \(board.method.intervals == "bootstrap" ? "\(board.method.rounds ?? 0)-round bootstrap \(Int((board.method.level ?? 0.95) * 100))% intervals (seed \(board.method.seed ?? seed))" : "no intervals"), \
-        votes of annotators flagged by the audit left out (`flagged` in `votes.jsonl`), ties as half a win each.
+        votes of annotators flagged by the audit left out (`flagged` in `votes.jsonl`)\(board.method.model == LeaderboardModel.plackettLuce.rawValue ? " — the audit covers pairwise votes only, so every K-way vote is ranked" : ""), ties as half a win each.
 
         | rank | contender | rating | interval | votes |
         | --- | --- | --- | --- | --- |

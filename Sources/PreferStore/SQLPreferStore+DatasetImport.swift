@@ -60,18 +60,25 @@ extension SQLPreferStore {
     /// item preference holding both texts and the counts. Rated completions
     /// become outputs and one rating per aspect. `source` names the file in
     /// errors (`file:line: …`). Writes go in multi-row INSERTs of up to a few
-    /// thousand rows.
+    /// thousand rows (SQLite) or `COPY` (PostgreSQL), pipelined with the
+    /// preparation of the next rows (`BulkInsert`).
     public func importDataset(
         arena: Int64, source: String, next: () async throws -> PreferenceBatch?
     ) async throws -> DatasetImportSummary {
         try await importTransaction { database, sqlite, postgres in
             try await Self.requireArena(arena, in: database)
-            var state = try await DatasetImportState(
-                arena: arena, source: source, writer: BulkInsert(database: database, sqlite: sqlite, postgres: postgres))
-            while let batch = try await next() {
-                try await state.store(batch)
+            let writer = BulkInsert(database: database, sqlite: sqlite, postgres: postgres)
+            var state = try await DatasetImportState(arena: arena, source: source, writer: writer)
+            do {
+                while let batch = try await next() {
+                    try await state.store(batch)
+                }
+                try await state.finish()
+            } catch {
+                // Writes still running on the connection end before the transaction is rolled back.
+                await writer.abandon()
+                throw error
             }
-            try await state.finish()
             return state.summary
         }
     }
@@ -141,85 +148,212 @@ enum ImportValue {
 
 /// Inserts many rows with one statement per chunk: on SQLite written out and
 /// bound by hand on the connection (SQLKit's builder costs more than the
-/// INSERT); on PostgreSQL with `COPY … FROM STDIN` (text format), the ids a
-/// caller asks back drawn from the table's identity sequence first; through
-/// SQLKit on any other connection.
-struct BulkInsert {
+/// INSERT); on PostgreSQL with `COPY … FROM STDIN` (text format); through
+/// SQLKit on any other connection. The ids a caller asks back are chosen
+/// before the rows are written (SQLite: counted on from the table's largest
+/// id; PostgreSQL: drawn from the table's identity sequence) and written
+/// explicitly, so no insert has to answer with rows.
+///
+/// **Writes are pipelined.** On SQLite and PostgreSQL `insert` queues the
+/// write and returns: the writes run one after another, in order, on the
+/// import's connection (the database's own thread: SQLiteNIO's thread pool,
+/// or the PostgreSQL server), while the caller prepares the next rows — two
+/// cores busy instead of one taking turns. At most `queueLimit` writes wait
+/// (memory stays bounded); a read of the tables must call `drain()` first;
+/// a failed write fails the next `insert` or `drain()`, and `abandon()`
+/// waits for the writes still running before the transaction is rolled back.
+final class BulkInsert {
     let database: any SQLDatabase
     let sqlite: SQLiteConnection?
-    var postgres: PostgresConnection? = nil
+    let postgres: PostgresConnection?
 
-    /// Inserts `rows` (values in the order of `columns`); returns, per
-    /// inserted row in order, the `returning` columns (id first, as an
-    /// integer; then texts), when asked.
+    /// Writes queued or running, oldest first; each starts when the one before it has ended.
+    private var queue: [Task<Void, any Error>] = []
+    static let queueLimit = 3
+    /// SQLite: the next id of each table this import has counted ids for.
+    private var nextId: [String: Int64] = [:]
+    /// PostgreSQL: ids drawn from each table's sequence and not yet used (drawn ahead in blocks, so that a
+    /// batch need not wait for the writes before it to draw its own).
+    private var drawn: [String: ArraySlice<Int64>] = [:]
+    static let idBlock = 50_000
+
+    init(database: any SQLDatabase, sqlite: SQLiteConnection?, postgres: PostgresConnection? = nil) {
+        self.database = database
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
+    /// Waits for every queued write; throws the first one's error.
+    func drain() async throws {
+        let tasks = queue
+        queue = []
+        for task in tasks { try await task.value }
+    }
+
+    /// Waits for the queued writes to end, ignoring their errors (the caller is failing already).
+    func abandon() async {
+        let tasks = queue
+        queue = []
+        for task in tasks { _ = try? await task.value }
+    }
+
+    /// Queues `write` after the writes queued before it, first waiting while
+    /// `queueLimit` writes are queued.
+    private func enqueue(_ write: @escaping @Sendable () async throws -> Void) async throws {
+        while queue.count >= Self.queueLimit { try await queue.removeFirst().value }
+        let previous = queue.last
+        queue.append(Task {
+            try await previous?.value
+            try await write()
+        })
+    }
+
+    /// Queues `rows` (values in the order of `columns`) for insertion;
+    /// returns, per row in order, the `returning` columns (`id` first; then
+    /// texts among `columns`, the rows' own values), when asked.
     @discardableResult
     func insert(
         into table: String, columns: [String], rows: [[ImportValue]], returning: [String] = []
     ) async throws -> [(id: Int64, texts: [String?])] {
         guard !rows.isEmpty else { return [] }
-        if let postgres {
-            return try await copy(into: table, columns: columns, rows: rows, returning: returning, on: postgres)
+        guard sqlite != nil || postgres != nil else {
+            return try await insertThroughSQLKit(into: table, columns: columns, rows: rows, returning: returning)
         }
-        let perStatement = max(1, (sqlite != nil ? 30_000 : 60_000) / columns.count)
-        var out: [(id: Int64, texts: [String?])] = []
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(rows.count, start + perStatement)]
-            start += chunk.count
-            if let sqlite {
-                let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-                var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                    + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
-                if !returning.isEmpty { sql += " RETURNING " + returning.joined(separator: ", ") }
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * columns.count)
-                for row in chunk { for value in row { binds.append(value.sqlite) } }
-                let result = try await sqlite.query(sql, binds)
-                for row in result {
-                    guard let id = row.column(returning[0])?.integer else { continue }
-                    out.append((Int64(id), returning.dropFirst().map { row.column($0)?.string }))
+        var ids: [Int64]?
+        if !returning.isEmpty {
+            ids = try await newIds(table, count: rows.count)
+        } else {
+            // SQLite numbers these rows itself: count again from the table next time.
+            nextId[table] = nil
+        }
+        if let postgres {
+            let database = database
+            try await enqueue { [ids] in try await Self.copy(into: table, columns: columns, rows: rows, ids: ids, on: postgres, logger: database) }
+        } else if let sqlite {
+            try await enqueue { [ids] in
+                let perStatement = max(1, 30_000 / (columns.count + 1))
+                var start = 0
+                while start < rows.count {
+                    let end = min(rows.count, start + perStatement)
+                    try await Self.sqliteInsert(into: table, columns: columns, rows: rows[start..<end], ids: ids?[start..<end], on: sqlite)
+                    start = end
                 }
+            }
+        }
+        guard let ids else { return [] }
+        let positions = returning.dropFirst().map { name in columns.firstIndex(of: name) }
+        return zip(ids, rows).map { id, row in
+            (id, positions.map { position -> String? in
+                guard let position, case .text(let text) = row[position] else { return nil }
+                return text
+            })
+        }
+    }
+
+    /// `count` new ids of `table`, ascending. SQLite: counted on from above
+    /// the table's largest id and, for an AUTOINCREMENT table, its counter
+    /// (so an id is never reused where SQLite's own choice would not reuse
+    /// it); the import holds
+    /// SQLite's write lock (`BEGIN IMMEDIATE`), so no other writer takes an
+    /// id meanwhile, and the table is read only when this import has not
+    /// counted its ids yet. PostgreSQL: drawn from the table's identity
+    /// sequence (`nextval`, safe beside other writers), a block at a time.
+    /// (A `RETURNING` clause instead made SQLiteNIO build a row and schedule
+    /// a callback on the event loop for every inserted row, and the caller
+    /// decode each by column name.)
+    private func newIds(_ table: String, count: Int) async throws -> [Int64] {
+        if let sqlite {
+            if nextId[table] == nil {
+                try await drain()
+                // sqlite_sequence exists once some table is AUTOINCREMENT.
+                let counted = try await !sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'", []).isEmpty
+                let last = try await sqlite.query(
+                    counted
+                        ? "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), coalesce((SELECT max(id) FROM \(table)), 0)) AS last"
+                        : "SELECT coalesce(max(id), 0) AS last FROM \(table) WHERE ? IS NOT NULL",
+                    [.text(table)])
+                guard let value = last.first?.column("last")?.integer else {
+                    throw StoreError.unavailable("The database gave no next id for \(table); run the import again.")
+                }
+                nextId[table] = Int64(value) + 1
+            }
+            let first = nextId[table]!
+            nextId[table] = first + Int64(count)
+            return (0..<Int64(count)).map { first + $0 }
+        }
+        guard let postgres else { return [] }
+        var available = drawn[table] ?? []
+        if available.count < count {
+            try await drain()
+            let want = max(count - available.count, min(Self.idBlock, 4 * count))
+            let query: PostgresQuery = """
+                SELECT nextval(pg_get_serial_sequence(\(table), 'id')) AS id FROM generate_series(1, \(want))
+                """
+            var fresh: [Int64] = []
+            for try await id in try await postgres.query(query, logger: database.logger).decode(Int64.self) { fresh.append(id) }
+            guard fresh.count == want else {
+                throw StoreError.unavailable("The database gave \(fresh.count) of \(want) new ids for \(table); run the import again.")
+            }
+            available = ArraySlice((Array(available) + fresh).sorted())
+        }
+        let ids = Array(available.prefix(count))
+        drawn[table] = available.dropFirst(count)
+        return ids
+    }
+
+    /// Any other database: SQLKit's multi-row INSERT … RETURNING, at once.
+    private func insertThroughSQLKit(
+        into table: String, columns: [String], rows: [[ImportValue]], returning: [String]
+    ) async throws -> [(id: Int64, texts: [String?])] {
+        var out: [(id: Int64, texts: [String?])] = []
+        for chunk in rows.chunks(of: max(1, 60_000 / columns.count)) {
+            let query = database.insert(into: table).columns(columns).rows(chunk.map { $0.map(\.bind) as [any SQLExpression] })
+            if returning.isEmpty {
+                try await query.run()
             } else {
-                let query = database.insert(into: table).columns(columns)
-                    .rows(chunk.map { $0.map(\.bind) as [any SQLExpression] })
-                if returning.isEmpty {
-                    try await query.run()
-                } else {
-                    for row in try await query.returning(returning.map { SQLColumn($0) }).all() {
-                        out.append((
-                            try row.decode(column: returning[0], as: Int64.self),
-                            try returning.dropFirst().map { try row.decode(column: $0, as: String?.self) }
-                        ))
-                    }
+                for row in try await query.returning(returning.map { SQLColumn($0) }).all() {
+                    out.append((
+                        try row.decode(column: returning[0], as: Int64.self),
+                        try returning.dropFirst().map { try row.decode(column: $0, as: String?.self) }
+                    ))
                 }
             }
         }
         return out
     }
 
-    /// PostgreSQL: the rows in one `COPY`, streamed a megabyte at a time.
-    /// With `returning` (`id` first, then columns among `columns`), ids come
-    /// from the table's identity sequence and are written explicitly,
-    /// ascending in row order; the other returned values are the rows' own.
-    private func copy(
-        into table: String, columns: [String], rows: [[ImportValue]], returning: [String], on connection: PostgresConnection
-    ) async throws -> [(id: Int64, texts: [String?])] {
-        var ids: [Int64] = []
-        if !returning.isEmpty {
-            let query: PostgresQuery = """
-                SELECT nextval(pg_get_serial_sequence(\(table), 'id')) AS id FROM generate_series(1, \(rows.count))
-                """
-            for try await id in try await connection.query(query, logger: database.logger).decode(Int64.self) { ids.append(id) }
-            ids.sort()
-            guard ids.count == rows.count else {
-                throw StoreError.unavailable("The database gave \(ids.count) of \(rows.count) new ids for \(table); run the import again.")
+    /// SQLite: one multi-row INSERT of `rows`, with an explicit `id` first when `ids` are given.
+    private static func sqliteInsert(
+        into table: String, columns: [String], rows: ArraySlice<[ImportValue]>, ids: ArraySlice<Int64>?, on connection: SQLiteConnection
+    ) async throws {
+        let width = columns.count + (ids == nil ? 0 : 1)
+        let placeholders = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        let names = (ids == nil ? columns : ["id"] + columns).joined(separator: ", ")
+        let sql = "INSERT INTO \(table) (\(names)) VALUES "
+            + Array(repeating: placeholders, count: rows.count).joined(separator: ",")
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(rows.count * width)
+        var id = ids?.startIndex ?? 0
+        for row in rows {
+            if let ids {
+                binds.append(.integer(Int(ids[id])))
+                id += 1
             }
+            for value in row { binds.append(value.sqlite) }
         }
-        let withId = !returning.isEmpty
-        try await connection.copyFrom(table: table, columns: (withId ? ["id"] : []) + columns, logger: database.logger) { writer in
+        _ = try await connection.query(sql, binds)
+    }
+
+    /// PostgreSQL: the rows in one `COPY`, streamed a megabyte at a time,
+    /// with an explicit `id` first when `ids` are given.
+    private static func copy(
+        into table: String, columns: [String], rows: [[ImportValue]], ids: [Int64]?, on connection: PostgresConnection,
+        logger database: any SQLDatabase
+    ) async throws {
+        try await connection.copyFrom(table: table, columns: (ids == nil ? [] : ["id"]) + columns, logger: database.logger) { writer in
             var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
             for (i, row) in rows.enumerated() {
-                if withId {
+                if let ids {
                     buffer.writeString(String(ids[i]))
                     buffer.writeInteger(UInt8(ascii: "\t"))
                 }
@@ -234,14 +368,6 @@ struct BulkInsert {
                 }
             }
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
-        }
-        guard withId else { return [] }
-        let positions = returning.dropFirst().map { name in columns.firstIndex(of: name) }
-        return zip(ids, rows).map { id, row in
-            (id, positions.map { position -> String? in
-                guard let position, case .text(let text) = row[position] else { return nil }
-                return text
-            })
         }
     }
 }
@@ -540,6 +666,7 @@ struct DatasetImportState {
     /// output, place), in two multi-row INSERTs.
     private mutating func storeRankings(_ rankings: [RankingRecord], promptOf: [TextBytes: Int64]) async throws {
         guard !rankings.isEmpty else { return }
+        try await writer.drain()
         var outputIds: [OutputSlot: Int64] = [:]
         let prompts = Array(Set(rankings.map { promptOf[TextBytes($0.prompt.text)]! }))
         for chunk in prompts.chunks(of: 1000) {
@@ -602,6 +729,7 @@ struct DatasetImportState {
     /// ordered pages — are planned on their true size instead of the empty
     /// table's statistics autovacuum has not yet replaced.
     mutating func finish() async throws {
+        try await writer.drain()
         if writer.postgres != nil {
             let grown = [
                 ("prompts", summary.promptsCreated), ("outputs", summary.outputsCreated), ("votes", summary.votes),
@@ -634,6 +762,7 @@ struct DatasetImportState {
             }
         }
         if hadPrompts && !pending.isEmpty {
+            try await writer.drain()
             for chunk in pending.map(\.hash).chunks(of: 1000) {
                 let rows = try await database.select().columns("id", "text_hash").from("prompts")
                     .where("arena_id", .equal, arena).where("text_hash", .in, Array(chunk)).all()
@@ -649,12 +778,13 @@ struct DatasetImportState {
         let inserted = try await writer.insert(
             into: "prompts", columns: ["arena_id", "text", "text_hash", "category", "messages"],
             rows: pending.map { [.integer(arena), .text($0.text.text), .text($0.hash), .text($0.category), .text(ChatJSON.encode($0.text))] },
-            returning: ["id", "text_hash"])
-        var keyOfHash: [String: TextKey] = [:]
-        for item in pending { keyOfHash[item.hash] = item.key }
-        for (id, texts) in inserted {
-            if let hash = texts[0], let key = keyOfHash[hash] { promptIds[key] = id }
+            returning: ["id"])
+        // Ids come back in VALUES order once sorted (ids increase within a statement).
+        let ids = inserted.map(\.id).sorted()
+        guard ids.count == pending.count else {
+            throw StoreError.unavailable("The database returned \(ids.count) of \(pending.count) new prompts; run the import again.")
         }
+        for (item, id) in zip(pending, ids) { promptIds[item.key] = id }
         summary.promptsCreated += pending.count
         for (plain, key) in keyOfText { result[plain] = promptIds[key] }
         return result
@@ -674,6 +804,7 @@ struct DatasetImportState {
 
     private mutating func createOutputs(_ outputs: [(slot: OutputSlot, text: PreferenceText, line: Int, field: String)]) async throws {
         if hadOutputs {
+            try await writer.drain()
             let unknown = Array(Set(outputs.map(\.slot.prompt)).subtracting(loadedPrompts))
             loadedPrompts.formUnion(unknown)
             for chunk in unknown.chunks(of: 1000) {

@@ -251,6 +251,77 @@ struct DataCommandTests {
         #expect(rank.status == 0, "\(rank.stderr)")
         let board = try #require(try JSONSerialization.jsonObject(with: Data(rank.stdout.utf8)) as? [String: Any])
         #expect((board["contenders"] as? [Any])?.count == 3)
+        // The release's leaderboard is that Plackett–Luce board (the server's for a K-way arena), its method named.
+        let released = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path("r/leaderboard.json")))) as? [String: Any])
+        let method = try #require(released["method"] as? [String: Any])
+        #expect(method["model"] as? String == "plackett-luce")
+        #expect(method["model_selection"] as? String == "automatic")
+        #expect(try Self.ratings(released) == Self.ratings(board))
+        #expect(try Self.ratings(released).count == 3)
+        #expect(card.contains("Plackett–Luce ratings"), "\(card)")
+        #expect(!card.contains("Bradley–Terry ratings"))
+    }
+
+    /// Ratings by contender of a leaderboard's JSON, rounded to 1e-6.
+    static func ratings(_ board: [String: Any]) throws -> [String: Double] {
+        let rows = try #require(board["contenders"] as? [[String: Any]])
+        var out: [String: Double] = [:]
+        for row in rows {
+            out[try #require(row["name"] as? String)] = (try #require(row["rating"] as? Double) * 1e6).rounded() / 1e6
+        }
+        return out
+    }
+
+    /// An arena holding pairwise and K-way votes: the release's leaderboard
+    /// fits Plackett–Luce to both together, the board `prefer rank` gives on
+    /// the released `votes.jsonl` and `kway_votes.jsonl`; the pairwise-only
+    /// release of the same votes stays Bradley–Terry.
+    @Test func releaseRanksPairwiseAndKWayVotesTogether() throws {
+        let work = try Workspace()
+        var rankings: [String] = []
+        for i in 0..<9 {
+            let models = (0..<3).map { "m\((i + $0) % 3)" }
+            func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+            rankings.append(#"{"prompt": "image \#(i)", "image_path": \#(list(models.map { "\($0)-\(i).jpg" })), "models": \#(list(models)), "rank": [\#(i % 3 == 0 ? "1, 0, 2" : "0, 1, 2")]}"#)
+        }
+        let pairs = (0..<10).map { i in
+            #"{"prompt": "text \#(i)", "chosen": "good \#(i)", "rejected": "bad \#(i)", "a": "m\#(i % 3)", "b": "m\#((i + 1) % 3)"}"#
+        }
+        let pairFile = try work.file("pairs.jsonl", pairs.joined(separator: "\n") + "\n")
+        let pairImport = try PreferProcess.run([
+            "import", "pairs", pairFile, "--arena", "mixed", "--database", work.database, "--contender-a-field", "a",
+            "--contender-b-field", "b", "--quiet",
+        ])
+        #expect(pairImport.status == 0, "\(pairImport.stderr)")
+        let pairwiseOnly = try PreferProcess.run([
+            "release", "--arena", "mixed", "--database", work.database, "--out", work.path("p"), "--bootstrap", "0",
+        ])
+        #expect(pairwiseOnly.status == 0, "\(pairwiseOnly.stderr)")
+        let before = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path("p/leaderboard.json")))) as? [String: Any])
+        #expect((before["method"] as? [String: Any])?["model"] as? String == "bradley-terry")
+
+        let rankingFile = try work.file("hpd.json", "[" + rankings.joined(separator: ",\n") + "]")
+        let rankingImport = try PreferProcess.run([
+            "import", "rankings", rankingFile, "--arena", "mixed", "--database", work.database, "--contenders-field", "models", "--quiet",
+        ])
+        #expect(rankingImport.status == 0, "\(rankingImport.stderr)")
+        let out = try PreferProcess.run([
+            "release", "--arena", "mixed", "--database", work.database, "--out", work.path("r"), "--bootstrap", "0",
+        ])
+        #expect(out.status == 0, "\(out.stderr)")
+        let released = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path("r/leaderboard.json")))) as? [String: Any])
+        #expect((released["method"] as? [String: Any])?["model"] as? String == "plackett-luce")
+        #expect(try work.lines("r/votes.jsonl").count == 10 && work.lines("r/kway_votes.jsonl").count == 9)
+        let rank = try PreferProcess.run(["rank", work.path("r/votes.jsonl"), work.path("r/kway_votes.jsonl"), "--format", "json"])
+        #expect(rank.status == 0, "\(rank.stderr)")
+        let board = try #require(try JSONSerialization.jsonObject(with: Data(rank.stdout.utf8)) as? [String: Any])
+        #expect((board["method"] as? [String: Any])?["model"] as? String == "plackett-luce")
+        #expect(try Self.ratings(released) == Self.ratings(board))
+        // Not the pairwise board: the K-way votes moved the ratings.
+        #expect(try Self.ratings(released) != Self.ratings(before))
     }
 
     @Test func rankingsBecomeAKWayVoteFile() throws {
