@@ -41,15 +41,20 @@ struct MixtureKWayTests {
         var data: AnnotatorPairCounts
         var selection: MixtureSelection
 
-        init(_ name: String) throws {
+        init(_ name: String, mixture: BradleyTerryMixture = MixtureKWayTests.mixture) throws {
             table = try MixtureKWayTests.votes(name)
             data = AnnotatorPairCounts(table)
-            selection = try MixtureKWayTests.mixture.select(data)
+            selection = try mixture.select(data)
         }
     }
 
     static let twoTypesOnce = Result { try Fitted("mixture-kway-two-types.jsonl") }
-    static let oneTypeOnce = Result { try Fitted("mixture-kway-one-type.jsonl") }
+    /// One type planted: fits of one and two types, four restarts, show the
+    /// choice. The three-type fit and ten restarts (the two-type data's) took
+    /// minutes of both cores in a debug build and starved the rest of the suite.
+    static let oneTypeOnce = Result {
+        try Fitted("mixture-kway-one-type.jsonl", mixture: BradleyTerryMixture(maxTypes: 2, restarts: 4, seed: 7))
+    }
 
     @Test func annotatorsKeepTheirKWayVotes() throws {
         let fitted = try Self.twoTypesOnce.get()
@@ -117,7 +122,7 @@ struct MixtureKWayTests {
     /// (measured: 0.06% and 0.14% above it, 0.01% for T = 2 on one-type
     /// data) — and above the planted T's BIC, so the choice is the same.
     static func expectSameOptimum(_ selection: MixtureSelection, _ bic: [[String: Any]], planted: Int) {
-        #expect(selection.fits.count == bic.count)
+        #expect(selection.fits.count <= bic.count && selection.fits.count > planted)
         let best = selection.fits.first { $0.types == planted }?.bic ?? .infinity
         for (fit, reference) in zip(selection.fits, bic) {
             #expect(fit.types == reference["types"] as! Int)
