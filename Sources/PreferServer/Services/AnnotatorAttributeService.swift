@@ -187,7 +187,13 @@ struct AnnotatorAttributeService: Sendable {
             let current = try await store.annotatorAttributes(arena: arena, voter: voter)
             for name in names where changes[name] == nil && current[name] == nil { changes[name] = .some(nil) }
         }
-        try await store.setAnnotatorAttributes(arena: arena, voter: voter, changes)
+        if !changes.isEmpty { await leaderboards?.willStoreAttributes(arena: arena, voter: voter) }
+        do {
+            try await store.setAnnotatorAttributes(arena: arena, voter: voter, changes)
+        } catch {
+            if !changes.isEmpty { await leaderboards?.didNotStoreAttributes(arena: arena, voter: voter) }
+            throw error
+        }
         await leaderboards?.annotatorAttributesChanged(arena: arena, voter: voter, fields: Set(changes.keys))
         return try await answers(arena: arena, voter: voter)
     }
@@ -222,11 +228,21 @@ struct AnnotatorAttributeService: Sendable {
         guard adopted.keys.withLock({ !$0.contains(key) }) else { return }
         guard let store = store as? any AnnotatorAttributeStore else { return }
         do {
-            let copied = try await store.adoptInviteAttributes(arena: invite.arenaId, name: invite.name)
+            let voter = "invite:\(invite.name)"
+            await leaderboards?.willStoreAttributes(arena: invite.arenaId, voter: voter)
+            let copied: Int
+            do {
+                copied = try await store.adoptInviteAttributes(arena: invite.arenaId, name: invite.name)
+            } catch {
+                await leaderboards?.didNotStoreAttributes(arena: invite.arenaId, voter: voter)
+                throw error
+            }
+            // Nothing copied: no row in the change feed either.
+            if copied == 0 { await leaderboards?.didNotStoreAttributes(arena: invite.arenaId, voter: voter) }
             adopted.keys.withLock { _ = $0.insert(key) }
             if copied > 0 {
                 let fields = Set(try await store.inviteAttributes(arena: invite.arenaId, name: invite.name).keys)
-                await leaderboards?.annotatorAttributesChanged(arena: invite.arenaId, voter: "invite:\(invite.name)", fields: fields)
+                await leaderboards?.annotatorAttributesChanged(arena: invite.arenaId, voter: voter, fields: fields)
             }
         } catch {
             // Tried again on the invite's next request.

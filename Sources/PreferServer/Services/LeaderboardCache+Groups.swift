@@ -62,6 +62,11 @@ extension LeaderboardCache {
     /// arena's declaration or minimum group size (`attributesChanged(arena:)`).
     func attributesChanged(_ change: StoreChanges.ArenaChange) {
         if let voter = change.voter {
+            // This process's own change, applied when it was stored: once is enough.
+            if let own = ownAttributeChanges[change.arena]?[voter], own > 0 {
+                ownAttributeChanges[change.arena]?[voter] = own > 1 ? own - 1 : nil
+                return
+            }
             annotatorAttributesChanged(arena: change.arena, voter: voter, fields: [Self.anyAttribute])
         } else {
             attributesChanged(arena: change.arena)
@@ -87,6 +92,19 @@ extension LeaderboardCache {
     /// Whether `entry` was computed with the attributes `key` reads as they are now.
     func isCurrent(_ entry: Entry, key: Key) -> Bool {
         entry.attributesRead == attributesVersion(key)
+    }
+
+    /// Called before this process stores attributes of `voter` in `arena`
+    /// (one row of the change feed): its echo from the feed is then skipped,
+    /// whether it comes before or after `annotatorAttributesChanged`.
+    func willStoreAttributes(arena: Int64, voter: String) {
+        ownAttributeChanges[arena, default: [:]][voter, default: 0] += 1
+    }
+
+    /// Called when the store did not write what `willStoreAttributes` announced.
+    func didNotStoreAttributes(arena: Int64, voter: String) {
+        guard let own = ownAttributeChanges[arena]?[voter], own > 0 else { return }
+        ownAttributeChanges[arena]?[voter] = own > 1 ? own - 1 : nil
     }
 
     /// Called when `voter` set or declined attributes of `arena` (the vote

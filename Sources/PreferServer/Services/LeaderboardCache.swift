@@ -152,6 +152,10 @@ actor LeaderboardCache: Service {
     /// who has voted changes it (and `anyAttribute` for any change): a board
     /// that read an older version is refreshed (`isCurrent`).
     var attributeVersions: [Int64: [String: Int]] = [:]
+    /// Attribute changes this process is storing or has stored and applied
+    /// (arena → voter → count) whose echo from the change feed is still to
+    /// come: the echo is skipped, so that a change bumps the versions once.
+    var ownAttributeChanges: [Int64: [String: Int]] = [:]
     /// Callers waiting for a computation of a key, with the vote count it must reach.
     private var waiters: [Key: [(votes: Int, reply: CheckedContinuation<Entry, any Error>)]] = [:]
     private var stopped = false
