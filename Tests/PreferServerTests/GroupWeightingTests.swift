@@ -93,7 +93,17 @@ struct GroupWeightingTests {
                 #expect(reply.text.contains(why), "\(query): \(reply.text)")
             }
 
-            // The page: the selector offers the equally weighted board; it shows the effective
+            // The page shows the audited board, and whether the audit flags these scripted
+            // annotators depends on the battles drawn at random: an admin keeps them all first
+            // (a decision overrides the audit), so the page's weighted board is the one above.
+            let arenaId = try await server.services.directory.index("grp").arena.id
+            for voter in Set(try await server.store.votes(arena: arenaId, after: nil, limit: 1000).compactMap(\.voter)) {
+                let kept = try await server.send(
+                    .put, "/api/arenas/grp/voters/\(voter)/decision", template: "/api/arenas/{arena}/voters/{voter}/decision",
+                    json: ["decision": "keep", "note": "scripted test annotators"], admin: true)
+                #expect(kept.status == 200, "\(kept.text)")
+            }
+            // The selector offers the equally weighted board; it shows the effective
             // sample size, the strata and the weighted board beside the raw one.
             let page = try await server.send(.get, "/arenas/grp/leaderboard")
             #expect(page.text.contains("value=\"weights:country\""))
