@@ -110,7 +110,11 @@ struct AuditedLeaderboardTests {
             let board = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0", template: "/api/arenas/{arena}/leaderboard")
             let audit = board.json["audit"] as? [String: Any]
             #expect(audit != nil)
-            #expect((board.json["method"] as! [String: Any])["votes"] as? Int == 150, "the bot's 60 votes are left out: \(board.json["method"] ?? "")")
+            // The bot's 60 votes are left out. The battles are drawn at random, and on some draws the
+            // audit (its false discovery rate controlled, not zero) also flags one honest voter's 25:
+            // 150 or 125 — no other way to leave out votes gives either count.
+            let used = (board.json["method"] as! [String: Any])["votes"] as? Int
+            #expect(used == 150 || used == 125, "the bot's 60 votes are left out: \(board.json["method"] ?? "")")
             #expect((board.json["contenders"] as! [[String: Any]]).allSatisfy { $0["audit_shift"] != nil })
             let all = try await server.send(.get, "/api/arenas/au/leaderboard?bootstrap=0&include_flagged=true", template: "/api/arenas/{arena}/leaderboard")
             #expect((all.json["method"] as! [String: Any])["votes"] as? Int == 210)
