@@ -197,21 +197,8 @@ public struct AnnotatorPairCounts: Sendable {
         var rows = [[(cell: Int32, count: Double)]](repeating: [], count: u)
         var members: [Int32] = []
         for row in 0..<kway.count where kwayVoter[row] >= 0 {
-            let range = kway.offsets[row]..<kway.offsets[row + 1]
-            let k = range.count
-            members.removeAll(keepingCapacity: true)
-            members.append(contentsOf: repeatElement(-1, count: k))
-            var ranked = 0
-            for p in range where kway.places[p] > 0 {
-                members[Int(kway.places[p]) - 1] = kway.candidates[p]
-                ranked += 1
-            }
-            var next = ranked
-            for p in range where kway.places[p] == 0 {
-                members[next] = kway.candidates[p]
-                next += 1
-            }
-            if k - ranked > 1 { members[ranked..<k].sort() }
+            let k = kway.k(at: row)
+            let ranked = kway.choiceOrder(at: row, into: &members)
             let stages = Int32(min(ranked, k - 1))
             // The key: the members, then the number of choices.
             let key = members + [-1 - stages]

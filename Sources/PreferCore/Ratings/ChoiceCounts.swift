@@ -58,21 +58,8 @@ public struct ChoiceCounts: Sendable {
         var index = CellIndex(capacity: kway.count)
         var members: [Int32] = []
         for row in 0..<kway.count {
-            let range = kway.offsets[row]..<kway.offsets[row + 1]
-            let k = range.count
-            members.removeAll(keepingCapacity: true)
-            members.append(contentsOf: repeatElement(-1, count: k))
-            var ranked = 0
-            for p in range where kway.places[p] > 0 {
-                members[Int(kway.places[p]) - 1] = kway.candidates[p]
-                ranked += 1
-            }
-            var u = ranked
-            for p in range where kway.places[p] == 0 {
-                members[u] = kway.candidates[p]
-                u += 1
-            }
-            if k - ranked > 1 { members[ranked..<k].sort() }
+            let k = kway.k(at: row)
+            let ranked = kway.choiceOrder(at: row, into: &members)
             for id in members { contenderVotes[Int(id)] += 1 }
             let stages = UInt8(min(ranked, k - 1))
             let weight = kway.weight(at: row)

@@ -62,6 +62,31 @@ public struct KWayVotes: Sendable {
         return Array(out.prefix(ranked))
     }
 
+    /// Writes vote `row`'s candidates into `members` in the order the
+    /// Plackett–Luce likelihood chooses them — the ranked ones best first,
+    /// then the unranked ones sorted (they are chosen from last, together:
+    /// their order is no information) — and returns how many are ranked.
+    /// `members` is reused between rows to spare an allocation per vote.
+    @discardableResult
+    public func choiceOrder(at row: Int, into members: inout [Int32]) -> Int {
+        let range = offsets[row]..<offsets[row + 1]
+        let k = range.count
+        members.removeAll(keepingCapacity: true)
+        members.append(contentsOf: repeatElement(-1, count: k))
+        var ranked = 0
+        for p in range where places[p] > 0 {
+            members[Int(places[p]) - 1] = candidates[p]
+            ranked += 1
+        }
+        var next = ranked
+        for p in range where places[p] == 0 {
+            members[next] = candidates[p]
+            next += 1
+        }
+        if k - ranked > 1 { members[ranked..<k].sort() }
+        return ranked
+    }
+
     /// Vote `row`'s best candidate.
     public func best(at row: Int) -> Int32 {
         let range = offsets[row]..<offsets[row + 1]
