@@ -57,75 +57,62 @@ struct AttributeReplicaTests {
 
     @Test(arguments: DurabilityTests.Kind.allCases)
     func anAnswerThroughOneReplicaRefreshesTheOthersGroupBoard(kind: DurabilityTests.Kind) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefer-attribute-replicas-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database: String
-        switch kind {
-        case .sqlite:
-            database = directory.appendingPathComponent("prefer.sqlite").path
-        case .postgres:
-            guard let url = try DurabilityTests.database(.postgres), url != "skip" else { return }
-            database = url
-        }
-        let a = try Server(database: database, directory: directory)
-        defer { a.stop() }
-        let b = try Server(database: database, directory: directory)
-        defer { b.stop() }
-        let arena = "attribute-replicas"
-        let contenders = ["alpha", "beta", "gamma"]
+        try await ReplicaTests.withTwoServers(kind, label: "prefer-attribute-replicas") { a, b in
+            let arena = "attribute-replicas"
+            let contenders = ["alpha", "beta", "gamma"]
 
-        let created = try await Self.request(
-            "POST", a.url.appendingPathComponent("api/arenas"),
-            body: #"{"name":"\#(arena)","annotator_attributes":[{"name":"country","values":["US","FR"]}],"min_group_size":2}"#, admin: true)
-        #expect(created.status == 201, "\(created.text)")
-        let imported = try await ReplicaTests.request(
-            "POST", a.url.appendingPathComponent("api/arenas/\(arena)/import"),
-            body: ReplicaTests.importLines(contenders, prompts: 4), contentType: "application/x-ndjson", admin: true)
-        #expect(imported.status == 201, "\(imported.text)")
+            let created = try await Self.request(
+                "POST", a.url.appendingPathComponent("api/arenas"),
+                body: #"{"name":"\#(arena)","annotator_attributes":[{"name":"country","values":["US","FR"]}],"min_group_size":2}"#, admin: true)
+            #expect(created.status == 201, "\(created.text)")
+            let imported = try await ReplicaTests.request(
+                "POST", a.url.appendingPathComponent("api/arenas/\(arena)/import"),
+                body: ReplicaTests.importLines(contenders, prompts: 4), contentType: "application/x-ndjson", admin: true)
+            #expect(imported.status == 201, "\(imported.text)")
 
-        // Three annotators prefer alpha > beta > gamma, three the reverse; none has said where they live yet.
-        let voters = (0..<3).map { ("us-voter-\($0)-0000000000", "US") } + (0..<3).map { ("fr-voter-\($0)-0000000000", "FR") }
-        let votesEach = 8
-        for (session, country) in voters {
-            for n in 0..<votesEach {
-                let battle = try await Self.request("POST", a.url.appendingPathComponent("api/arenas/\(arena)/battles"), session: session)
-                #expect(battle.status == 201, "\(battle.text)")
-                let id = try #require(battle.json["battle"] as? String)
-                let authors = ["left", "right"].map { side in
-                    let content = ((battle.json[side] as? [String: Any])?["content"] as? String) ?? ""
-                    return contenders.firstIndex { content.hasPrefix($0) } ?? contenders.count
+            // Three annotators prefer alpha > beta > gamma, three the reverse; none has said where they live yet.
+            let voters = (0..<3).map { ("us-voter-\($0)-0000000000", "US") } + (0..<3).map { ("fr-voter-\($0)-0000000000", "FR") }
+            let votesEach = 8
+            for (session, country) in voters {
+                for n in 0..<votesEach {
+                    let battle = try await Self.request("POST", a.url.appendingPathComponent("api/arenas/\(arena)/battles"), session: session)
+                    #expect(battle.status == 201, "\(battle.text)")
+                    let id = try #require(battle.json["battle"] as? String)
+                    let authors = ["left", "right"].map { side in
+                        let content = ((battle.json[side] as? [String: Any])?["content"] as? String) ?? ""
+                        return contenders.firstIndex { content.hasPrefix($0) } ?? contenders.count
+                    }
+                    let choice = (country == "FR") == (authors[0] < authors[1]) ? "right" : "left"
+                    let vote = try await Self.request(
+                        "POST", a.url.appendingPathComponent("api/battles/\(id)/vote"),
+                        body: #"{"choice":"\#(choice)","client_vote_id":"\#(session)-\#(n)"}"#, session: session)
+                    #expect(vote.status == 201, "\(vote.text)")
                 }
-                let choice = (country == "FR") == (authors[0] < authors[1]) ? "right" : "left"
-                let vote = try await Self.request(
-                    "POST", a.url.appendingPathComponent("api/battles/\(id)/vote"),
-                    body: #"{"choice":"\#(choice)","client_vote_id":"\#(session)-\#(n)"}"#, session: session)
-                #expect(vote.status == 201, "\(vote.text)")
             }
+
+            // B reads the votes and computes the FR board once: nobody is in FR yet.
+            try await Task.sleep(for: ReplicaTests.agreementDelay)
+            let before = try await Self.groupBoard(b.url, arena: arena, value: "FR")
+            #expect(before.names.isEmpty, "\(before)")
+
+            // The annotators answer through A; no vote follows.
+            for (session, country) in voters {
+                let set = try await Self.request(
+                    "PUT", a.url.appendingPathComponent("api/arenas/\(arena)/attributes"),
+                    body: #"{"attributes":{"country":"\#(country)"}}"#, session: session)
+                #expect(set.status == 200, "\(set.text)")
+            }
+
+            // Within the replicas' stated delay, B's FR and US boards hold their annotators' votes, refreshed in the background.
+            try await Task.sleep(for: ReplicaTests.agreementDelay)
+            let fr = try await Self.groupBoard(b.url, arena: arena, value: "FR")
+            #expect(!fr.stale, "B's FR board was not refreshed from the change feed")
+            #expect(fr.names == ["gamma", "beta", "alpha"], "\(fr)")
+            let us = try await Self.groupBoard(b.url, arena: arena, value: "US")
+            #expect(us.names == ["alpha", "beta", "gamma"], "\(us)")
+            // A agrees.
+            let onA = try await Self.groupBoard(a.url, arena: arena, value: "FR")
+            #expect(onA.names == fr.names && onA.votes == fr.votes)
         }
-
-        // B reads the votes and computes the FR board once: nobody is in FR yet.
-        try await Task.sleep(for: ReplicaTests.agreementDelay)
-        let before = try await Self.groupBoard(b.url, arena: arena, value: "FR")
-        #expect(before.names.isEmpty, "\(before)")
-
-        // The annotators answer through A; no vote follows.
-        for (session, country) in voters {
-            let set = try await Self.request(
-                "PUT", a.url.appendingPathComponent("api/arenas/\(arena)/attributes"),
-                body: #"{"attributes":{"country":"\#(country)"}}"#, session: session)
-            #expect(set.status == 200, "\(set.text)")
-        }
-
-        // Within the replicas' stated delay, B's FR and US boards hold their annotators' votes, refreshed in the background.
-        try await Task.sleep(for: ReplicaTests.agreementDelay)
-        let fr = try await Self.groupBoard(b.url, arena: arena, value: "FR")
-        #expect(!fr.stale, "B's FR board was not refreshed from the change feed")
-        #expect(fr.names == ["gamma", "beta", "alpha"], "\(fr)")
-        let us = try await Self.groupBoard(b.url, arena: arena, value: "US")
-        #expect(us.names == ["alpha", "beta", "gamma"], "\(us)")
-        // A agrees.
-        let onA = try await Self.groupBoard(a.url, arena: arena, value: "FR")
-        #expect(onA.names == fr.names && onA.votes == fr.votes)
     }
 }

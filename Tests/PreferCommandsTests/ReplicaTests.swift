@@ -277,6 +277,29 @@ struct ReplicaTests {
         return lines.joined(separator: "\n")
     }
 
+    /// Two `prefer serve` processes on one new database of `kind` (an SQLite
+    /// file they share, or PostgreSQL; skipped when PostgreSQL is), stopped after `body`.
+    static func withTwoServers(
+        _ kind: DurabilityTests.Kind, label: String, _ body: (Server, Server) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database: String
+        switch kind {
+        case .sqlite:
+            database = directory.appendingPathComponent("prefer.sqlite").path
+        case .postgres:
+            guard let url = try DurabilityTests.database(.postgres), url != "skip" else { return }
+            database = url
+        }
+        let a = try Server(database: database, directory: directory)
+        defer { a.stop() }
+        let b = try Server(database: database, directory: directory)
+        defer { b.stop() }
+        try await body(a, b)
+    }
+
     @Test func twoReplicasOnOnePostgreSQLAgreeAndSurviveKill9() async throws {
         let database = try DurabilityTests.database(.postgres)
         guard let database, database != "skip" else { return }
