@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "prefer")
         logger.logLevel = level
         let environment = ProcessInfo.processInfo.environment
-        let (url, store) = try await StoreOpener.open(database, logger: logger)
+        let (url, store) = try await StoreOpener.open(database, logger: logger, serving: true)
         let app: any Service
         do {
             try await store.migrate()

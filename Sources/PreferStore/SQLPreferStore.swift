@@ -37,9 +37,12 @@ public final class SQLPreferStore: PreferStore {
     /// `postgres://user:password@host:port/database` (`postgresql://` too) for
     /// PostgreSQL. A bad URL or an unreachable database is a `StoreError`
     /// that says what to fix. Call `migrate()` before using a new database.
-    public static func open(_ url: String, logger: Logger) async throws -> SQLPreferStore {
+    /// A server passes `checkpointInBackground` (see `WALCheckpointer`): on
+    /// SQLite, its commits then never wait for the WAL to be copied.
+    public static func open(_ url: String, logger: Logger, checkpointInBackground: Bool = false) async throws -> SQLPreferStore {
         let location = try StoreLocation(parsing: url)
-        let connections = try StoreConnections(location: location, logger: logger)
+        let connections = try StoreConnections(
+            location: location, logger: logger, checkpointInBackground: checkpointInBackground)
         let store = SQLPreferStore(connections: connections, location: location.redactedDescription)
         do {
             try await connections.withConnection { database in

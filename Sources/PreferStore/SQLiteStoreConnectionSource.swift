@@ -12,23 +12,33 @@ import SQLiteKit
 /// - `PRAGMA journal_mode = WAL`: readers do not block the writer;
 /// - `PRAGMA synchronous = FULL`: a committed transaction is on disk before
 ///   `COMMIT` returns, so an acknowledged vote survives a power cut;
-/// - `PRAGMA foreign_keys = ON`: SQLite checks foreign keys only when asked.
+/// - `PRAGMA foreign_keys = ON`: SQLite checks foreign keys only when asked;
+/// - with a `WALCheckpointer` beside the pool, `PRAGMA wal_autocheckpoint =
+///   20000`: a commit copies the WAL into the database only past 20,000 pages
+///   (80 MB), a safety net, as the checkpointer copies it long before.
 struct SQLiteStoreConnectionSource: ConnectionPoolSource, Sendable {
     let storage: SQLiteConnection.Storage
     let threadPool: NIOThreadPool
+    /// Whether a `WALCheckpointer` copies the WAL beside the writers.
+    let checkpointsInBackground: Bool
+
+    /// WAL pages past which a commit checkpoints when a `WALCheckpointer` runs (SQLite's default is 1,000).
+    static let autocheckpointPages = 20_000
 
     /// Run on every new connection, in this order.
-    static let pragmas = [
-        "PRAGMA busy_timeout = 5000",
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = FULL",
-        "PRAGMA foreign_keys = ON",
-    ]
+    var pragmas: [String] {
+        [
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+        ] + (checkpointsInBackground ? ["PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)"] : [])
+    }
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: storage, threadPool: threadPool, logger: logger, on: eventLoop)
             .flatMap { connection in
-                Self.configure(connection, logger: logger)
+                Self.configure(connection, pragmas: pragmas, logger: logger)
                     .map { connection }
                     .flatMapError { error in
                         connection.close().flatMapThrowing { throw error }
@@ -36,7 +46,7 @@ struct SQLiteStoreConnectionSource: ConnectionPoolSource, Sendable {
             }
     }
 
-    private static func configure(_ connection: SQLiteConnection, logger: Logger) -> EventLoopFuture<Void> {
+    private static func configure(_ connection: SQLiteConnection, pragmas: [String], logger: Logger) -> EventLoopFuture<Void> {
         var future = connection.eventLoop.makeSucceededVoidFuture()
         for pragma in pragmas {
             future = future.flatMap {

@@ -29,7 +29,7 @@ final class StoreConnections: @unchecked Sendable {
     // runs on its loop) but not marked Sendable; the rest is immutable.
 
     private enum Backend {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteStoreConnectionSource>, NIOThreadPool, WriteGate)
+        case sqlite(EventLoopGroupConnectionPool<SQLiteStoreConnectionSource>, NIOThreadPool, WriteGate, WALCheckpointer?)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -51,28 +51,36 @@ final class StoreConnections: @unchecked Sendable {
     private static let attempts = 5
 
     /// Opens the pools for `location`; nothing connects until first use.
-    init(location: StoreLocation, logger: Logger) throws {
+    /// `checkpointInBackground`: on an SQLite file, a `WALCheckpointer` copies
+    /// the WAL into the database beside the writers (for a server's steady
+    /// writes) instead of the commit that takes it past 1,000 pages.
+    init(location: StoreLocation, logger: Logger, checkpointInBackground: Bool = false) throws {
         self.logger = logger
         let cores = max(2, System.coreCount)
         switch location {
         case .sqliteFile, .sqliteMemory:
             let storage: SQLiteConnection.Storage
             let connections: Int
+            let gate = WriteGate()
+            let checkpointer: WALCheckpointer?
             if case .sqliteFile(let path) = location {
                 storage = .file(path: path)
                 connections = cores
+                checkpointer = checkpointInBackground ? WALCheckpointer(path: path, gate: gate, logger: logger) : nil
             } else {
                 storage = .memory
                 connections = 1
+                checkpointer = nil
             }
             let threadPool = NIOThreadPool(numberOfThreads: connections)
             threadPool.start()
-            let source = SQLiteStoreConnectionSource(storage: storage, threadPool: threadPool)
+            let source = SQLiteStoreConnectionSource(
+                storage: storage, threadPool: threadPool, checkpointsInBackground: checkpointer != nil)
             // One event loop: the pool is per loop, and `:memory:` must have a single connection.
             let pool = EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: connections, requestTimeout: .seconds(30),
                 logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
-            backend = .sqlite(pool, threadPool, WriteGate())
+            backend = .sqlite(pool, threadPool, gate, checkpointer)
             dialect = "sqlite"
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
@@ -121,7 +129,7 @@ final class StoreConnections: @unchecked Sendable {
     func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             switch backend {
-            case .sqlite(_, _, let gate):
+            case .sqlite(_, _, let gate, _):
                 return try await gate.holding {
                     try await lease { try await Self.transaction($0, begin: "BEGIN IMMEDIATE", body) }
                 }
@@ -142,7 +150,7 @@ final class StoreConnections: @unchecked Sendable {
     func writeStatements<T>(_ body: (any SQLDatabase, SQLiteConnection?) async throws -> T) async throws -> T {
         do {
             switch backend {
-            case .sqlite(let pool, _, let gate):
+            case .sqlite(let pool, _, let gate, _):
                 return try await gate.holding {
                     try await admission.run {
                         try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0) }
@@ -164,7 +172,7 @@ final class StoreConnections: @unchecked Sendable {
     ) async throws -> T {
         do {
             switch backend {
-            case .sqlite(let pool, _, let gate):
+            case .sqlite(let pool, _, let gate, _):
                 return try await gate.holding {
                     try await admission.run {
                         try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace), $0, nil) }
@@ -210,7 +218,8 @@ final class StoreConnections: @unchecked Sendable {
             logger.warning("Closing the database while calls are still running: they did not end within \(Self.shutdownPatience).")
         }
         switch backend {
-        case .sqlite(let pool, let threadPool, _):
+        case .sqlite(let pool, let threadPool, _, let checkpointer):
+            await checkpointer?.stop()
             try? await pool.shutdownAsync()
             try await threadPool.shutdownGracefully()
         case .postgres(let pool):
@@ -225,7 +234,7 @@ final class StoreConnections: @unchecked Sendable {
 
     private func leaseAdmitted<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let pool, _, _):
+        case .sqlite(let pool, _, _, _):
             return try await Self.lease(pool, logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
         case .postgres(let pool):
             let connection = try await pool.requestConnection(logger: logger).get()

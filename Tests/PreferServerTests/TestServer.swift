@@ -85,7 +85,7 @@ struct TestServer {
             dropDatabase = { try? psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         }
         defer { dropDatabase() }
-        let store = try await SQLPreferStore.open(location, logger: logger)
+        let store = try await SQLPreferStore.open(location, logger: logger, checkpointInBackground: true)  // as `prefer serve`
         do {
             try await store.migrate()
             _ = try await ServerSetup.prepare(store: store, adminKey: adminKey, loadDemo: loadDemo)
