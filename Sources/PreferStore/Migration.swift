@@ -16,7 +16,7 @@ struct Migration: Sendable {
     /// Every step, in order; versions count up from 1 without gaps.
     static let all: [Migration] = [
         initialSchema, administration, judges, changeFeed, datasets, activeSampling, kway, hybridRouting, annotatorAttributes,
-        activeSamplingSettings, arenaLicence, voteIndexes, attributeChanges, kwayCriteria,
+        activeSamplingSettings, arenaLicence, voteIndexes, attributeChanges, kwayCriteria, importForeignKeys,
     ]
 
     /// The version a fully migrated database records.

@@ -230,14 +230,12 @@ final class BulkInsert {
             let database = database
             try await enqueue { [ids] in try await Self.copy(into: table, columns: columns, rows: rows, ids: ids, on: postgres, logger: database) }
         } else if let sqlite {
-            try await enqueue { [ids] in
-                let perStatement = max(1, 30_000 / (columns.count + 1))
-                var start = 0
-                while start < rows.count {
-                    let end = min(rows.count, start + perStatement)
-                    try await Self.sqliteInsert(into: table, columns: columns, rows: rows[start..<end], ids: ids?[start..<end], on: sqlite)
-                    start = end
-                }
+            // Statements are written and bound here, on the caller's side, so SQLite's thread only runs them.
+            let statements = Self.sqliteStatements(into: table, columns: columns, rows: rows, ids: ids)
+            try await enqueue {
+                for statement in statements { _ = try await sqlite.query(statement.sql, statement.binds) }
+                // The bound texts are freed here, not on SQLite's thread.
+                withExtendedLifetime(statements) {}
             }
         }
         guard let ids else { return [] }
@@ -320,28 +318,6 @@ final class BulkInsert {
             }
         }
         return out
-    }
-
-    /// SQLite: one multi-row INSERT of `rows`, with an explicit `id` first when `ids` are given.
-    private static func sqliteInsert(
-        into table: String, columns: [String], rows: ArraySlice<[ImportValue]>, ids: ArraySlice<Int64>?, on connection: SQLiteConnection
-    ) async throws {
-        let width = columns.count + (ids == nil ? 0 : 1)
-        let placeholders = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-        let names = (ids == nil ? columns : ["id"] + columns).joined(separator: ", ")
-        let sql = "INSERT INTO \(table) (\(names)) VALUES "
-            + Array(repeating: placeholders, count: rows.count).joined(separator: ",")
-        var binds: [SQLiteData] = []
-        binds.reserveCapacity(rows.count * width)
-        var id = ids?.startIndex ?? 0
-        for row in rows {
-            if let ids {
-                binds.append(.integer(Int(ids[id])))
-                id += 1
-            }
-            for value in row { binds.append(value.sqlite) }
-        }
-        _ = try await connection.query(sql, binds)
     }
 
     /// PostgreSQL: the rows in one `COPY`, streamed a megabyte at a time,
