@@ -16,10 +16,10 @@ extension Bootstrap {
     /// this many votes. A one-step round differs from the full refit's by
     /// O(spread²) in log-strength, so relative to the spread by O(1/√votes):
     /// measured on the same resamples, the 2.5% and 97.5% percentiles move
-    /// by about 7% of a rating's bootstrap spread at 2,000 votes per
-    /// contender, 4% at 5,000 and 2% at 12,000 — from 5,000 on, under half
-    /// the Monte Carlo error of those percentiles from 1,000 rounds (about 9%
-    /// of the spread). docs/models.md, "Bootstrap".
+    /// by up to 7% of a rating's bootstrap spread at 2,000 votes per
+    /// contender; from 5,000 on by at most 5% (1.3% on average at 12,000) —
+    /// about half the Monte Carlo error of those percentiles from 1,000
+    /// rounds (9% of the spread) at worst. docs/models.md, "Bootstrap".
     public static let oneStepMinimumVotes = 5000
 
     /// The refit the rounds use, and why.
