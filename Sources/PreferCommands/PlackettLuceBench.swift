@@ -12,8 +12,10 @@ import PreferCore
 /// seeded, as `{"ranking": [...]}` rows. Then, alternately, `--repeats` times
 /// each: this executable's `prefer rank FILE --bootstrap N --format json
 /// --quiet --timings`, and `PYTHON bench/choix_rank.py FILE` (read the JSONL,
-/// `choix.ilsr_rankings` once). The fastest wall time of each, their ratio,
-/// each side's steps and the largest rating difference go to stdout as JSON.
+/// `choix.ilsr_rankings` once), and unless `--no-full-refit`, prefer rank
+/// again with `--bootstrap-refit full` (every round refitted). The fastest
+/// wall time of each, the ratios, each side's steps, which bootstrap refit
+/// prefer chose and the largest rating difference go to stdout as JSON.
 struct PlackettLuceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plackett-luce",
@@ -34,6 +36,8 @@ struct PlackettLuceBench: ParsableCommand {
     @Option(help: "Bootstrap rounds of prefer rank.") var rounds = 1000
     @Option(help: "Seed of the generated votes and of the bootstrap.") var seed: UInt64 = 1
     @Option(help: "Worker threads of prefer rank (default: all cores).") var threads: Int?
+    @Option(name: .customLong("bootstrap-refit"), help: "prefer rank's --bootstrap-refit: full, one-step or auto.") var bootstrapRefit: Bootstrap.Refit = .auto
+    @Flag(name: .customLong("no-full-refit"), help: "Do not also time prefer rank with --bootstrap-refit full.") var noFullRefit = false
     @Option(help: "Run each side N times and keep the fastest.") var repeats = 1
     @Option(help: "Python with numpy and choix (default: $PYTHON, else python3).") var python: String?
     @Option(help: "The reference script.") var script = "bench/choix_rank.py"
@@ -69,6 +73,9 @@ struct PlackettLuceBench: ParsableCommand {
             : URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var rankArguments = ["rank", file, "--bootstrap", String(rounds), "--seed", String(seed), "--format", "json", "--quiet", "--timings"]
         if let threads { rankArguments += ["--threads", String(threads)] }
+        let fullRefitArguments = rankArguments + ["--bootstrap-refit", "full"]
+        rankArguments += ["--bootstrap-refit", bootstrapRefit.rawValue]
+        let timeFullRefit = !noFullRefit && bootstrapRefit != .full && rounds > 0
         let pythonPath = python ?? ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
         var best: [String: Double] = [:]
@@ -87,6 +94,15 @@ struct PlackettLuceBench: ParsableCommand {
             keep("prefer_read", Self.number(steps["read_s"]))
             keep("prefer_fit", Self.number(steps["aggregate_s"]) + Self.number(steps["fit_s"]))
             keep("prefer_bootstrap", Self.number(steps["intervals_s"]))
+            if timeFullRefit {
+                if !quiet { printError("run \(repeat_)/\(repeats): prefer rank --bootstrap \(rounds) --bootstrap-refit full…") }
+                let full = try Self.timed(executable, fullRefitArguments)
+                guard let fullSteps = full.stderr.split(separator: "\n").last.flatMap({ Self.object(Data($0.utf8)) }) else {
+                    throw CommandError("prefer rank --bootstrap-refit full printed no timings: \(String(decoding: Data(full.stderr.utf8).suffix(2000), as: UTF8.self))")
+                }
+                keep("prefer_full_refit", full.seconds)
+                keep("prefer_full_refit_bootstrap", Self.number(fullSteps["intervals_s"]))
+            }
             guard !noReference else { continue }
             if !quiet { printError("run \(repeat_)/\(repeats): \(pythonPath) \(script) (choix ilsr_rankings once)…") }
             let theirs: (seconds: Double, stdout: Data, stderr: String)
@@ -123,6 +139,8 @@ struct PlackettLuceBench: ParsableCommand {
             "prefer_model_reason": method["model_reason"] ?? NSNull(),
             "bootstrap_mean_iterations": method["bootstrap_mean_iterations"] ?? NSNull(),
             "bootstrap_full_fit_rounds": method["bootstrap_full_fit_rounds"] ?? NSNull(),
+            "prefer_bootstrap_refit": method["bootstrap_refit"] ?? NSNull(),
+            "prefer_bootstrap_refit_reason": method["bootstrap_refit_reason"] ?? NSNull(),
             "mean_ci_width": entries.isEmpty ? 0 : width / Double(entries.count),
             "max_abs_error_vs_truth": Self.maxCentredDifference(ratings, truth),
         ]
@@ -130,6 +148,7 @@ struct PlackettLuceBench: ParsableCommand {
            let mineTime = best["prefer"], let theirTime = best["choix"] {
             let theirs = Dictionary(uniqueKeysWithValues: zip(names, values.map(Self.number)))
             report["speedup"] = theirTime / mineTime
+            if let fullTime = best["prefer_full_refit"] { report["speedup_full_refit"] = theirTime / fullTime }
             report["max_rating_diff_vs_choix"] = Self.maxCentredDifference(ratings, theirs)
             report["python"] = pythonPath
         }

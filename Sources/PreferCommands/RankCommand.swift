@@ -221,6 +221,11 @@ struct RatingOptions: ParsableArguments {
     @Option(help: "Seed of the bootstrap's random numbers: same seed, same numbers.")
     var seed: UInt64 = 42
 
+    @Option(name: .customLong("bootstrap-refit"), help: ArgumentHelp(
+        "Plackett–Luce bootstrap rounds: full (refit every resample), one-step (one Newton step from the estimate with its information) or auto (one-step when every contender has at least \(Bootstrap.oneStepMinimumVotes) votes, else full).",
+        valueName: "full|one-step|auto"))
+    var bootstrapRefit: Bootstrap.Refit = .auto
+
     @Option(help: ArgumentHelp("L2 penalty on log10 strengths with every battle counted twice (LMArena's 2024 method; 1 = scikit-learn's C=1). Ratings are then reported uncentred.", valueName: "λ"))
     var l2: Double = 0
 
@@ -270,7 +275,8 @@ struct RatingOptions: ParsableArguments {
         case .sandwich: intervals = .sandwich
         case .none: intervals = .none
         }
-        let options = LeaderboardOptions(estimator: estimator, intervals: intervals, level: level)
+        var options = LeaderboardOptions(estimator: estimator, intervals: intervals, level: level)
+        options.bootstrapRefit = bootstrapRefit
         do {
             try options.validate()
         } catch {
@@ -281,3 +287,5 @@ struct RatingOptions: ParsableArguments {
 }
 
 extension Leaderboard.TextFormat: ExpressibleByArgument {}
+
+extension Bootstrap.Refit: ExpressibleByArgument {}

@@ -35,6 +35,25 @@ struct PlackettLuceCommandTests {
         }
     }
 
+    /// `--bootstrap-refit` reaches the bootstrap and `method` says which refit
+    /// ran and why; `auto` on a small file refits every round.
+    @Test func bootstrapRefitIsReportedInMethod() throws {
+        func method(_ extra: [String]) throws -> [String: Any] {
+            let out = try PreferProcess.run(["rank", PreferProcess.data("kway-mixed.jsonl"), "--format", "json", "--bootstrap", "20", "--quiet"] + extra)
+            #expect(out.status == 0, "\(out.stderr)")
+            return try out.json()["method"] as! [String: Any]
+        }
+        let auto = try method([])
+        #expect(auto["bootstrap_refit"] as? String == "full")
+        #expect((auto["bootstrap_refit_reason"] as? String)?.contains("fewer than 5000 votes") == true, "\(auto)")
+        let oneStep = try method(["--bootstrap-refit", "one-step"])
+        #expect(oneStep["bootstrap_refit"] as? String == "one-step")
+        #expect(oneStep["bootstrap_refit_reason"] as? String == "requested")
+        #expect(oneStep["bootstrap_mean_iterations"] as? Double == 1)
+        let text = try PreferProcess.run(["rank", PreferProcess.data("kway-mixed.jsonl"), "--bootstrap", "20", "--bootstrap-refit", "one-step", "--quiet"])
+        #expect(text.stdout.contains("one-step bootstrap"), "\(text.stdout)")
+    }
+
     @Test func bradleyTerryIsRefusedForKWayVotes() throws {
         let out = try PreferProcess.run(["rank", PreferProcess.data("kway-rankings.jsonl"), "--model", "bradley-terry", "--quiet"])
         #expect(out.status != 0)

@@ -10,6 +10,15 @@ extension MultinomialResampler {
         destination: UnsafePointer<Int32>,
         into lanes: UnsafeMutablePointer<SIMD8<UInt32>>
     ) {
+        drawLanes(&generators, sink: LaneStore(lanes: lanes, destination: destination))
+    }
+
+    /// The draws of `drawLanes(_:destination:into:)`, each position's eight
+    /// Poisson counts handed to `sink.take` as they are drawn, and the
+    /// repair's changes made through `sink.row(lane)`. The sink must store
+    /// the counts: the repair reads them back.
+    @inline(__always)
+    func drawLanes<Sink: LaneSink>(_ generators: inout [Xoshiro256], sink: Sink) {
         let rounds = generators.count
         precondition(rounds <= 8, "at most eight rounds share a lane")
         var sums = [Int](repeating: 0, count: rounds)
@@ -27,12 +36,12 @@ extension MultinomialResampler {
                     while position < group.end {
                         let v = lanes8.next()
                         let x = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v), &lanes8)
-                        lanes[Int(destination[position])] = x
+                        sink.take(x, at: position)
                         sum &+= x
                         largest = pointwiseMax(largest, x)
                         if position + 1 < group.end {
                             let y = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v &>> 32), &lanes8)
-                            lanes[Int(destination[position + 1])] = y
+                            sink.take(y, at: position + 1)
                             sum &+= y
                             largest = pointwiseMax(largest, y)
                         }
@@ -48,7 +57,7 @@ extension MultinomialResampler {
                 for position in group.start..<group.end {
                     var x = SIMD8<UInt32>()
                     for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }
-                    lanes[Int(destination[position])] = x
+                    sink.take(x, at: position)
                     sum &+= x  // a round draws about `total` < 2³² votes
                     largest = pointwiseMax(largest, x)
                 }
@@ -61,7 +70,7 @@ extension MultinomialResampler {
         for r in 0..<rounds {
             largestInGroup.withUnsafeBufferPointer { m in
                 repair(
-                    LaneRow(lanes: lanes, destination: destination, lane: r), sum: sums[r],
+                    sink.row(r), sum: sums[r],
                     largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
             }
         }
@@ -78,4 +87,26 @@ struct LaneRow: ResampledRow {
         get { lanes[Int(destination[position])][lane] }
         nonmutating set { lanes[Int(destination[position])][lane] = newValue }
     }
+}
+
+/// Where `drawLanes` puts a block's counts: `take` receives the eight
+/// rounds' Poisson counts of one draw position, `row(lane)` is one round's
+/// counts for the multinomial repair.
+protocol LaneSink {
+    associatedtype Row: ResampledRow
+    func take(_ counts: SIMD8<UInt32>, at position: Int)
+    func row(_ lane: Int) -> Row
+}
+
+/// Stores the counts in lane layout, `lanes[destination[position]]`.
+struct LaneStore: LaneSink {
+    let lanes: UnsafeMutablePointer<SIMD8<UInt32>>
+    let destination: UnsafePointer<Int32>
+
+    @inline(__always)
+    func take(_ counts: SIMD8<UInt32>, at position: Int) {
+        lanes[Int(destination[position])] = counts
+    }
+
+    func row(_ lane: Int) -> LaneRow { LaneRow(lanes: lanes, destination: destination, lane: lane) }
 }

@@ -24,6 +24,10 @@ struct PoissonInversion: Sendable {
     let thresholds: [UInt32]
     /// The first eight, for the lane form.
     let vector: [SIMD8<UInt32>]
+    /// The same as signed numbers, (Tₖ − 1) with the top bit flipped: then
+    /// u ≥ Tₖ ⇔ (u with the top bit flipped) > this as Int32, one signed
+    /// compare (the target's baseline vector unit has no unsigned one).
+    let signedVector: [SIMD8<Int32>]
     /// P(X ≥ m), and log λ for the tail's pmf.
     let tailMass: Double
     let logMean: Double
@@ -48,6 +52,8 @@ struct PoissonInversion: Sendable {
         precondition(thresholds.count >= Self.vectorThresholds, "small means have many thresholds")
         self.thresholds = thresholds
         vector = thresholds.prefix(Self.vectorThresholds).map { SIMD8(repeating: $0) }
+        // Every Tₖ ≥ T₀ = round(2³² e^−λ) > 0, so Tₖ − 1 does not wrap.
+        signedVector = thresholds.prefix(Self.vectorThresholds).map { SIMD8(repeating: Int32(bitPattern: ($0 - 1) ^ 0x8000_0000)) }
         // The tail beyond the last threshold, summed term by term (1 − cdf would cancel).
         let m = thresholds.count
         var term = Foundation.exp(Double(m) * logMean - lambda - lgamma(Double(m) + 1))
@@ -88,11 +94,13 @@ struct PoissonInversion: Sendable {
     /// drawing from `generators`' lane).
     @inline(__always)
     func sample(_ u: SIMD8<UInt32>, _ generators: inout Xoshiro256Lanes) -> SIMD8<UInt32> {
-        var x = SIMD8<UInt32>()
-        let one = SIMD8<UInt32>(repeating: 1)
-        for t in vector { x &+= one.replacing(with: 0, where: u .< t) }
+        // x = #{k < 8 : u ≥ Tₖ}: a true compare is −1 in every bit, so subtracting counts it.
+        let signed = SIMD8<Int32>(truncatingIfNeeded: u ^ 0x8000_0000)
+        var count = SIMD8<Int32>()
+        for t in signedVector { count &-= unsafeBitCast(signed .> t, to: SIMD8<Int32>.self) }
+        var x = SIMD8<UInt32>(truncatingIfNeeded: count)
         let last = vector[Self.vectorThresholds - 1]
-        if any(u .>= last) {
+        if any(signed .> signedVector[Self.vectorThresholds - 1]) {
             for lane in 0..<8 where u[lane] >= last[lane] {
                 var k = Self.vectorThresholds
                 while k < thresholds.count && u[lane] >= thresholds[k] { k += 1 }

@@ -13,6 +13,9 @@ extension Bootstrap {
         public var samples: [Double]
         /// Per round: the tie parameter (NaN where none).
         public var tieSamples: [Double]
+        /// The refit the rounds used (`full` or `oneStep`), and why.
+        public var refit: Refit = .full
+        public var refitReason: String = ""
     }
 
     /// Percentile bootstrap for Plackett–Luce ratings (and the tie
@@ -20,7 +23,8 @@ extension Bootstrap {
     /// replacement: one multinomial draw over the pairwise (pair, outcome,
     /// weight) cells and the K-way cells (`MultinomialResampler`), refitted
     /// eight rounds at a time by `PlackettLuceRounds` from the full-data
-    /// estimate. Same seeding, threading and reporting as the Bradley–Terry
+    /// estimate, or given the one-step estimate of `PlackettLuceOneStep`
+    /// (`refit`; `auto` by data size, see `Refit`). Same seeding, threading and reporting as the Bradley–Terry
     /// `run`: round r draws from its own generator (seed, r), so the numbers
     /// depend on the seed only.
     public func run(
@@ -39,6 +43,8 @@ extension Bootstrap {
         }
         let resampler = MultinomialResampler(cellCounts: cellCounts)
         let engine = PlackettLuceRounds(counts: counts, fit: fit, order: resampler.order)
+        let (choice, reason) = resolvedRefit(counts, oneStepAvailable: engine.chord != nil)
+        let oneStep = choice == .oneStep ? PlackettLuceOneStep(engine) : nil
         let block = PlackettLuceRounds.lanes
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, (rounds + block - 1) / block))
 
@@ -56,7 +62,8 @@ extension Bootstrap {
         let rounds = rounds
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var scratch = engine.makeScratch()
+            var scratch = oneStep == nil ? engine.makeScratch() : nil
+            var oneStepScratch = oneStep?.makeScratch()
             while true {
                 let b = nextBlock.wrappingAdd(1, ordering: .relaxed).oldValue
                 let r0 = b * block
@@ -64,10 +71,12 @@ extension Bootstrap {
                 let r1 = min(rounds, r0 + block)
                 var generators = (r0..<r1).map { Xoshiro256(seed: seed, stream: UInt64($0)) }
                 var ties = [Double](repeating: .nan, count: PlackettLuceRounds.lanes)
-                let results = engine.fitBlock(
-                    generators: &generators, resampler: resampler, scratch: &scratch,
-                    out: { lane in samples.slice(((r0 + lane) * n)..<((r0 + lane + 1) * n)) },
-                    ties: &ties)
+                let out = { (lane: Int) in samples.slice(((r0 + lane) * n)..<((r0 + lane + 1) * n)) }
+                let results = if let oneStep {
+                    oneStep.fitBlock(generators: &generators, resampler: resampler, scratch: &oneStepScratch!, out: out, ties: &ties)
+                } else {
+                    engine.fitBlock(generators: &generators, resampler: resampler, scratch: &scratch!, out: out, ties: &ties)
+                }
                 for r in r0..<r1 {
                     tieSamples[r] = ties[r - r0]
                     iterationsPerRound[r] = Int32(results[r - r0].iterations)
@@ -89,7 +98,7 @@ extension Bootstrap {
             iterations: Double(iterationsPerRound.array.reduce(0) { $0 + Int($1) }) / Double(rounds),
             resampling: resampling)
         let ties = tieSamples.array
-        var result = PlackettLuceResult(intervals: intervals, samples: all, tieSamples: ties)
+        var result = PlackettLuceResult(intervals: intervals, samples: all, tieSamples: ties, refit: choice, refitReason: reason)
         let values = ties.filter { !$0.isNaN }.sorted()
         if fit.tieParameter != nil, !values.isEmpty {
             result.tieParameterLower = Percentile.ofSorted(values, (1 - level) / 2)

@@ -30,6 +30,8 @@ public struct Bootstrap: Sendable {
     public var threads: Int?
     /// Rounds drawn together per worker (memory: block × cells × 4 bytes).
     public var blockSize: Int = 8
+    /// Plackett–Luce rounds: full refit, one-step, or chosen by data size.
+    public var refit: Refit = .auto
 
     public init(rounds: Int, seed: UInt64 = 42, level: Double = 0.95, threads: Int? = nil) {
         self.rounds = rounds

@@ -416,6 +416,10 @@ struct ChoiceProblem: Sendable {
         return Cholesky(m, n: d)
     }
 
+    /// Newton keeps its information once a full step is below this (in
+    /// log-strength) and the steps shrink at least tenfold.
+    static let chordFrom = 1e-2
+
     struct Solution {
         var beta: [Double]
         var iterations: Int
@@ -426,16 +430,26 @@ struct ChoiceProblem: Sendable {
     /// Damped Newton: β ← β + α·(−∇²ℓ)⁻¹∇ℓ with α halved until ℓ does not
     /// decrease. Converged when the largest step is below `tolerance`. One
     /// pass for ℓ and ∇ℓ at each trial point and one for the information at
-    /// each accepted one.
+    /// each accepted one — until the steps are small (`chordFrom`): from then
+    /// on the last information is kept (chord steps, which converge at rate
+    /// ≈ the relative change of the information over the remaining steps,
+    /// ~10⁻³ per step here) and refreshed only when a step fails to shrink
+    /// tenfold. That saves the two costliest passes of a typical fit; the
+    /// stopping rule is unchanged.
     func newton(from start: [Double], tolerance: Double, maxIterations: Int) -> Solution {
         var beta = start
         var (ll, g) = evaluate(beta)
         var iterations = 0
         var converged = false
         let d = dimension
+        var chord: Cholesky?
+        var previous = Double.infinity
         while iterations < maxIterations {
             iterations += 1
-            guard let chol = definiteFactor(information(beta)) else { break }
+            if chord == nil {
+                chord = definiteFactor(information(beta))
+            }
+            guard let chol = chord else { break }
             var delta = g
             chol.solve(&delta)
             var step = 1.0
@@ -457,6 +471,9 @@ struct ChoiceProblem: Sendable {
                 converged = true
                 break
             }
+            // Keep the factor once a full step is small and the steps shrink fast.
+            if !(step == 1 && largest < Self.chordFrom && largest < 0.1 * previous) { chord = nil }
+            previous = largest
         }
         let norm = g.reduce(0) { max($0, Swift.abs($1)) }
         return Solution(beta: beta, iterations: iterations, gradientNorm: norm, converged: converged)

@@ -254,12 +254,8 @@ struct PlackettLuceRounds: Sendable {
         }
         for lane in 0..<lanes {
             if results[lane].fullFit || !done[lane] {
-                for position in 0..<order.count { s.row[position] = s.lanes[Int(destination[position])][lane] }
-                var tie = Double.nan
-                let row = s.row
-                results[lane].iterations = row.withUnsafeBufferPointer { fullFit($0, &s, into: out(lane), tie: &tie) }
+                results[lane].iterations = refit(lane, &s, into: out(lane), tie: &tieOut[lane])
                 results[lane].fullFit = true
-                tieOut[lane] = tie
             } else {
                 write(s.beta[lane], into: out(lane), tie: &tieOut[lane])
             }
@@ -267,10 +263,21 @@ struct PlackettLuceRounds: Sendable {
         return results
     }
 
+    /// `fullFit` on round `lane`'s resample as the block drew it in
+    /// `s.lanes`; returns the refit's iterations.
+    func refit(_ lane: Int, _ s: inout Scratch, into out: UnsafeMutableBufferPointer<Double>, tie: inout Double) -> Int {
+        for position in 0..<order.count { s.row[position] = s.lanes[Int(destination[position])][lane] }
+        var value = Double.nan
+        let row = s.row
+        let iterations = row.withUnsafeBufferPointer { fullFit($0, &s, into: out, tie: &value) }
+        tie = value
+        return iterations
+    }
+
     /// Ratings (and tie parameter) from a converged round's β, each group
     /// re-centred where the full fit centres it (single-precision steps
     /// need not keep a group's Σθ exactly).
-    private func write(_ beta: [Double], into out: UnsafeMutableBufferPointer<Double>, tie: inout Double) {
+    func write(_ beta: [Double], into out: UnsafeMutableBufferPointer<Double>, tie: inout Double) {
         let c = fit.estimator.eloPerNat
         let base = fit.estimator.initialRating
         for members in problem.groups {
@@ -286,7 +293,7 @@ struct PlackettLuceRounds: Sendable {
 
     /// Whether every contender won and lost somewhere in round `lane`'s
     /// resample (and, with a tie parameter, some tie was drawn).
-    private func usable(_ lane: Int, _ lanes: [SIMD8<UInt32>]) -> Bool {
+    func usable(_ lane: Int, _ lanes: [SIMD8<UInt32>]) -> Bool {
         for k in 0..<n {
             guard winSlots[k].contains(where: { lanes[Int($0)][lane] > 0 }),
                   lossSlots[k].contains(where: { lanes[Int($0)][lane] > 0 }) else { return false }
@@ -426,7 +433,7 @@ struct PlackettLuceRounds: Sendable {
     }
 
     /// Rao–Kupper needs its τ = log θ above 0.
-    private func admissible(_ beta: [Double]) -> Bool {
+    func admissible(_ beta: [Double]) -> Bool {
         !(problem.ties == .raoKupper && !(beta[n] > 0))
     }
 
@@ -583,7 +590,7 @@ struct PlackettLuceRounds: Sendable {
     }
 
     /// The full estimator on the resample, aligned to the full-data scale.
-    private func fullFit(_ x: UnsafeBufferPointer<UInt32>, _ s: inout Scratch, into out: UnsafeMutableBufferPointer<Double>, tie: inout Double) -> Int {
+    func fullFit(_ x: UnsafeBufferPointer<UInt32>, _ s: inout Scratch, into out: UnsafeMutableBufferPointer<Double>, tie: inout Double) -> Int {
         for position in 0..<x.count {
             let cell = Int(order[position])
             if cell < pairCells {

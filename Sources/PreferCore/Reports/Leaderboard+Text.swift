@@ -134,7 +134,18 @@ extension Leaderboard {
         let level = Int(((method.level ?? 0.95) * 100).rounded())
         switch method.intervals {
         case "bootstrap":
-            parts.append("\(level)% bootstrap intervals from \(grouped(method.rounds ?? 0)) rounds, seed \(method.seed ?? 0)")
+            var bootstrap = "\(level)% bootstrap intervals from \(grouped(method.rounds ?? 0)) rounds, seed \(method.seed ?? 0)"
+            switch method.bootstrapRefit {
+            case Bootstrap.Refit.oneStep.rawValue?:
+                bootstrap += ", each round one Newton step from the estimate (one-step bootstrap)"
+            case Bootstrap.Refit.full.rawValue?:
+                bootstrap += ", each round refitted"
+            default: break
+            }
+            if let full = method.bootstrapFullFitRounds, full > 0, method.bootstrapRefit == Bootstrap.Refit.oneStep.rawValue {
+                bootstrap += " (\(grouped(full)) refitted in full)"
+            }
+            parts.append(bootstrap)
         case "sandwich":
             parts.append("\(level)% sandwich (robust) intervals")
         default:

@@ -81,6 +81,10 @@ public struct Leaderboard: Sendable, Codable {
         public var resampling: String?
         public var bootstrapMeanIterations: Double?
         public var bootstrapFullFitRounds: Int?
+        /// Plackett–Luce: "full" (every round refitted) or "one-step" (one
+        /// Newton step from the full-data estimate), and why.
+        public var bootstrapRefit: String?
+        public var bootstrapRefitReason: String?
         public var eloK: Double?
         public var votes: Int
         public var contenders: Int
@@ -110,6 +114,8 @@ public struct Leaderboard: Sendable, Codable {
             case converged, intervals, level, rounds, seed, resampling
             case bootstrapMeanIterations = "bootstrap_mean_iterations"
             case bootstrapFullFitRounds = "bootstrap_full_fit_rounds"
+            case bootstrapRefit = "bootstrap_refit"
+            case bootstrapRefitReason = "bootstrap_refit_reason"
             case eloK = "elo_k"
             case votes, contenders
             case modelSelection = "model_selection"

@@ -30,10 +30,13 @@ extension LeaderboardBuilder {
         var intervals: RatingIntervals?
         var tieLower: Double?
         var tieUpper: Double?
+        var refit: (String, String)?
         if case .bootstrap(let rounds, let seed) = options.intervals {
-            let bootstrap = Bootstrap(rounds: rounds, seed: seed, level: options.level, threads: options.threads)
+            var bootstrap = Bootstrap(rounds: rounds, seed: seed, level: options.level, threads: options.threads)
+            bootstrap.refit = options.bootstrapRefit
             let result = bootstrap.run(counts, fit: fit, progress: progress)
             intervals = result.intervals
+            refit = (result.refit.rawValue, result.refitReason)
             tieLower = result.tieParameterLower
             tieUpper = result.tieParameterUpper
         }
@@ -66,6 +69,8 @@ extension LeaderboardBuilder {
             contenders: n
         )
         method.record(intervals?.bootstrap, eloK: options.onlineElo?.k)
+        method.bootstrapRefit = refit?.0
+        method.bootstrapRefitReason = refit?.1
         method.describe(selection, options: options)
         method.tieParameter = fit.tieParameter
         method.tieParameterLower = tieLower

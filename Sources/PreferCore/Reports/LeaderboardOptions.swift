@@ -26,6 +26,8 @@ public struct LeaderboardOptions: Sendable {
     public var matrices: Bool
     /// Worker threads for the bootstrap; nil uses every core.
     public var threads: Int?
+    /// How Plackett–Luce bootstrap rounds are refitted (`Bootstrap.Refit`).
+    public var bootstrapRefit: Bootstrap.Refit = .auto
 
     public init(
         estimator: BradleyTerry = BradleyTerry(),
