@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresKit
-import PreferStore
+@testable import PreferStore
 import Testing
 
 /// The databases the shared suite runs against.
@@ -25,8 +25,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// Opens a new, empty, migrated store of this kind (a temporary SQLite
     /// file, or a PostgreSQL database of its own), runs `body` with it, then
-    /// closes the store and removes the database.
-    func withStore(_ body: (SQLPreferStore) async throws -> Void) async throws {
+    /// closes the store and removes the database. `migratedThrough`: migrate
+    /// only up to that version (a migration's test fills the older schema,
+    /// then migrates the rest itself).
+    func withStore(migratedThrough version: Int? = nil, _ body: (SQLPreferStore) async throws -> Void) async throws {
         let database = try await TestDatabase.create(self)
         let store: SQLPreferStore
         do {
@@ -36,7 +38,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             throw error
         }
         do {
-            try await store.migrate()
+            if let version { try await store.migrate(through: version) } else { try await store.migrate() }
             try await body(store)
         } catch {
             try? await store.shutdown()

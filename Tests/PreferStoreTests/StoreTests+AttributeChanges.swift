@@ -70,10 +70,7 @@ extension StoreTests {
     /// exactly the changes after it.
     @Test(arguments: StoreKind.tested)
     func migratingTheFeedKeepsItsRowsAndIds(kind: StoreKind) async throws {
-        let database = try await TestDatabase.create(kind)
-        let store = try await SQLPreferStore.open(database.url, logger: StoreKind.logger)
-        do {
-            try await store.migrate(through: Migration.attributeChanges.version - 1)
+        try await kind.withStore(migratedThrough: Migration.attributeChanges.version - 1) { store in
             #expect(try await store.schemaVersion() == Migration.attributeChanges.version - 1)
             let fixture = try await Fixture.make(store, name: "before")
             _ = try await store.updateArena(id: fixture.arena.id, ArenaChanges(description: "changed"))
@@ -115,12 +112,6 @@ extension StoreTests {
                 .init(arena: fixture.arena.id, kind: .attributes), .init(arena: fixture.arena.id, kind: .attributes, voter: "p-1"),
             ])
             #expect(later.cursor.change > olderCursor.change)
-        } catch {
-            try? await store.shutdown()
-            try? await database.remove()
-            throw error
         }
-        try await store.shutdown()
-        try await database.remove()
     }
 }

@@ -18,10 +18,7 @@ extension StoreTests {
     /// its rows, with a prompt or without.
     @Test(arguments: StoreKind.tested)
     func migratingToOneForeignKeyCheckKeepsRowsAndRules(kind: StoreKind) async throws {
-        let database = try await TestDatabase.create(kind)
-        let store = try await SQLPreferStore.open(database.url, logger: StoreKind.logger)
-        do {
-            try await store.migrate(through: Migration.importForeignKeys.version - 1)
+        try await kind.withStore(migratedThrough: Migration.importForeignKeys.version - 1) { store in
             let arena = try await store.createArena(NewArena(name: "before"))
             let other = try await store.createArena(NewArena(name: "other"))
             func noPrompt(_ line: Int) -> PreferenceRecord {
@@ -121,12 +118,6 @@ extension StoreTests {
             #expect(left.count == 8 + 6)
             #expect(left.allSatisfy { $0.split(separator: " ")[2] == "\(other.id)" })
             #expect(try await store.itemPreferenceCount(arena: other.id) == 8)
-        } catch {
-            try? await store.shutdown()
-            try? await database.remove()
-            throw error
         }
-        try await store.shutdown()
-        try await database.remove()
     }
 }
