@@ -101,12 +101,13 @@ struct PlackettLuceOneStepTests {
             guard !results[lane].fullFit else { continue }
             stepped += 1
             #expect(results[lane].iterations == 1)
+            // 1e-6 in log-strength (2e-4 Elo; the errors seen are below 2e-7): the scatter sums the scores in single precision (PlackettLuceOneStep's doc).
             for a in 0..<n {
                 let got = (out[lane * n + a] - fit.estimator.initialRating) / c
-                #expect(Swift.abs(got - theta[a]) < 1e-9, "\(name) round \(lane) contender \(a): \(got) vs \(theta[a])")
+                #expect(Swift.abs(got - theta[a]) < 1e-6, "\(name) round \(lane) contender \(a): \(got) vs \(theta[a])")
             }
             if ties.hasParameter {
-                #expect(Swift.abs(Foundation.log(tieOut[lane]) - theta[n]) < 1e-9, "\(name) round \(lane) tie parameter")
+                #expect(Swift.abs(Foundation.log(tieOut[lane]) - theta[n]) < 1e-6, "\(name) round \(lane) tie parameter")
             }
         }
         #expect(stepped >= 6, "\(name): only \(stepped) of 8 rounds took the one-step")

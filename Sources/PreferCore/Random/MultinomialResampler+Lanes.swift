@@ -14,64 +14,58 @@ extension MultinomialResampler {
     }
 
     /// The draws of `drawLanes(_:destination:into:)`, each position's eight
-    /// Poisson counts handed to `sink.take` as they are drawn, and the
-    /// repair's changes made through `sink.row(lane)`. The sink must store
-    /// the counts: the repair reads them back.
+    /// Poisson counts handed to `sink.take` as they are drawn (in position
+    /// order), `sink.finish()` called once all are, and the repair's changes
+    /// made through `sink.row(lane)`. The sink must keep the counts: the
+    /// repair reads them back.
     @inline(__always)
     func drawLanes<Sink: LaneSink>(_ generators: inout [Xoshiro256], sink: Sink) {
         let rounds = generators.count
         precondition(rounds <= 8, "at most eight rounds share a lane")
-        var sums = [Int](repeating: 0, count: rounds)
-        let groupCount = groups.count
-        var largestInGroup = [UInt32](repeating: 0, count: rounds * groupCount)
-        generators.withUnsafeMutableBufferPointer { rng in
-            for (g, group) in groups.enumerated() {
-                let table = tables[group.table]
-                var largest = SIMD8<UInt32>()
-                var sum = SIMD8<UInt32>()
-                if let inversion = inversions[group.table] {
-                    // Rounds beyond `rounds` have a zero state: their draws are 0, and so their counts.
-                    var lanes8 = Xoshiro256Lanes(rng)
-                    var position = group.start
-                    while position < group.end {
-                        let v = lanes8.next()
-                        let x = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v), &lanes8)
-                        sink.take(x, at: position)
-                        sum &+= x
-                        largest = pointwiseMax(largest, x)
-                        if position + 1 < group.end {
-                            let y = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v &>> 32), &lanes8)
-                            sink.take(y, at: position + 1)
-                            sum &+= y
-                            largest = pointwiseMax(largest, y)
+        let shift = Self.chunkShift
+        var total = SIMD8<UInt32>()  // a round draws about `total` < 2³² votes
+        var chunkSums = [SIMD8<UInt32>](repeating: SIMD8(), count: chunkCount)
+        chunkSums.withUnsafeMutableBufferPointer { chunks in
+            let chunk = chunks.baseAddress!
+            generators.withUnsafeMutableBufferPointer { rng in
+                for group in groups {
+                    let table = tables[group.table]
+                    var sum = SIMD8<UInt32>()
+                    if let inversion = inversions[group.table] {
+                        // Rounds beyond `rounds` have a zero state: their draws are 0, and so their counts.
+                        var lanes8 = Xoshiro256Lanes(rng)
+                        var position = group.start
+                        while position < group.end {
+                            let v = lanes8.next()
+                            let x = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v), &lanes8)
+                            sink.take(x, at: position)
+                            chunk[position >> shift] &+= x
+                            sum &+= x
+                            if position + 1 < group.end {
+                                let y = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v &>> 32), &lanes8)
+                                sink.take(y, at: position + 1)
+                                chunk[(position + 1) >> shift] &+= y
+                                sum &+= y
+                            }
+                            position += 2
                         }
-                        position += 2
+                        lanes8.store(rng)
+                    } else {
+                        for position in group.start..<group.end {
+                            var x = SIMD8<UInt32>()
+                            for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }
+                            sink.take(x, at: position)
+                            chunk[position >> shift] &+= x
+                            sum &+= x
+                        }
                     }
-                    lanes8.store(rng)
-                    for r in 0..<rounds {
-                        sums[r] += Int(sum[r])
-                        largestInGroup[r * groupCount + g] = largest[r]
-                    }
-                    continue
-                }
-                for position in group.start..<group.end {
-                    var x = SIMD8<UInt32>()
-                    for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }
-                    sink.take(x, at: position)
-                    sum &+= x  // a round draws about `total` < 2³² votes
-                    largest = pointwiseMax(largest, x)
-                }
-                for r in 0..<rounds {
-                    sums[r] += Int(sum[r])
-                    largestInGroup[r * groupCount + g] = largest[r]
+                    total &+= sum
                 }
             }
-        }
-        for r in 0..<rounds {
-            largestInGroup.withUnsafeBufferPointer { m in
-                repair(
-                    sink.row(r), sum: sums[r],
-                    largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
+            sink.finish()
+            let lanes = UnsafeRawPointer(chunk).assumingMemoryBound(to: UInt32.self)
+            for r in 0..<rounds {
+                repair(sink.row(r), sum: Int(total[r]), chunkSums: lanes + r, stride: 8, &generators[r])
             }
         }
     }
@@ -90,11 +84,13 @@ struct LaneRow: ResampledRow {
 }
 
 /// Where `drawLanes` puts a block's counts: `take` receives the eight
-/// rounds' Poisson counts of one draw position, `row(lane)` is one round's
-/// counts for the multinomial repair.
+/// rounds' Poisson counts of one draw position, `finish` is called when
+/// every position has been taken, `row(lane)` is one round's counts for the
+/// multinomial repair.
 protocol LaneSink {
     associatedtype Row: ResampledRow
     func take(_ counts: SIMD8<UInt32>, at position: Int)
+    func finish()
     func row(_ lane: Int) -> Row
 }
 
@@ -107,6 +103,8 @@ struct LaneStore: LaneSink {
     func take(_ counts: SIMD8<UInt32>, at position: Int) {
         lanes[Int(destination[position])] = counts
     }
+
+    func finish() {}
 
     func row(_ lane: Int) -> LaneRow { LaneRow(lanes: lanes, destination: destination, lane: lane) }
 }

@@ -4,14 +4,17 @@
 ///
 /// Method ("Poissonise, then repair"): draw Xₖ ~ Poisson(cₖ) independently,
 /// so that S = ΣXₖ ~ Poisson(N) and X | S ~ Multinomial(S; p). If S < N, add
-/// N − S votes drawn from p; if S > N, remove S − N of the S drawn votes
-/// uniformly at random. Either way the N votes that remain are N independent
-/// draws from p, so the result is exactly Multinomial(N; p) whatever S was.
-/// The repair touches |S − N| ≈ 0.8√N votes: additions by the alias method
-/// over cells, removals by rejection — propose a group of equal-count cells
-/// ∝ its size × its largest draw M_g, a cell uniformly within it, and accept
-/// with probability Xₖ / M_g, which picks each drawn vote with equal
-/// probability and accepts almost always.
+/// N − S votes drawn from p (the alias method over cells); if S > N, remove
+/// S − N of the S drawn votes uniformly at random without replacement.
+/// Either way the N votes that remain are N independent draws from p, so the
+/// result is exactly Multinomial(N; p) whatever S was. The repair touches
+/// |S − N| ≈ 0.8√N votes. A removal picks the ranks of the votes to remove
+/// among the S drawn — a uniform (S − N)-subset of 0..<S by Floyd's
+/// algorithm (Bentley & Floyd 1987, "Programming pearls: a sample of
+/// brilliance", CACM 30) — and finds each rank's cell through the counts
+/// summed per chunk of 64 draw positions while drawing, then within its
+/// chunk: O(|S − N| log |S − N| + K/64 + 64 |S − N|) per round, every read
+/// near the last.
 ///
 /// Poisson draws use one alias table per distinct count (`PoissonAliasTable`)
 /// — or, for counts 1 and 2, inversion on 32-bit halves of a draw
@@ -22,6 +25,8 @@
 /// and consumes it in the same order however rounds are split into blocks or
 /// threads, so the draws depend on the seed alone.
 struct MultinomialResampler: Sendable {
+    /// Draw positions per chunk of the removal's running sums: 2^chunkShift.
+    static let chunkShift = 6
     /// Cell index at each draw position (cells sorted by count).
     let order: [Int32]
     /// Count of the cell at each draw position.
@@ -36,6 +41,8 @@ struct MultinomialResampler: Sendable {
     let total: Int
 
     var cellCount: Int { order.count }
+    /// Chunks of `1 << chunkShift` draw positions.
+    var chunkCount: Int { (order.count + (1 << Self.chunkShift) - 1) >> Self.chunkShift }
 
     init(cellCounts: [Int]) {
         precondition(!cellCounts.isEmpty && cellCounts.allSatisfy { $0 > 0 }, "cells need positive counts")
@@ -64,66 +71,59 @@ struct MultinomialResampler: Sendable {
     func draw(_ generators: inout [Xoshiro256], into rows: UnsafeMutablePointer<UInt32>) {
         let rounds = generators.count
         let k = cellCount
+        let shift = Self.chunkShift
         var sums = [Int](repeating: 0, count: rounds)
-        let groupCount = groups.count
-        var largestInGroup = [UInt32](repeating: 0, count: rounds * groupCount)
-        for (g, group) in groups.enumerated() {
-            let table = tables[group.table]
-            if let inversion = inversions[group.table] {
+        var chunkSums = [UInt32](repeating: 0, count: rounds * chunkCount)
+        chunkSums.withUnsafeMutableBufferPointer { chunks in
+            for group in groups {
+                let table = tables[group.table]
                 for r in 0..<rounds {
                     var rng = generators[r]
                     let row = rows + r * k
+                    let chunk = chunks.baseAddress! + r * chunkCount
                     var sum = 0
-                    var largest: UInt32 = 0
-                    var position = group.start
-                    while position < group.end {
-                        let v = rng.next()
-                        let x = inversion.sample(UInt32(truncatingIfNeeded: v), &rng)
-                        row[position] = x
-                        sum += Int(x)
-                        largest = max(largest, x)
-                        if position + 1 < group.end {
-                            let y = inversion.sample(UInt32(truncatingIfNeeded: v >> 32), &rng)
-                            row[position + 1] = y
-                            sum += Int(y)
-                            largest = max(largest, y)
+                    if let inversion = inversions[group.table] {
+                        var position = group.start
+                        while position < group.end {
+                            let v = rng.next()
+                            let x = inversion.sample(UInt32(truncatingIfNeeded: v), &rng)
+                            row[position] = x
+                            chunk[position >> shift] &+= x
+                            sum += Int(x)
+                            if position + 1 < group.end {
+                                let y = inversion.sample(UInt32(truncatingIfNeeded: v >> 32), &rng)
+                                row[position + 1] = y
+                                chunk[(position + 1) >> shift] &+= y
+                                sum += Int(y)
+                            }
+                            position += 2
                         }
-                        position += 2
+                    } else {
+                        for position in group.start..<group.end {
+                            let x = UInt32(truncatingIfNeeded: table.sample(&rng))
+                            row[position] = x
+                            chunk[position >> shift] &+= x
+                            sum += Int(x)
+                        }
                     }
                     generators[r] = rng
                     sums[r] += sum
-                    largestInGroup[r * groupCount + g] = largest
                 }
-                continue
             }
             for r in 0..<rounds {
-                var rng = generators[r]
-                let row = rows + r * k
-                var sum = 0
-                var largest: UInt32 = 0
-                for position in group.start..<group.end {
-                    let x = UInt32(truncatingIfNeeded: table.sample(&rng))
-                    row[position] = x
-                    sum += Int(x)
-                    largest = max(largest, x)
-                }
-                generators[r] = rng
-                sums[r] += sum
-                largestInGroup[r * groupCount + g] = largest
-            }
-        }
-        for r in 0..<rounds {
-            largestInGroup.withUnsafeBufferPointer { m in
-                repair(PlainRow(counts: rows + r * k), sum: sums[r], largest: UnsafeBufferPointer(rebasing: m[(r * groupCount)..<((r + 1) * groupCount)]), &generators[r])
+                repair(PlainRow(counts: rows + r * k), sum: sums[r], chunkSums: chunks.baseAddress! + r * chunkCount, stride: 1, &generators[r])
             }
         }
     }
 
     /// Makes a row of Poisson counts summing to `sum` sum to `total`.
+    /// `chunkSums[c · stride]` is the row's count summed over chunk c's
+    /// positions (read only when votes are removed).
     func repair<Row: ResampledRow>(
         _ row: Row,
         sum: Int,
-        largest: UnsafeBufferPointer<UInt32>,
+        chunkSums: UnsafePointer<UInt32>,
+        stride: Int,
         _ rng: inout Xoshiro256
     ) {
         var s = sum
@@ -132,19 +132,38 @@ struct MultinomialResampler: Sendable {
             s += 1
         }
         guard s > total else { return }
-        // Envelope: group g gets weight size_g · M_g ≥ its drawn votes.
-        let envelope = AliasTable(weights: groups.indices.map { g in
-            Double(groups[g].end - groups[g].start) * Double(largest[g])
-        })
-        while s > total {
-            let g = envelope.sample(&rng)
-            let group = groups[g]
-            let position = group.start + rng.nextIndex(below: group.end - group.start)
-            if UInt64(rng.nextIndex(below: Int(largest[g]))) < UInt64(row[position]) {
-                row[position] -= 1
-                s -= 1
-            }
+        // The ranks (0..<s, in draw-position order) of the votes to remove: Floyd's uniform subset.
+        let m = s - total
+        var picked = Set<Int>(minimumCapacity: m)
+        for j in (s - m)..<s {
+            let t = rng.nextIndex(below: j + 1)
+            if !picked.insert(t).inserted { picked.insert(j) }
         }
+        let ranks = picked.sorted()
+        var removals: [Int] = []
+        removals.reserveCapacity(m)
+        var next = 0
+        var before = 0  // votes at positions before the chunk
+        var chunk = 0
+        let width = 1 << Self.chunkShift
+        while next < ranks.count {
+            let inChunk = Int(chunkSums[chunk * stride])
+            if ranks[next] < before + inChunk {
+                var running = before
+                var position = chunk * width
+                while next < ranks.count && ranks[next] < before + inChunk {
+                    running += Int(row[position])
+                    while next < ranks.count && ranks[next] < running {
+                        removals.append(position)
+                        next += 1
+                    }
+                    position += 1
+                }
+            }
+            before += inChunk
+            chunk += 1
+        }
+        for position in removals { row[position] -= 1 }
     }
 }
 

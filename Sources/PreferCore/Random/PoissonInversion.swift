@@ -18,6 +18,19 @@ import Foundation
 /// O(1) per variate.
 struct PoissonInversion: Sendable {
     static let largestMean = 2.0
+    /// The largest variate for any mean up to `largestMean`: the tail's
+    /// inversion ends at the latest where its terms underflow to 0 (about
+    /// 200 for λ = 2), so every variate fits in a byte.
+    static let largestValue: Int = {
+        guard let largest = PoissonInversion(mean: largestMean) else { return .max }
+        var k = largest.thresholds.count
+        var term = Foundation.exp(Double(k) * largest.logMean - largest.mean - lgamma(Double(k) + 1))
+        while term != 0 {
+            k += 1
+            term *= largest.mean / Double(k)
+        }
+        return k
+    }()
     static let vectorThresholds = 8
     let mean: Double
     /// Tₖ for k < m.
@@ -120,11 +133,26 @@ struct PoissonInversion: Sendable {
 /// Eight xoshiro256** generators stepped together, lane r holding one
 /// round's generator: `next()` gives each lane what its `Xoshiro256.next()`
 /// would.
+///
+/// The two rotations take their amounts from stored values the optimiser
+/// cannot see through (`Xoshiro256Lanes.opaque`): with literal amounts LLVM
+/// recognises each `(x << a) | (x >> (64 − a))` as a rotate, which the
+/// baseline x86-64 vector unit lacks, and splits the eight lanes into
+/// scalar `rol`s; with amounts it cannot prove complementary it keeps two
+/// vector shifts and an or — measured, a step takes half the time.
 struct Xoshiro256Lanes {
     var s0 = SIMD8<UInt64>()
     var s1 = SIMD8<UInt64>()
     var s2 = SIMD8<UInt64>()
     var s3 = SIMD8<UInt64>()
+    private let left7 = Self.opaque(7)
+    private let right57 = Self.opaque(57)
+    private let left45 = Self.opaque(45)
+    private let right19 = Self.opaque(19)
+
+    /// `x`, through a call the optimiser does not look into.
+    @_optimize(none) @inline(never)
+    static func opaque(_ x: UInt64) -> UInt64 { x }
 
     init(_ generators: UnsafeMutableBufferPointer<Xoshiro256>) {
         for (r, g) in generators.enumerated() {
@@ -159,7 +187,7 @@ struct Xoshiro256Lanes {
     @inline(__always)
     mutating func next() -> SIMD8<UInt64> {
         let five = (s1 &<< 2) &+ s1
-        let rotated = (five &<< 7) | (five &>> 57)
+        let rotated = (five &<< left7) | (five &>> right57)
         let result = (rotated &<< 3) &+ rotated
         let t = s1 &<< 17
         s2 ^= s0
@@ -167,7 +195,7 @@ struct Xoshiro256Lanes {
         s1 ^= s2
         s0 ^= s3
         s2 ^= t
-        s3 = (s3 &<< 45) | (s3 &>> 19)
+        s3 = (s3 &<< left45) | (s3 &>> right19)
         return result
     }
 }
