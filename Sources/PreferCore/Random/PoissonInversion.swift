@@ -12,7 +12,8 @@ import Foundation
 /// completed by inversion within the upper tail, in double precision, with
 /// further draws of the same generator. A 64-bit draw gives two variates:
 /// its low 32 bits the first, its high 32 bits the second. The lane form
-/// counts the first eight thresholds with vector compares and finishes the
+/// counts the first few thresholds with vector compares — as many as leave
+/// under 1 in 1,500 variates beyond them (six for λ = 1) — and finishes the
 /// rare lanes beyond them one by one; it consumes each generator exactly as
 /// the one-round form does, so both give the same numbers per seed.
 /// O(1) per variate.
@@ -31,7 +32,12 @@ struct PoissonInversion: Sendable {
         }
         return k
     }()
+    /// The most thresholds the lane form compares in vectors.
     static let vectorThresholds = 8
+    /// How many it compares for this mean: the fewest past which a variate
+    /// falls with probability under 1/1,500 (each compare costs every cell;
+    /// a lane past them costs a short scalar scan).
+    let vectorCount: Int
     let mean: Double
     /// Tₖ for k < m.
     let thresholds: [UInt32]
@@ -64,9 +70,12 @@ struct PoissonInversion: Sendable {
         }
         precondition(thresholds.count >= Self.vectorThresholds, "small means have many thresholds")
         self.thresholds = thresholds
-        vector = thresholds.prefix(Self.vectorThresholds).map { SIMD8(repeating: $0) }
+        var count = 1
+        while count < Self.vectorThresholds && Double(thresholds[count - 1]) < 4_294_967_296.0 * (1 - 1.0 / 1500) { count += 1 }
+        vectorCount = count
+        vector = thresholds.prefix(count).map { SIMD8(repeating: $0) }
         // Every Tₖ ≥ T₀ = round(2³² e^−λ) > 0, so Tₖ − 1 does not wrap.
-        signedVector = thresholds.prefix(Self.vectorThresholds).map { SIMD8(repeating: Int32(bitPattern: ($0 - 1) ^ 0x8000_0000)) }
+        signedVector = thresholds.prefix(count).map { SIMD8(repeating: Int32(bitPattern: ($0 - 1) ^ 0x8000_0000)) }
         // The tail beyond the last threshold, summed term by term (1 − cdf would cancel).
         let m = thresholds.count
         var term = Foundation.exp(Double(m) * logMean - lambda - lgamma(Double(m) + 1))
@@ -103,19 +112,19 @@ struct PoissonInversion: Sendable {
     }
 
     /// Eight variates, one per lane, from the lanes' 32-bit uniforms; lanes
-    /// at or past the eighth threshold are finished one by one (the tail
-    /// drawing from `generators`' lane).
+    /// at or past the last vector threshold (`vectorCount`) are finished one
+    /// by one (the tail drawing from `generators`' lane).
     @inline(__always)
     func sample(_ u: SIMD8<UInt32>, _ generators: inout Xoshiro256Lanes) -> SIMD8<UInt32> {
-        // x = #{k < 8 : u ≥ Tₖ}: a true compare is −1 in every bit, so subtracting counts it.
+        // x = #{k < vectorCount : u ≥ Tₖ}: a true compare is −1 in every bit, so subtracting counts it.
         let signed = SIMD8<Int32>(truncatingIfNeeded: u ^ 0x8000_0000)
         var count = SIMD8<Int32>()
         for t in signedVector { count &-= unsafeBitCast(signed .> t, to: SIMD8<Int32>.self) }
         var x = SIMD8<UInt32>(truncatingIfNeeded: count)
-        let last = vector[Self.vectorThresholds - 1]
-        if any(signed .> signedVector[Self.vectorThresholds - 1]) {
+        let last = vector[vectorCount - 1]
+        if any(signed .> signedVector[vectorCount - 1]) {
             for lane in 0..<8 where u[lane] >= last[lane] {
-                var k = Self.vectorThresholds
+                var k = vectorCount
                 while k < thresholds.count && u[lane] >= thresholds[k] { k += 1 }
                 if k < thresholds.count {
                     x[lane] = UInt32(k)
