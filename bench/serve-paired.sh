@@ -7,6 +7,10 @@
 #
 # Usage: bench/serve-paired.sh CLIENT next|two ROUNDS SERVER...
 #   e.g. bench/serve-paired.sh /tmp/prefer-old next 2 /tmp/prefer-old .build/release/prefer
+# CLIENT `wrk` uses wrk instead (apt-get install wrk): 5 s of the static file
+# /assets/prefer.js, then 10 s of bench/wrk-vote.lua, 2 threads, 64
+# connections — the issue's own yardstick; its p50/p99 are over all the vote
+# run's requests (in `next` mode all votes but the first 64 battles drawn).
 # Prints one line per run: round, server, mode, votes/s, vote p50 and p99, votes per static request, load.
 set -u
 client=$1; mode=$2; rounds=$3; shift 3
@@ -18,15 +22,33 @@ for round in $(seq 1 "$rounds"); do
         "$server" serve --port "$port" --database "$work/p.sqlite" > "$work/log" 2>&1 &
         pid=$!
         for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
-        "$client" bench serve --url "http://127.0.0.1:$port" --duration 10 --warmup 2 --static-seconds 5 $next \
-            > "$work/out.json" 2>/dev/null
-        python3 - "$work/out.json" "$round" "$server" "$mode" <<'PY'
+        if [ "$client" = wrk ]; then
+            wrk -t2 -c64 -d5s "http://127.0.0.1:$port/assets/prefer.js" > "$work/static.txt"
+            wrk -t2 -c64 -d10s --latency -s "$(dirname "$0")/wrk-vote.lua" "http://127.0.0.1:$port" -- $mode > "$work/vote.txt"
+            python3 - "$work" "$round" "$server" "$mode" <<'PY'
+import re, sys
+work = sys.argv[1]
+static = float(re.search(r"Requests/sec:\s+([\d.]+)", open(work + "/static.txt").read()).group(1))
+text = open(work + "/vote.txt").read()
+votes = float(re.search(r"votes/s (\d+)", text).group(1))
+def ms(label):
+    value, unit = re.search(label + r"%\s+([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+load = open("/proc/loadavg").read().split()[0]
+print(sys.argv[2], sys.argv[3], sys.argv[4] + " (wrk)", "votes/s", int(votes), "p50", ms(" 50"), "p99", ms(" 99"),
+      "ratio", round(votes / static, 3), "static/s", int(static), "load", load)
+PY
+        else
+            "$client" bench serve --url "http://127.0.0.1:$port" --duration 10 --warmup 2 --static-seconds 5 $next \
+                > "$work/out.json" 2>/dev/null
+            python3 - "$work/out.json" "$round" "$server" "$mode" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); v = d["votes"]["vote"]
 load = open("/proc/loadavg").read().split()[0]
 print(sys.argv[2], sys.argv[3], sys.argv[4], "votes/s", v["per_s"], "p50", v["p50_ms"], "p99", v["p99_ms"],
       "ratio", d.get("votes_per_static_request"), "load", load)
 PY
+        fi
         kill "$pid"; wait "$pid" 2>/dev/null; rm -rf "$work"
     done
 done
