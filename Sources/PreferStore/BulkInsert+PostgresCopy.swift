@@ -157,3 +157,19 @@ extension BulkInsert {
         }
     }
 }
+
+/// A task executor that runs its jobs on one NIO event loop: tasks that
+/// mostly wait for a connection of that loop run where its replies arrive,
+/// without waiting for a thread of Swift's cooperative pool.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}

@@ -180,6 +180,8 @@ final class BulkInsert {
     private var sequences: [String: Int64] = [:]
     /// PostgreSQL: each table's columns that binary COPY can write, by name, looked up once.
     private var copyTypes: [String: [String: CopyColumnType]] = [:]
+    /// PostgreSQL: where the writes run (the connection's event loop).
+    private lazy var writeExecutor = postgres.map { EventLoopTaskExecutor($0.eventLoop) }
     /// PostgreSQL: whether COPY may use the binary format (tests compare it with the text format).
     var binaryCopy = true
     /// PostgreSQL: COPYs sent in binary format and in text format.
@@ -208,22 +210,36 @@ final class BulkInsert {
     /// Queues `write` after the writes queued before it, first waiting while
     /// `queueLimit` writes are queued.
     private func enqueue(_ write: @escaping @Sendable () async throws -> Void) async throws {
-        try await enqueue(preparing: {}, write: write)
-    }
-
-    /// Queues a write whose data `prepare` makes at once, in the background,
-    /// and `write` sends after the writes queued before it have ended (so
-    /// the data is ready when the database is: PostgreSQL's COPY data is
-    /// encoded while the server still works on the COPYs before it).
-    private func enqueue<Prepared: Sendable>(
-        preparing prepare: @escaping @Sendable () -> Prepared, write: @escaping @Sendable (Prepared) async throws -> Void
-    ) async throws {
         while queue.count >= Self.queueLimit { try await queue.removeFirst().value }
         let previous = queue.last
         queue.append(Task {
-            let prepared = prepare()
             try await previous?.value
-            try await write(prepared)
+            try await write()
+        })
+    }
+
+    /// PostgreSQL: queues a write whose data `prepare` makes at once, in the
+    /// background, and `write` sends after the writes queued before it have
+    /// ended — so the data is ready when the server is.
+    ///
+    /// The write runs on the connection's event loop (`EventLoopTaskExecutor`),
+    /// not on Swift's cooperative pool: that pool has one thread per core,
+    /// and on two cores both were often busy with the import's long
+    /// synchronous stretches (parsing a window, building a batch's rows), so
+    /// the next COPY started only when one of them ended — the server waited
+    /// for the client about a sixth of the import (sampled states of the
+    /// backend: `epoll_wait`).
+    private func enqueue<Prepared: Sendable>(
+        on executor: EventLoopTaskExecutor, preparing prepare: @escaping @Sendable () -> Prepared,
+        write: @escaping @Sendable (Prepared) async throws -> Void
+    ) async throws {
+        while queue.count >= Self.queueLimit { try await queue.removeFirst().value }
+        let previous = queue.last
+        let prepared = Task { prepare() }
+        queue.append(Task(executorPreference: executor) {
+            let data = await prepared.value
+            try await previous?.value
+            try await write(data)
         })
     }
 
@@ -283,6 +299,7 @@ final class BulkInsert {
             if binary { copies.binary += 1 } else { copies.text += 1 }
             let logger = database.logger
             try await enqueue(
+                on: writeExecutor ?? EventLoopTaskExecutor(postgres.eventLoop),
                 preparing: { [ids] in CopyData(binary: binary, chunks: binary ? Self.binaryCopy(rows: rows, ids: ids) : Self.textCopy(rows: rows, ids: ids)) },
                 write: { data in try await Self.copy(into: table, columns: columns, data: data, on: postgres, logger: logger) })
         } else if let sqlite {
