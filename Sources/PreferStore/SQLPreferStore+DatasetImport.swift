@@ -148,7 +148,9 @@ enum ImportValue {
 
 /// Inserts many rows with one statement per chunk: on SQLite written out and
 /// bound by hand on the connection (SQLKit's builder costs more than the
-/// INSERT); on PostgreSQL with `COPY … FROM STDIN` (text format); through
+/// INSERT); on PostgreSQL with `COPY … FROM STDIN` (binary format when
+/// every value is of its column's type, text format otherwise; see
+/// `BulkInsert+PostgresCopy.swift`); through
 /// SQLKit on any other connection. The ids a caller asks back are chosen
 /// before the rows are written (SQLite: counted on from the table's largest
 /// id; PostgreSQL: drawn from the table's identity sequence) and written
@@ -162,6 +164,9 @@ enum ImportValue {
 /// (memory stays bounded); a read of the tables must call `drain()` first;
 /// a failed write fails the next `insert` or `drain()`, and `abandon()`
 /// waits for the writes still running before the transaction is rolled back.
+/// On PostgreSQL the writes run on the connection's event loop and a COPY's
+/// data is encoded as soon as it is queued; drawing ids does not wait for
+/// the queue (`enqueue(on:preparing:write:)`, `besideWrites`).
 final class BulkInsert {
     let database: any SQLDatabase
     let sqlite: SQLiteConnection?
