@@ -165,7 +165,7 @@ struct PlackettLuceOneStep: Sendable {
 
     func makeScratch() -> Scratch {
         Scratch(
-            rounds: rounds.makeScratch(),
+            rounds: rounds.makeScratch(passes: false),
             acc: Array(repeating: LaneD(), count: dimension),
             accF: Array(repeating: SIMD8(), count: dimension),
             narrow: Array(repeating: SIMD8(), count: narrowEnd),

@@ -198,11 +198,15 @@ struct PlackettLuceRounds: Sendable {
         var row: [UInt32]
     }
 
-    func makeScratch() -> Scratch {
+    /// Scratch for `fitBlock`; with `passes` false, only what `fullFit`
+    /// needs (`PlackettLuceOneStep` makes no passes and keeps its own
+    /// counts: the per-cell lane buffers, ~100 bytes a cell, stay empty).
+    func makeScratch(passes: Bool = true) -> Scratch {
         let p = counts.pairs.pairCount
+        let cells = passes ? cellCount : 0
         return Scratch(
-            countsF: Array(repeating: LaneF(), count: cellCount),
-            countsD: Array(repeating: LaneD(), count: cellCount),
+            countsF: Array(repeating: LaneF(), count: cells),
+            countsD: Array(repeating: LaneD(), count: cells),
             eF: Array(repeating: LaneF(), count: n),
             accF: Array(repeating: LaneF(), count: n),
             eD: Array(repeating: LaneD(), count: n),
@@ -217,7 +221,7 @@ struct PlackettLuceRounds: Sendable {
             anderson: Array(repeating: AndersonMixer(dimension: dimension, memory: 3), count: Self.lanes),
             pairCellCounts: Array(repeating: 0, count: pairCells),
             cellCounts: Array(repeating: 0, count: cellCount),
-            lanes: Array(repeating: SIMD8(), count: order.count),
+            lanes: Array(repeating: SIMD8(), count: passes ? order.count : 0),
             row: Array(repeating: 0, count: order.count)
         )
     }
