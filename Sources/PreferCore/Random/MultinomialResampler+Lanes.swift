@@ -30,7 +30,6 @@ extension MultinomialResampler {
             generators.withUnsafeMutableBufferPointer { rng in
                 for group in groups {
                     let table = tables[group.table]
-                    var sum = SIMD8<UInt32>()
                     if let inversion = inversions[group.table] {
                         // Rounds beyond `rounds` have a zero state: their draws are 0, and so their counts.
                         var lanes8 = Xoshiro256Lanes(rng)
@@ -40,12 +39,12 @@ extension MultinomialResampler {
                             let x = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v), &lanes8)
                             sink.take(x, at: position)
                             chunk[position >> shift] &+= x
-                            sum &+= x
+                            total &+= x
                             if position + 1 < group.end {
                                 let y = inversion.sample(SIMD8<UInt32>(truncatingIfNeeded: v &>> 32), &lanes8)
                                 sink.take(y, at: position + 1)
                                 chunk[(position + 1) >> shift] &+= y
-                                sum &+= y
+                                total &+= y
                             }
                             position += 2
                         }
@@ -56,10 +55,9 @@ extension MultinomialResampler {
                             for r in 0..<rounds { x[r] = UInt32(truncatingIfNeeded: table.sample(&rng[r])) }
                             sink.take(x, at: position)
                             chunk[position >> shift] &+= x
-                            sum &+= x
+                            total &+= x
                         }
                     }
-                    total &+= sum
                 }
             }
             sink.finish()
