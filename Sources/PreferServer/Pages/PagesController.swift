@@ -73,7 +73,7 @@ struct PagesController {
                 let drawn = try await services.battles.drawKWay(index, voter: identity.voter)
                 let page = KWayVotePage(
                     arena: index.arena, prompt: drawn.prompt, outputs: drawn.outputs, battle: drawn.id,
-                    csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                    csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID.timeOrdered().uuidString,
                     inviteQuery: Self.inviteQuery(request), revealed: nil)
                 if let form = try await attributesForm(arena: index.arena, voter: identity.voter, session: session, request: request) {
                     return PageResponse.html(PageLayout.page(title: "Vote · \(index.arena.name)", body: form + page.main(), page: "vote-kway"))
@@ -83,7 +83,7 @@ struct PagesController {
             let battle = try await services.battles.draw(arena: try context.parameters.require("arena"), for: identity)
             let page = VotePage(
                 arena: battle.index.arena, prompt: battle.prompt, left: battle.left, right: battle.right,
-                battle: battle.id, csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                battle: battle.id, csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID.timeOrdered().uuidString,
                 inviteQuery: Self.inviteQuery(request), revealed: nil
             )
             if let form = try await attributesForm(arena: battle.index.arena, voter: identity.voter, session: session, request: request) {
@@ -150,7 +150,7 @@ struct PagesController {
                 if let drawn = recorded.next, let session = SessionCookies.existing(request) {
                     reply.nextPage = VotePage(
                         arena: drawn.index.arena, prompt: drawn.prompt, left: drawn.left, right: drawn.right, battle: drawn.id,
-                        csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID().uuidString,
+                        csrfToken: services.sessions.csrfToken(for: session), clientVoteId: UUID.timeOrdered().uuidString,
                         inviteQuery: Self.inviteQuery(request), revealed: nil
                     ).main().description
                 }

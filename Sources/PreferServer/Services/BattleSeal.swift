@@ -5,7 +5,8 @@ import Foundation
 /// The sealing both kinds of battle id share: a version byte, big-endian
 /// 64-bit numbers and the voter's name, encrypted and authenticated with
 /// AES-256-GCM under the server's battle key, written as URL-safe base64 of
-/// nonce, ciphertext and tag. The version byte says which kind the plaintext
+/// nonce, ciphertext and tag (the nonce counts time, `BattleNonce`, so ids
+/// sealed close in time begin alike). The version byte says which kind the plaintext
 /// is (`BattleToken.version`, `KWayBattleToken.version`), so a vote opens its
 /// id once and reads it as the kind it is.
 enum BattleSeal {
@@ -34,14 +35,16 @@ enum BattleSeal {
     /// The voter's name is kept to its first 200 bytes.
     static let voterBytes = 200
 
-    static func seal(version: UInt8, numbers: [Int64], voter: String, with key: SymmetricKey) throws -> String {
+    static func seal(
+        version: UInt8, numbers: [Int64], voter: String, with key: SymmetricKey, nonces: BattleNonce = .shared
+    ) throws -> String {
         var plain = Data([version])
         plain.reserveCapacity(1 + 8 * numbers.count + voterBytes)
         for value in numbers {
             withUnsafeBytes(of: value.bigEndian) { plain.append(contentsOf: $0) }
         }
         plain.append(contentsOf: Array(voter.utf8.prefix(voterBytes)))
-        let box = try AES.GCM.seal(plain, using: key)
+        let box = try AES.GCM.seal(plain, using: key, nonce: try nonces.next())
         guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }
         return Base64.encodeToString(bytes: combined, options: .url)
     }
