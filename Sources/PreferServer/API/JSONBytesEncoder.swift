@@ -53,18 +53,18 @@ extension JSONBytesEncoder {
         }
 
         /// The values written directly, without an encoder of their own.
+        /// Compared by type, then reinterpreted: a failed `as?` cast costs a
+        /// dynamic-cast call each, and every nested value went through all of them.
         @inline(__always)
         static func leaf<T: Encodable>(_ value: T) throws -> Node? {
-            switch value {
-            case let v as String: return .string(v)
-            case let v as Int: return .int(Int64(v))
-            case let v as Int64: return .int(v)
-            case let v as Int32: return .int(Int64(v))
-            case let v as Bool: return .bool(v)
-            case let v as Date: return .string(RFC3339DateTranscoder.format(v))
-            case is Double, is Float: throw Unsupported(type: "\(T.self)")
-            default: return nil
-            }
+            if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+            if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+            if T.self == Int64.self { return .int(unsafeBitCast(value, to: Int64.self)) }
+            if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+            if T.self == Int32.self { return .int(Int64(unsafeBitCast(value, to: Int32.self))) }
+            if T.self == Date.self { return .string(RFC3339DateTranscoder.format(unsafeBitCast(value, to: Date.self))) }
+            if T.self == Double.self || T.self == Float.self { throw Unsupported(type: "\(T.self)") }
+            return nil
         }
 
         func write(to out: inout [UInt8]) {
@@ -196,6 +196,13 @@ extension JSONBytesEncoder {
         mutating func encode(_ value: Double, forKey key: Key) throws { throw Unsupported(type: "Double") }
         mutating func encode(_ value: Float, forKey key: Key) throws { throw Unsupported(type: "Float") }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { box.set(key.stringValue, try Node.of(value)) }
+        // The optional properties of the generated types: without these the
+        // protocol's default sends each through the generic `encode` above.
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { if let value { box.set(key.stringValue, .string(value)) } }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(Int64(value))) } }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(value)) } }
+        mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(Int64(value))) } }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { box.set(key.stringValue, .bool(value)) } }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectBox()
