@@ -8,7 +8,9 @@
 # Usage: bench/serve-paired.sh CLIENT next|two ROUNDS SERVER...
 #   e.g. bench/serve-paired.sh /tmp/prefer-old next 2 /tmp/prefer-old .build/release/prefer
 # CLIENT `wrk` uses wrk instead (apt-get install wrk): 5 s of the static file
-# /assets/prefer.js, then 10 s of bench/wrk-vote.lua, 2 threads, 64
+# /assets/prefer.js (after 2 s of it unmeasured: the first seconds after a
+# start gave 18k–26k requests/s for one binary, a yardstick too loose for a
+# ratio), then 10 s of bench/wrk-vote.lua, 2 threads, 64
 # connections — the issue's own yardstick; its p50/p99 are over all the vote
 # run's requests (in `next` mode all votes but the first 64 battles drawn).
 # Prints one line per run: round, server, mode, votes/s, vote p50 and p99, votes per static request, load.
@@ -23,6 +25,7 @@ for round in $(seq 1 "$rounds"); do
         pid=$!
         for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
         if [ "$client" = wrk ]; then
+            wrk -t2 -c64 -d2s "http://127.0.0.1:$port/assets/prefer.js" > /dev/null
             wrk -t2 -c64 -d5s "http://127.0.0.1:$port/assets/prefer.js" > "$work/static.txt"
             wrk -t2 -c64 -d10s --latency -s "$(dirname "$0")/wrk-vote.lua" "http://127.0.0.1:$port" -- $mode > "$work/vote.txt"
             python3 - "$work" "$round" "$server" "$mode" <<'PY'
