@@ -40,7 +40,7 @@ final class BattleNonce: Sendable {
 
     init(
         fixed: [UInt8] = (0..<BattleNonce.fixedBytes).map { _ in UInt8.random(in: .min ... .max) },
-        now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1_000_000) }
+        now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000) }
     ) {
         precondition(fixed.count == Self.fixedBytes, "the fixed field is \(Self.fixedBytes) bytes")
         self.fixed = fixed
