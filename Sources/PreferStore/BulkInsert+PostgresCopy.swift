@@ -64,75 +64,86 @@ extension BulkInsert {
     /// field count and each field as its length (-1 for NULL) and bytes,
     /// then -1 (PostgreSQL's documentation of COPY, "Binary Format").
     static func binaryCopy(rows: [[ImportValue]], ids: [Int64]?) -> [ByteBuffer] {
-        let allocator = ByteBufferAllocator()
-        var chunks: [ByteBuffer] = []
-        var buffer = allocator.buffer(capacity: copyChunkBytes + (copyChunkBytes >> 3))
-        buffer.writeBytes([0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00])  // "PGCOPY\n\377\r\n\0"
-        buffer.writeInteger(Int32(0))  // flags: no OIDs
-        buffer.writeInteger(Int32(0))  // no header extension
-        for (i, row) in rows.enumerated() {
-            buffer.writeInteger(Int16(row.count + (ids == nil ? 0 : 1)))
-            if let ids {
-                buffer.writeInteger(Int32(8))
-                buffer.writeInteger(ids[i])
-            }
-            for value in row {
-                switch value {
-                case .integer(let value):
-                    if let value {
-                        buffer.writeInteger(Int32(8))
-                        buffer.writeInteger(value)
-                    } else {
-                        buffer.writeInteger(Int32(-1))
-                    }
-                case .real(let value):
-                    if let value {
-                        buffer.writeInteger(Int32(8))
-                        buffer.writeInteger(value.bitPattern)
-                    } else {
-                        buffer.writeInteger(Int32(-1))
-                    }
-                case .text(let value):
-                    if var value {
-                        value.withUTF8 { bytes in
-                            buffer.writeInteger(Int32(bytes.count))
-                            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+        copyChunks(
+            rows: rows,
+            header: { buffer in
+                buffer.writeBytes([0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00])  // "PGCOPY\n\377\r\n\0"
+                buffer.writeInteger(Int32(0))  // flags: no OIDs
+                buffer.writeInteger(Int32(0))  // no header extension
+            },
+            row: { i, row, buffer in
+                buffer.writeInteger(Int16(row.count + (ids == nil ? 0 : 1)))
+                if let ids {
+                    buffer.writeInteger(Int32(8))
+                    buffer.writeInteger(ids[i])
+                }
+                for value in row {
+                    switch value {
+                    case .integer(let value):
+                        if let value {
+                            buffer.writeInteger(Int32(8))
+                            buffer.writeInteger(value)
+                        } else {
+                            buffer.writeInteger(Int32(-1))
                         }
-                    } else {
-                        buffer.writeInteger(Int32(-1))
+                    case .real(let value):
+                        if let value {
+                            buffer.writeInteger(Int32(8))
+                            buffer.writeInteger(value.bitPattern)
+                        } else {
+                            buffer.writeInteger(Int32(-1))
+                        }
+                    case .text(let value):
+                        if var value {
+                            value.withUTF8 { bytes in
+                                buffer.writeInteger(Int32(bytes.count))
+                                buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+                            }
+                        } else {
+                            buffer.writeInteger(Int32(-1))
+                        }
                     }
                 }
-            }
-            if buffer.readableBytes >= copyChunkBytes {
-                chunks.append(buffer)
-                buffer = allocator.buffer(capacity: copyChunkBytes + (copyChunkBytes >> 3))
-            }
-        }
-        buffer.writeInteger(Int16(-1))
-        chunks.append(buffer)
-        return chunks
+            },
+            trailer: { buffer in buffer.writeInteger(Int16(-1)) })
     }
 
     /// Text COPY: tab-separated fields, `\N` for NULL, one line per row.
     static func textCopy(rows: [[ImportValue]], ids: [Int64]?) -> [ByteBuffer] {
+        copyChunks(
+            rows: rows, header: { _ in },
+            row: { i, row, buffer in
+                if let ids {
+                    buffer.writeString(String(ids[i]))
+                    buffer.writeInteger(UInt8(ascii: "\t"))
+                }
+                for (j, value) in row.enumerated() {
+                    if j > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    value.appendCopyText(to: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+            },
+            trailer: { _ in })
+    }
+
+    /// The bytes of one COPY in pieces of about `copyChunkBytes`: `header`,
+    /// each row as `row` writes it (given its index), then `trailer`.
+    private static func copyChunks(
+        rows: [[ImportValue]], header: (inout ByteBuffer) -> Void, row write: (Int, [ImportValue], inout ByteBuffer) -> Void,
+        trailer: (inout ByteBuffer) -> Void
+    ) -> [ByteBuffer] {
         let allocator = ByteBufferAllocator()
         var chunks: [ByteBuffer] = []
         var buffer = allocator.buffer(capacity: copyChunkBytes + (copyChunkBytes >> 3))
+        header(&buffer)
         for (i, row) in rows.enumerated() {
-            if let ids {
-                buffer.writeString(String(ids[i]))
-                buffer.writeInteger(UInt8(ascii: "\t"))
-            }
-            for (j, value) in row.enumerated() {
-                if j > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                value.appendCopyText(to: &buffer)
-            }
-            buffer.writeInteger(UInt8(ascii: "\n"))
+            write(i, row, &buffer)
             if buffer.readableBytes >= copyChunkBytes {
                 chunks.append(buffer)
                 buffer = allocator.buffer(capacity: copyChunkBytes + (copyChunkBytes >> 3))
             }
         }
+        trailer(&buffer)
         if buffer.readableBytes > 0 { chunks.append(buffer) }
         return chunks
     }

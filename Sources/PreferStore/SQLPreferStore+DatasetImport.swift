@@ -186,7 +186,7 @@ final class BulkInsert {
     /// PostgreSQL: each table's columns that binary COPY can write, by name, looked up once.
     private var copyTypes: [String: [String: CopyColumnType]] = [:]
     /// PostgreSQL: where the writes run (the connection's event loop).
-    private lazy var writeExecutor = postgres.map { EventLoopTaskExecutor($0.eventLoop) }
+    private let writeExecutor: EventLoopTaskExecutor?
     /// PostgreSQL: whether COPY may use the binary format (tests compare it with the text format).
     var binaryCopy = true
     /// PostgreSQL: COPYs sent in binary format and in text format.
@@ -196,6 +196,7 @@ final class BulkInsert {
         self.database = database
         self.sqlite = sqlite
         self.postgres = postgres
+        self.writeExecutor = postgres.map { EventLoopTaskExecutor($0.eventLoop) }
     }
 
     /// Waits for every queued write; throws the first one's error.
@@ -297,14 +298,14 @@ final class BulkInsert {
             // SQLite numbers these rows itself: count again from the table next time.
             nextId[table] = nil
         }
-        if let postgres {
+        if let postgres, let writeExecutor {
             let columns = (ids == nil ? [] : ["id"]) + columns
             let known = binaryCopy ? try await copyColumnTypes(of: table) : [:]
             let binary = Self.fitBinaryCopy(rows, types: columns.dropFirst(ids == nil ? 0 : 1).map { known[$0] })
             if binary { copies.binary += 1 } else { copies.text += 1 }
             let logger = database.logger
             try await enqueue(
-                on: writeExecutor ?? EventLoopTaskExecutor(postgres.eventLoop),
+                on: writeExecutor,
                 preparing: { [ids] in CopyData(binary: binary, chunks: binary ? Self.binaryCopy(rows: rows, ids: ids) : Self.textCopy(rows: rows, ids: ids)) },
                 write: { data in try await Self.copy(into: table, columns: columns, data: data, on: postgres, logger: logger) })
         } else if let sqlite {
