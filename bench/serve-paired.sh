@@ -11,7 +11,9 @@
 # /assets/prefer.js (after 2 s of it unmeasured: the first seconds after a
 # start gave 18k–26k requests/s for one binary, a yardstick too loose for a
 # ratio), then 10 s of bench/wrk-vote.lua, 2 threads, 64
-# connections — the issue's own yardstick; its p50/p99 are over all the vote
+# connections, then 5 s of the static file again — the issue's own yardstick,
+# the mean of the two static rates (the machine's speed drifts within a run:
+# one binary's votes/s moved 7.2k→5.3k over four minutes); its p50/p99 are over all the vote
 # run's requests (in `next` mode all votes but the first 64 battles drawn).
 # Prints one line per run: round, server, mode, votes/s, vote p50 and p99, votes per static request, load.
 set -u
@@ -28,10 +30,13 @@ for round in $(seq 1 "$rounds"); do
             wrk -t2 -c64 -d2s "http://127.0.0.1:$port/assets/prefer.js" > /dev/null
             wrk -t2 -c64 -d5s "http://127.0.0.1:$port/assets/prefer.js" > "$work/static.txt"
             wrk -t2 -c64 -d10s --latency -s "$(dirname "$0")/wrk-vote.lua" "http://127.0.0.1:$port" -- $mode > "$work/vote.txt"
+            wrk -t2 -c64 -d5s "http://127.0.0.1:$port/assets/prefer.js" > "$work/static-after.txt"
             python3 - "$work" "$round" "$server" "$mode" <<'PY'
 import re, sys
 work = sys.argv[1]
-static = float(re.search(r"Requests/sec:\s+([\d.]+)", open(work + "/static.txt").read()).group(1))
+def rate(name):
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", open(work + "/" + name).read()).group(1))
+static = (rate("static.txt") + rate("static-after.txt")) / 2
 text = open(work + "/vote.txt").read()
 votes = float(re.search(r"votes/s (\d+)", text).group(1))
 def ms(label):

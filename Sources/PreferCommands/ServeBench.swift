@@ -33,7 +33,7 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: "Leaderboard requests timed.") var leaderboardRequests = 2000
     @Flag(help: "Vote with ?next=true: each vote also draws the next battle, one request per vote (as the vote page does).")
     var next = false
-    @Option(help: "Seconds of static-file requests measured with the same clients, the server's own yardstick (0 skips it).")
+    @Option(help: "Seconds of static-file requests measured with the same clients before and after the votes, the server's own yardstick (0 skips it).")
     var staticSeconds = 5.0
 
     func run() async throws {
@@ -55,15 +55,20 @@ struct ServeBench: AsyncParsableCommand {
         var report: [String: Any] = ["clients": clients, "duration_s": duration, "arena": arena, "server": base.absoluteString]
         if let server { report["database"] = server.databaseDescription }
         report["mode"] = next ? "vote with ?next=true (one request a vote)" : "draw a battle, then vote (two requests a vote)"
+        // Absolute figures move 2x between shared machines: the server against
+        // itself, its static-file rate measured before and after the votes
+        // (the machine's speed drifts within a run too; the mean brackets it).
+        let before = staticSeconds > 0 ? try await staticLoad(host: host, port: port, group: group) : nil
         let votes = try await voteLoad(host: host, port: port, group: group)
         report["votes"] = votes
-        if staticSeconds > 0 {
-            // Absolute figures move 2x between shared machines: the server against itself.
-            let yardstick = try await staticLoad(host: host, port: port, group: group)
-            report["static_file"] = yardstick
+        if let before {
+            let after = try await staticLoad(host: host, port: port, group: group)
+            report["static_file"] = after
+            report["static_file_before_votes"] = before
             if let votesPerSecond = (votes["vote"] as? [String: Any])?["per_s"] as? Double,
-               let staticPerSecond = yardstick["per_s"] as? Double, staticPerSecond > 0 {
-                report["votes_per_static_request"] = (votesPerSecond / staticPerSecond * 1000).rounded() / 1000
+               let beforePerSecond = before["per_s"] as? Double, let afterPerSecond = after["per_s"] as? Double,
+               beforePerSecond + afterPerSecond > 0 {
+                report["votes_per_static_request"] = (2 * votesPerSecond / (beforePerSecond + afterPerSecond) * 1000).rounded() / 1000
             }
         }
         if leaderboardVotes > 0 {
@@ -213,7 +218,7 @@ struct ServeBench: AsyncParsableCommand {
         var bytes: Int
     }
 
-    /// `GET /assets/prefer.js` (17 KB) as fast as the clients can: what HTTP
+    /// `GET /assets/prefer.js` (30 KB) as fast as the clients can: what HTTP
     /// alone costs on this machine, for the votes' ratio to it.
     func staticLoad(host: String, port: Int, group: any EventLoopGroup) async throws -> [String: Any] {
         let requests = Samples()

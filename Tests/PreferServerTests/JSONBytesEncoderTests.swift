@@ -74,6 +74,24 @@ struct JSONBytesEncoderTests {
         #expect(throws: JSONBytesEncoder.Unsupported.self) { try JSONBytesEncoder.encode(["x": 0.1]) }
     }
 
+    @Test func repeatedKeysEmptyValuesAndExtremeIntegers() throws {
+        struct Repeats: Encodable {
+            enum Keys: String, CodingKey { case b, a, ab = "a\u{0}", upper = "B" }
+            func encode(to encoder: any Encoder) throws {
+                var keyed = encoder.container(keyedBy: Keys.self)
+                try keyed.encode("first", forKey: .b)
+                try keyed.encode([Int64.min, Int64.max, 0, -1], forKey: .a)
+                try keyed.encode(UInt64.max, forKey: .ab)
+                try keyed.encodeNil(forKey: .upper)
+                try keyed.encode("last", forKey: .b)
+            }
+        }
+        struct Empty: Encodable { func encode(to encoder: any Encoder) throws {} }
+        let value: [String: [Repeats]] = ["x": [Repeats(), Repeats()], "": []]
+        #expect(try JSONBytesEncoder.encode(value) == Array(try JSONCoding.encoder.encode(value)))
+        #expect(try JSONBytesEncoder.encode([Empty()]) == Array(try JSONCoding.encoder.encode([Empty()])))
+    }
+
     @Test func nestedContainersAndArraysOfObjects() throws {
         struct Inner: Codable { var b: [Int?]; var a: [String: [String]] }
         let value = ["z": [Inner(b: [1, nil, -3], a: ["y": ["/"], "x": []])], "m": []]
