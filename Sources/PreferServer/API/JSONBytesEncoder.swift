@@ -1,115 +1,187 @@
 import Foundation
 
-/// Encodes an `Encodable` value to the same JSON bytes as `JSONCoding.encoder`
-/// (keys sorted by their UTF-8 bytes, slashes unescaped, dates as
-/// `RFC3339DateTranscoder` writes them), several times faster: for the
-/// responses of the hot path (a battle; a vote with the next battle), where
-/// Foundation's encoder was 12% of the server's CPU in a `perf` profile.
+/// Writes the two answers of the annotators' hot path — a battle
+/// (`Components.Schemas.Battle`), and a stored vote with the next battle
+/// (`Components.Schemas.Vote`) — as the same JSON bytes as
+/// `JSONCoding.encoder` (keys sorted by their UTF-8 bytes, slashes
+/// unescaped, dates as `RFC3339DateTranscoder` writes them), field by field.
 ///
-/// It encodes the generated types themselves (`Components.Schemas.Vote`…),
-/// so the OpenAPI document stays the one definition of what is written; only
-/// the writing is done here. Like Foundation's encoder it first builds the
-/// value (objects as arrays of key/value pairs, in reference boxes the
-/// containers write into), then writes it once, sorting each object's keys.
-/// Floating-point numbers are refused (`Unsupported`): their text is
-/// Foundation's to define, and the battle and vote responses have none —
-/// a caller falls back to `JSONCoding.encoder` for anything refused.
-/// Tests hold the output byte-equal to `JSONCoding.encoder`'s on random
-/// battles and votes (`JSONBytesEncoderTests`).
+/// Why by hand: Foundation's encoder was 12% of the server's CPU per vote in
+/// a `perf` profile of `bench/wrk-vote.lua`; an `Encoder` of our own that
+/// built a tree of values and wrote it once was still 7.6%, all of it
+/// Codable's dispatch (a boxed container per object, a generic call per
+/// field; writing straight into the bytes instead of a tree changed
+/// nothing). Written field by field, keys in their sorted order, it is the
+/// one hand-written piece the measurement asked for (the issue allows one
+/// on the vote path). The generated types are still what is written, and
+/// the document still defines them: `JSONBytesEncoderTests` holds these
+/// bytes equal to Foundation's encoding of random battles and votes whose
+/// strings hold everything JSON escapes or sorts differently, and fails
+/// when a generated type gains or loses a property these writers do not
+/// know (`hotPathProperties`).
 ///
-/// Cost: O(n + Σ k log k) for n bytes written and objects of k keys.
+/// Cost: O(n + Σ k log k) for n bytes written and the criteria maps' k keys.
 enum JSONBytesEncoder {
-    struct Unsupported: Error, CustomStringConvertible {
-        var type: String
-        var description: String { "JSONBytesEncoder does not write \(type); encode it with JSONCoding.encoder." }
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let node = try Node.of(value)
+    static func encode(_ battle: Components.Schemas.Battle) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        node.write(to: &out)
+        write(battle, to: &out)
         return out
     }
-}
 
-extension JSONBytesEncoder {
-    /// A JSON value under construction: containers are boxes, so that a
-    /// container handed out by the encoder can be written into afterwards.
-    enum Node {
-        case null
-        case bool(Bool)
-        case int(Int64)
-        case uint(UInt64)
-        case string(String)
-        case object(ObjectBox)
-        case array(ArrayBox)
+    static func encode(_ vote: Components.Schemas.Vote) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
+        write(vote, to: &out)
+        return out
+    }
 
-        static func of<T: Encodable>(_ value: T) throws -> Node {
-            if let leaf = try leaf(value) { return leaf }
-            let encoder = NodeEncoder()
-            try value.encode(to: encoder)
-            return encoder.node ?? .object(ObjectBox())
-        }
+    /// The properties each writer below writes, by type: the test compares
+    /// them with the generated types' own.
+    static let hotPathProperties: [String: Set<String>] = [
+        "Vote": [
+            "id", "battle", "arena", "choice", "left", "right", "criteria", "rationale", "timeToVoteMs", "leftPlayedMs",
+            "rightPlayedMs", "voter", "clientVoteId", "createdAt", "replayed", "next", "k", "best", "ranking", "candidates",
+            "criteriaBest",
+        ],
+        "Battle": ["battle", "arena", "prompt", "left", "right", "criteria", "minPlayMs", "expiresAt", "k", "outputs"],
+        "PromptPayload": ["text", "category"],
+        "BattleSide": ["content", "media", "url"],
+        "RevealedSide": ["contender"],
+        "KWayCandidate": ["position", "contender", "place"],
+    ]
 
-        /// The values written directly, without an encoder of their own.
-        /// Compared by type, then reinterpreted: a failed `as?` cast costs a
-        /// dynamic-cast call each, and every nested value went through all of them.
+    /// Writes an object's members in the order given (the caller's keys are
+    /// in sorted order), commas between them.
+    struct ObjectWriter {
+        var first = true
+
+        init(_ out: inout [UInt8]) { out.append(UInt8(ascii: "{")) }
+
         @inline(__always)
-        static func leaf<T: Encodable>(_ value: T) throws -> Node? {
-            if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
-            if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
-            if T.self == Int64.self { return .int(unsafeBitCast(value, to: Int64.self)) }
-            if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
-            if T.self == Int32.self { return .int(Int64(unsafeBitCast(value, to: Int32.self))) }
-            if T.self == Date.self { return .string(RFC3339DateTranscoder.format(unsafeBitCast(value, to: Date.self))) }
-            if T.self == Double.self || T.self == Float.self { throw Unsupported(type: "\(T.self)") }
-            return nil
+        mutating func key(_ name: StaticString, _ out: inout [UInt8]) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
 
-        func write(to out: inout [UInt8]) {
-            switch self {
-            case .null: out.append(contentsOf: "null".utf8)
-            case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-            case .int(let i): out.append(contentsOf: String(i).utf8)
-            case .uint(let u): out.append(contentsOf: String(u).utf8)
-            case .string(let s): JSONBytesEncoder.writeString(s, to: &out)
-            case .array(let box):
-                out.append(UInt8(ascii: "["))
-                for (i, item) in box.items.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    item.write(to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .object(let box):
-                out.append(UInt8(ascii: "{"))
-                // Later writes to a key replace earlier ones, as in Foundation.
-                let entries = box.entries.count < 2 ? box.entries : box.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                for (i, entry) in entries.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONBytesEncoder.writeString(entry.key, to: &out)
-                    out.append(UInt8(ascii: ":"))
-                    entry.value.write(to: &out)
-                }
-                out.append(UInt8(ascii: "}"))
-            }
-        }
+        func end(_ out: inout [UInt8]) { out.append(UInt8(ascii: "}")) }
     }
 
-    final class ObjectBox {
-        var entries: [(key: String, value: Node)] = []
-
-        func set(_ key: String, _ value: Node) {
-            if let i = entries.firstIndex(where: { $0.key == key }) {
-                entries[i].value = value
-            } else {
-                entries.append((key, value))
-            }
-        }
+    static func writeInteger<I: BinaryInteger>(_ value: I, to out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
     }
 
-    final class ArrayBox {
-        var items: [Node] = []
+    static func writeIntegers(_ values: [Int], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeInteger(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// A string-keyed object, keys sorted by their UTF-8 bytes as Foundation's `.sortedKeys` does.
+    static func writeMap<V>(_ map: [String: V], to out: inout [UInt8], value: (V, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "{"))
+        for (i, key) in map.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            value(map[key]!, &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(_ vote: Components.Schemas.Vote, to out: inout [UInt8]) {
+        var object = ObjectWriter(&out)
+        object.key("arena", &out); writeString(vote.arena, to: &out)
+        if let battle = vote.battle { object.key("battle", &out); writeString(battle, to: &out) }
+        if let best = vote.best { object.key("best", &out); writeInteger(best, to: &out) }
+        if let candidates = vote.candidates {
+            object.key("candidates", &out)
+            out.append(UInt8(ascii: "["))
+            for (i, candidate) in candidates.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                var member = ObjectWriter(&out)
+                member.key("contender", &out); writeString(candidate.contender, to: &out)
+                member.key("place", &out); writeInteger(candidate.place, to: &out)
+                member.key("position", &out); writeInteger(candidate.position, to: &out)
+                member.end(&out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        object.key("choice", &out); writeString(vote.choice.rawValue, to: &out)
+        if let id = vote.clientVoteId { object.key("client_vote_id", &out); writeString(id, to: &out) }
+        object.key("created_at", &out); writeString(RFC3339DateTranscoder.format(vote.createdAt), to: &out)
+        object.key("criteria", &out)
+        writeMap(vote.criteria.additionalProperties, to: &out) { choice, out in writeString(choice.rawValue, to: &out) }
+        if let best = vote.criteriaBest {
+            object.key("criteria_best", &out)
+            writeMap(best.additionalProperties, to: &out) { position, out in writeInteger(position, to: &out) }
+        }
+        object.key("id", &out); writeInteger(vote.id, to: &out)
+        if let k = vote.k { object.key("k", &out); writeInteger(k, to: &out) }
+        if let left = vote.left { object.key("left", &out); write(left, to: &out) }
+        if let ms = vote.leftPlayedMs { object.key("left_played_ms", &out); writeInteger(ms, to: &out) }
+        if let next = vote.next { object.key("next", &out); write(next, to: &out) }
+        if let ranking = vote.ranking { object.key("ranking", &out); writeIntegers(ranking, to: &out) }
+        if let rationale = vote.rationale { object.key("rationale", &out); writeString(rationale, to: &out) }
+        object.key("replayed", &out); out.append(contentsOf: (vote.replayed ? "true" : "false").utf8)
+        if let right = vote.right { object.key("right", &out); write(right, to: &out) }
+        if let ms = vote.rightPlayedMs { object.key("right_played_ms", &out); writeInteger(ms, to: &out) }
+        if let ms = vote.timeToVoteMs { object.key("time_to_vote_ms", &out); writeInteger(ms, to: &out) }
+        if let voter = vote.voter { object.key("voter", &out); writeString(voter, to: &out) }
+        object.end(&out)
+    }
+
+    static func write(_ side: Components.Schemas.RevealedSide, to out: inout [UInt8]) {
+        var object = ObjectWriter(&out)
+        object.key("contender", &out); writeString(side.contender, to: &out)
+        object.end(&out)
+    }
+
+    static func write(_ battle: Components.Schemas.Battle, to out: inout [UInt8]) {
+        var object = ObjectWriter(&out)
+        object.key("arena", &out); writeString(battle.arena, to: &out)
+        object.key("battle", &out); writeString(battle.battle, to: &out)
+        object.key("criteria", &out)
+        out.append(UInt8(ascii: "["))
+        for (i, name) in battle.criteria.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(name, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        object.key("expires_at", &out); writeString(RFC3339DateTranscoder.format(battle.expiresAt), to: &out)
+        if let k = battle.k { object.key("k", &out); writeInteger(k, to: &out) }
+        if let left = battle.left { object.key("left", &out); write(left, to: &out) }
+        if let ms = battle.minPlayMs { object.key("min_play_ms", &out); writeInteger(ms, to: &out) }
+        if let outputs = battle.outputs {
+            object.key("outputs", &out)
+            out.append(UInt8(ascii: "["))
+            for (i, side) in outputs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(side, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        object.key("prompt", &out)
+        var prompt = ObjectWriter(&out)
+        if let category = battle.prompt.category { prompt.key("category", &out); writeString(category, to: &out) }
+        prompt.key("text", &out); writeString(battle.prompt.text, to: &out)
+        prompt.end(&out)
+        if let right = battle.right { object.key("right", &out); write(right, to: &out) }
+        object.end(&out)
+    }
+
+    static func write(_ side: Components.Schemas.BattleSide, to out: inout [UInt8]) {
+        var object = ObjectWriter(&out)
+        object.key("content", &out); writeString(side.content, to: &out)
+        object.key("media", &out); writeString(side.media.rawValue, to: &out)
+        if let url = side.url { object.key("url", &out); writeString(url, to: &out) }
+        object.end(&out)
     }
 
     /// A JSON string as Foundation's encoder writes it with
@@ -140,157 +212,5 @@ extension JSONBytesEncoder {
             out.append(contentsOf: bytes[start...])
         }
         out.append(UInt8(ascii: "\""))
-    }
-}
-
-extension JSONBytesEncoder {
-    /// The `Encoder` a value encodes itself into: it records the one
-    /// container (or single value) the value asks for.
-    final class NodeEncoder: Encoder {
-        var node: Node?
-        var codingPath: [any CodingKey] = []
-        var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-            let box: ObjectBox
-            if case .object(let existing) = node {
-                box = existing
-            } else {
-                box = ObjectBox()
-                node = .object(box)
-            }
-            return KeyedEncodingContainer(Keyed<Key>(box: box))
-        }
-
-        func unkeyedContainer() -> any UnkeyedEncodingContainer {
-            let box: ArrayBox
-            if case .array(let existing) = node {
-                box = existing
-            } else {
-                box = ArrayBox()
-                node = .array(box)
-            }
-            return Unkeyed(box: box)
-        }
-
-        func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
-    }
-
-    struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let box: ObjectBox
-        var codingPath: [any CodingKey] { [] }
-
-        mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .null) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { box.set(key.stringValue, .bool(value)) }
-        mutating func encode(_ value: String, forKey key: Key) throws { box.set(key.stringValue, .string(value)) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { box.set(key.stringValue, .int(Int64(value))) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { box.set(key.stringValue, .int(value)) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { box.set(key.stringValue, .int(Int64(value))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { box.set(key.stringValue, .uint(value)) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { box.set(key.stringValue, .int(Int64(value))) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { box.set(key.stringValue, .int(Int64(value))) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { box.set(key.stringValue, .uint(UInt64(value))) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { box.set(key.stringValue, .uint(UInt64(value))) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { box.set(key.stringValue, .uint(UInt64(value))) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { box.set(key.stringValue, .uint(UInt64(value))) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { throw Unsupported(type: "Double") }
-        mutating func encode(_ value: Float, forKey key: Key) throws { throw Unsupported(type: "Float") }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { box.set(key.stringValue, try Node.of(value)) }
-        // The optional properties of the generated types: without these the
-        // protocol's default sends each through the generic `encode` above.
-        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { if let value { box.set(key.stringValue, .string(value)) } }
-        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(Int64(value))) } }
-        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(value)) } }
-        mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { if let value { box.set(key.stringValue, .int(Int64(value))) } }
-        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { box.set(key.stringValue, .bool(value)) } }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectBox()
-            box.set(key.stringValue, .object(nested))
-            return KeyedEncodingContainer(Keyed<NestedKey>(box: nested))
-        }
-
-        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            let nested = ArrayBox()
-            box.set(key.stringValue, .array(nested))
-            return Unkeyed(box: nested)
-        }
-
-        mutating func superEncoder() -> any Encoder { JSONBytesEncoder.superEncoder(in: box, key: "super") }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { JSONBytesEncoder.superEncoder(in: box, key: key.stringValue) }
-    }
-
-    struct Unkeyed: UnkeyedEncodingContainer {
-        let box: ArrayBox
-        var codingPath: [any CodingKey] { [] }
-        var count: Int { box.items.count }
-
-        mutating func encodeNil() throws { box.items.append(.null) }
-        mutating func encode(_ value: Bool) throws { box.items.append(.bool(value)) }
-        mutating func encode(_ value: String) throws { box.items.append(.string(value)) }
-        mutating func encode(_ value: Int) throws { box.items.append(.int(Int64(value))) }
-        mutating func encode(_ value: Int64) throws { box.items.append(.int(value)) }
-        mutating func encode(_ value: Int8) throws { box.items.append(.int(Int64(value))) }
-        mutating func encode(_ value: Int16) throws { box.items.append(.int(Int64(value))) }
-        mutating func encode(_ value: Int32) throws { box.items.append(.int(Int64(value))) }
-        mutating func encode(_ value: UInt) throws { box.items.append(.uint(UInt64(value))) }
-        mutating func encode(_ value: UInt8) throws { box.items.append(.uint(UInt64(value))) }
-        mutating func encode(_ value: UInt16) throws { box.items.append(.uint(UInt64(value))) }
-        mutating func encode(_ value: UInt32) throws { box.items.append(.uint(UInt64(value))) }
-        mutating func encode(_ value: UInt64) throws { box.items.append(.uint(UInt64(value))) }
-        mutating func encode(_ value: Double) throws { throw Unsupported(type: "Double") }
-        mutating func encode(_ value: Float) throws { throw Unsupported(type: "Float") }
-        mutating func encode<T: Encodable>(_ value: T) throws { box.items.append(try Node.of(value)) }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectBox()
-            box.items.append(.object(nested))
-            return KeyedEncodingContainer(Keyed<NestedKey>(box: nested))
-        }
-
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            let nested = ArrayBox()
-            box.items.append(.array(nested))
-            return Unkeyed(box: nested)
-        }
-
-        mutating func superEncoder() -> any Encoder {
-            let encoder = NodeEncoder()
-            let object = ObjectBox()
-            encoder.node = .object(object)
-            box.items.append(.object(object))
-            return encoder
-        }
-    }
-
-    struct Single: SingleValueEncodingContainer {
-        let encoder: NodeEncoder
-        var codingPath: [any CodingKey] { [] }
-
-        mutating func encodeNil() throws { encoder.node = .null }
-        mutating func encode(_ value: Bool) throws { encoder.node = .bool(value) }
-        mutating func encode(_ value: String) throws { encoder.node = .string(value) }
-        mutating func encode(_ value: Int) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int64) throws { encoder.node = .int(value) }
-        mutating func encode(_ value: Int8) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int16) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int32) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: UInt) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt8) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt16) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt32) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt64) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: Double) throws { throw Unsupported(type: "Double") }
-        mutating func encode(_ value: Float) throws { throw Unsupported(type: "Float") }
-        mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try Node.of(value) }
-    }
-
-    /// `superEncoder(forKey:)`: an object written under the key.
-    static func superEncoder(in box: ObjectBox, key: String) -> NodeEncoder {
-        let encoder = NodeEncoder()
-        let object = ObjectBox()
-        encoder.node = .object(object)
-        box.set(key, .object(object))
-        return encoder
     }
 }
