@@ -3,7 +3,7 @@ import Foundation
 /// JSON string escapes: validating an escape sequence while scanning, and
 /// decoding a validated string body (`\n`, `\"`, `\\`, `\/`, `\uXXXX` with
 /// surrogate pairs) into UTF-8. Both are O(length of the string).
-enum JSONStringDecoder {
+public enum JSONStringDecoder {
     /// The length (2 or 6) of the valid escape sequence starting with the
     /// backslash at `p`, or nil if it is invalid or runs past `limit`.
     @inline(__always)
@@ -22,8 +22,9 @@ enum JSONStringDecoder {
         }
     }
 
-    @inline(__always)
-    static func hexValue(_ c: UInt8) -> UInt32? {
+    /// The value of one hexadecimal digit, either case; nil for any other byte.
+    @inlinable
+    public static func hexValue(_ c: UInt8) -> UInt32? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(c &- UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(c &- UInt8(ascii: "a") &+ 10)

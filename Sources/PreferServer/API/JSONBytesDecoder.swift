@@ -1,4 +1,5 @@
 import Foundation
+import PreferCore
 
 /// Decodes a `Decodable` value from JSON bytes the way `JSONCoding.decoder`
 /// would, or refuses: for the request body of the hot path (a vote), where
@@ -221,15 +222,9 @@ extension JSONBytesDecoder {
             guard at + 4 <= bytes.count else { throw Refused(reason: "short \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                let byte = bytes[at]
+                guard let digit = JSONStringDecoder.hexValue(bytes[at]) else { throw Refused(reason: "bad \\u escape") }
                 at += 1
-                let digit: UInt8 = switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-                default: throw Refused(reason: "bad \\u escape")
-                }
-                value = value << 4 | UInt32(digit)
+                value = value << 4 | digit
             }
             return value
         }

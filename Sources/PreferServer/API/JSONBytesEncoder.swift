@@ -74,11 +74,12 @@ enum JSONBytesEncoder {
         out.append(contentsOf: String(value).utf8)
     }
 
-    static func writeIntegers(_ values: [Int], to out: inout [UInt8]) {
+    /// An array, each element written by `element`.
+    static func writeArray<T>(_ values: [T], to out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "["))
         for (i, value) in values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeInteger(value, to: &out)
+            element(value, &out)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -102,16 +103,13 @@ enum JSONBytesEncoder {
         if let best = vote.best { object.key("best", &out); writeInteger(best, to: &out) }
         if let candidates = vote.candidates {
             object.key("candidates", &out)
-            out.append(UInt8(ascii: "["))
-            for (i, candidate) in candidates.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeArray(candidates, to: &out) { candidate, out in
                 var member = ObjectWriter(&out)
                 member.key("contender", &out); writeString(candidate.contender, to: &out)
                 member.key("place", &out); writeInteger(candidate.place, to: &out)
                 member.key("position", &out); writeInteger(candidate.position, to: &out)
                 member.end(&out)
             }
-            out.append(UInt8(ascii: "]"))
         }
         object.key("choice", &out); writeString(vote.choice.rawValue, to: &out)
         if let id = vote.clientVoteId { object.key("client_vote_id", &out); writeString(id, to: &out) }
@@ -127,7 +125,7 @@ enum JSONBytesEncoder {
         if let left = vote.left { object.key("left", &out); write(left, to: &out) }
         if let ms = vote.leftPlayedMs { object.key("left_played_ms", &out); writeInteger(ms, to: &out) }
         if let next = vote.next { object.key("next", &out); write(next, to: &out) }
-        if let ranking = vote.ranking { object.key("ranking", &out); writeIntegers(ranking, to: &out) }
+        if let ranking = vote.ranking { object.key("ranking", &out); writeArray(ranking, to: &out) { writeInteger($0, to: &$1) } }
         if let rationale = vote.rationale { object.key("rationale", &out); writeString(rationale, to: &out) }
         object.key("replayed", &out); out.append(contentsOf: (vote.replayed ? "true" : "false").utf8)
         if let right = vote.right { object.key("right", &out); write(right, to: &out) }
@@ -147,25 +145,14 @@ enum JSONBytesEncoder {
         var object = ObjectWriter(&out)
         object.key("arena", &out); writeString(battle.arena, to: &out)
         object.key("battle", &out); writeString(battle.battle, to: &out)
-        object.key("criteria", &out)
-        out.append(UInt8(ascii: "["))
-        for (i, name) in battle.criteria.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(name, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        object.key("criteria", &out); writeArray(battle.criteria, to: &out) { writeString($0, to: &$1) }
         object.key("expires_at", &out); writeString(RFC3339DateTranscoder.format(battle.expiresAt), to: &out)
         if let k = battle.k { object.key("k", &out); writeInteger(k, to: &out) }
         if let left = battle.left { object.key("left", &out); write(left, to: &out) }
         if let ms = battle.minPlayMs { object.key("min_play_ms", &out); writeInteger(ms, to: &out) }
         if let outputs = battle.outputs {
             object.key("outputs", &out)
-            out.append(UInt8(ascii: "["))
-            for (i, side) in outputs.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(side, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            writeArray(outputs, to: &out) { write($0, to: &$1) }
         }
         object.key("prompt", &out)
         var prompt = ObjectWriter(&out)
