@@ -6,8 +6,9 @@ import OpenAPIRuntime
 // the generated handler's conversions, read by `JSONBytesDecoder` and
 // written by `JSONBytesEncoder` instead of Foundation's decoder and encoder:
 // together they were a fifth of the server's CPU on that path. The same
-// functions (`drawBattle`, `castVote`) do the work; the generated types are what is written, so the OpenAPI
-// document still defines the answer. Anything unusual (a query other than
+// functions (`drawBattle`, `castVote`) do the work; the generated types are
+// what is read and written, so the OpenAPI document still defines the
+// request and the answer. Anything unusual (a query other than
 // `next`, an escaped path parameter, an unusual `Accept` or `Content-Type`,
 // a body that does not decode) is passed on to the generated handler, which
 // answers it — or names what is wrong — as the document says.
