@@ -9,16 +9,24 @@ public enum JSONStringDecoder {
     @inline(__always)
     static func escapeLength(_ base: UnsafePointer<UInt8>, at p: Int, limit: Int) -> Int? {
         guard p + 1 < limit else { return nil }
-        switch base[p + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return 2
-        case UInt8(ascii: "u"):
-            guard p + 6 <= limit else { return nil }
-            for i in 2..<6 where hexValue(base[p + i]) == nil { return nil }
-            return 6
-        default:
-            return nil
+        if shortEscape(base[p + 1]) != nil { return 2 }
+        guard base[p + 1] == UInt8(ascii: "u"), p + 6 <= limit else { return nil }
+        for i in 2..<6 where hexValue(base[p + i]) == nil { return nil }
+        return 6
+    }
+
+    /// The byte a two-character escape `\e` stands for (`"`, `\`, `/`, `b`,
+    /// `f`, `n`, `r`, `t`); nil for `u` and anything else.
+    @inlinable
+    public static func shortEscape(_ e: UInt8) -> UInt8? {
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): e
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
         }
     }
 
@@ -52,13 +60,9 @@ public enum JSONStringDecoder {
             }
             let e = p[i + 1]
             i += 2
-            switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
+            if let byte = shortEscape(e) {
+                out.append(byte)
+            } else {  // `u`: the scan validated every escape
                 var scalar = hex4(p + i)
                 i += 4
                 if scalar >= 0xD800 && scalar < 0xDC00 {
@@ -77,7 +81,6 @@ public enum JSONStringDecoder {
                     scalar = 0xFFFD
                 }
                 appendUTF8(scalar, to: out)
-            default: out.append(e)  // '"', '\\', '/'
             }
         }
     }

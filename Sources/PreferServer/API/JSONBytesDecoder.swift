@@ -188,13 +188,11 @@ extension JSONBytesDecoder {
                     guard at < bytes.count else { throw Refused(reason: "unterminated escape") }
                     let escape = bytes[at]
                     at += 1
+                    if let short = JSONStringDecoder.shortEscape(escape) {
+                        out.append(short)
+                        continue
+                    }
                     switch escape {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
                         if (0xD800..<0xDC00).contains(scalar) {
