@@ -63,10 +63,17 @@ public actor JudgeRecorder {
         counters = JudgeRunCounters()
         writing += 1
         defer { writing -= 1 }
-        if let runId {
-            try await store.recordJudgeProgress(runId: runId, answers: a, failures: f, completions: c, counters: n)
-        } else {
-            try await store.recordJudgeAnswers(a, failures: f)
-        }
+        // The batch has left the buffers: it is written in a task the caller's
+        // cancellation does not reach (a cancelled task's store call is refused),
+        // or a run stopped mid-write would lose it — its stored progress behind
+        // what it reported, and finished judgements asked again on resume.
+        let runId = self.runId
+        try await Task {
+            if let runId {
+                try await store.recordJudgeProgress(runId: runId, answers: a, failures: f, completions: c, counters: n)
+            } else {
+                try await store.recordJudgeAnswers(a, failures: f)
+            }
+        }.value
     }
 }

@@ -163,6 +163,33 @@ struct JudgeRunTests {
         }
     }
 
+    /// A run stopped while its recorder writes (a cancel, a server shutdown)
+    /// must not lose the batch that had left the recorder's buffers: a
+    /// cancelled task's store call is refused, so the write runs apart from it.
+    @Test func aBatchWrittenFromACancelledTaskIsStored() async throws {
+        try await Self.withStore { store, _ in
+            let arena = try await Self.arena(store, prompts: 2)
+            let fake = try await FakeJudgeEndpoint.start(FakeJudgeEndpoint.knowing)
+            let client = HTTPClientBox()
+            let job = try await Self.job(store, arena, fake, client: client)
+            let run = try await job.prepare(.allPairs).run
+            let item = try #require(try await store.pendingJudgeItems(runId: run.id, after: nil, limit: 1).first)
+            let recorder = JudgeRecorder(store: store, runId: run.id, batchSize: 1)
+            let completion = JudgeItemCompletion(itemId: item.id, status: .done, result: "{}", error: nil, votes: [])
+            let cancelled = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                #expect(Task.isCancelled)
+                try await recorder.add(answers: [], failures: [], completion: completion, counters: JudgeRunCounters(requests: 1))
+            }
+            try await cancelled.value
+            try await recorder.flush()
+            let stored = try #require(try await store.judgeRun(id: run.id))
+            #expect(stored.doneItems == 1 && stored.counters.requests == 1, "\(stored)")
+            try await client.shutdown()
+            try await fake.stop()
+        }
+    }
+
     @Test func humanBattlesAreJudgedOnceEach() async throws {
         try await Self.withStore { store, _ in
             let arena = try await Self.arena(store)
