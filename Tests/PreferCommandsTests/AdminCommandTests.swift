@@ -38,6 +38,7 @@ struct AdminCommandTests {
 
     @Test func resetKeyPrintsANewOwnerKeyAndTheOldOneStopsMatching() async throws {
         let path = try Self.database()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let first = await CommandRun.run(["admin", "reset-key", "--database", path])
         #expect(first.status == 0, "\(first.stderr)")
         let key1 = try #require(Self.printedKey(first.stdout), "\(first.stdout)")
@@ -63,6 +64,7 @@ struct AdminCommandTests {
 
     @Test func keysAreCreatedListedAndRevoked() async throws {
         let path = try Self.database()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let made = await CommandRun.run(["admin", "keys", "create", "alice", "--role", "viewer", "--database", path])
         #expect(made.status == 0, "\(made.stderr)")
         let secret = try #require(Self.printedKey(made.stdout), "\(made.stdout)")

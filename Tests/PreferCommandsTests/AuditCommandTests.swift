@@ -6,6 +6,12 @@ struct AuditCommandTests {
     /// A small simulated arena with planted fraud, written by the CLI itself.
     static let arena: String = {
         let path = NSTemporaryDirectory() + "prefer-audit-\(getpid()).jsonl"
+        // Removed when the test process exits (the tests share it).
+        atexit {
+            let path = NSTemporaryDirectory() + "prefer-audit-\(getpid()).jsonl"
+            unlink(path)
+            unlink(path + ".kinds.json")
+        }
         _ = try? PreferProcess.run([
             "audit", "--simulate", "--seed", "3", "--contenders", "8", "--honest-voters", "150",
             "--bad-voters", "5", "--write", path, "--format", "json",
