@@ -17,7 +17,8 @@ public actor JudgeRecorder {
     private var completions: [JudgeItemCompletion] = []
     private var counters = JudgeRunCounters()
     private var lastWrite = ContinuousClock.now
-    private var writing = 0
+    /// Batches being written (each in a task of its own, see `write()`).
+    private var writes: [Task<Void, any Error>] = []
     /// Everything recorded so far (written or not).
     public private(set) var total = JudgeRunCounters()
 
@@ -46,10 +47,11 @@ public actor JudgeRecorder {
         }
     }
 
-    /// Writes whatever is waiting, and waits for writes under way.
+    /// Writes whatever is waiting, and waits for writes under way — also
+    /// from a cancelled task.
     public func flush() async throws {
         try await write()
-        while writing > 0 { try await Task.sleep(for: .milliseconds(2)) }
+        for write in writes { try await write.value }
     }
 
     private func write() async throws {
@@ -61,19 +63,20 @@ public actor JudgeRecorder {
         failures = []
         completions = []
         counters = JudgeRunCounters()
-        writing += 1
-        defer { writing -= 1 }
         // The batch has left the buffers: it is written in a task the caller's
         // cancellation does not reach (a cancelled task's store call is refused),
         // or a run stopped mid-write would lose it — its stored progress behind
         // what it reported, and finished judgements asked again on resume.
         let runId = self.runId
-        try await Task {
+        let write = Task {
             if let runId {
                 try await store.recordJudgeProgress(runId: runId, answers: a, failures: f, completions: c, counters: n)
             } else {
                 try await store.recordJudgeAnswers(a, failures: f)
             }
-        }.value
+        }
+        writes.append(write)
+        defer { writes.removeAll { $0 == write } }
+        try await write.value
     }
 }

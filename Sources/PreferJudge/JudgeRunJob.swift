@@ -123,11 +123,15 @@ public struct JudgeRunJob: Sendable {
             try await recorder.flush()
             try await store.setJudgeRunStatus(runId: runId, .cancelled, message: "cancelled on request; run it again to resume")
         } catch let error as CancellationError {
-            // Written outside the cancelled task (an unstructured task is not
-            // cancelled with it), or the store would refuse the last batch and
-            // finished judgements would be asked again on resume.
-            try? await Task { try await recorder.flush() }.value
-            try? await store.setJudgeRunStatus(runId: runId, .cancelled, message: "interrupted; run it again to resume")
+            // The recorder writes its batches apart from the cancelled task; the
+            // status is written apart from it too (an unstructured task is not
+            // cancelled with it), or the store would refuse it and the run would
+            // stay "running".
+            try? await recorder.flush()
+            let store = self.store
+            try? await Task {
+                try await store.setJudgeRunStatus(runId: runId, .cancelled, message: "interrupted; run it again to resume")
+            }.value
             throw error
         } catch {
             try? await recorder.flush()
